@@ -1,0 +1,89 @@
+"""Who may do what: posts and community scope, checked in services and selectors."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+
+from wuyedesk.accounts.choices import COMPANY_WIDE_POSTS, Post
+
+_POSTS_ATTR = "_wuyedesk_posts"
+_COMMUNITIES_ATTR = "_wuyedesk_community_ids"
+
+
+def staff_of(user):
+    """The active Staff row of a user, or None (residents, anonymous, archived staff)."""
+    if not getattr(user, "is_authenticated", False) or user.is_resident:
+        return None
+    staff = getattr(user, "staff", None)
+    if staff is None or staff.archived_at is not None:
+        return None
+    return staff
+
+
+def posts_of(user) -> frozenset[str]:
+    cached = getattr(user, _POSTS_ATTR, None)
+    if cached is not None:
+        return cached
+    staff = staff_of(user)
+    posts = frozenset(staff.posts.values_list("post", flat=True)) if staff else frozenset()
+    if staff is None and getattr(user, "is_superuser", False) and not user.is_resident:
+        posts = frozenset({Post.ADMIN.value})
+    if getattr(user, "is_authenticated", False):
+        setattr(user, _POSTS_ATTR, posts)
+    return posts
+
+
+def has_post(user, *posts: str) -> bool:
+    return bool(posts_of(user) & {str(p) for p in posts})
+
+
+def require_post(user, *posts: str) -> None:
+    if not has_post(user, *posts):
+        raise PermissionDenied
+
+
+def is_staff_member(user) -> bool:
+    return bool(posts_of(user))
+
+
+def sees_all_communities(user) -> bool:
+    return bool(posts_of(user) & COMPANY_WIDE_POSTS)
+
+
+def community_ids(user) -> frozenset[int] | None:
+    """The communities a staff user may see; None means all of them."""
+    if sees_all_communities(user):
+        return None
+    cached = getattr(user, _COMMUNITIES_ATTR, None)
+    if cached is not None:
+        return cached
+    staff = staff_of(user)
+    ids = frozenset(staff.communities.values_list("id", flat=True)) if staff else frozenset()
+    setattr(user, _COMMUNITIES_ATTR, ids)
+    return ids
+
+
+def scope_to_communities(queryset, user, field: str = "community"):
+    """Filter a queryset to the user's communities: the one place scoping is written."""
+    if not is_staff_member(user):
+        return queryset.none()
+    ids = community_ids(user)
+    if ids is None:
+        return queryset
+    return queryset.filter(**{f"{field}__in": ids})
+
+
+def require_community(user, community_id: int) -> None:
+    ids = community_ids(user)
+    if not is_staff_member(user) or (ids is not None and community_id not in ids):
+        raise PermissionDenied
+
+
+def forget_cached_access(user) -> None:
+    for attr in (_POSTS_ATTR, _COMMUNITIES_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def post_labels(posts: Iterable[str]) -> list[str]:
+    return [str(Post(p).label) for p in posts]

@@ -1,0 +1,60 @@
+import hashlib
+
+from django.contrib.auth.backends import ModelBackend
+
+from wuyedesk.accounts.choices import UserKind
+from wuyedesk.accounts.models import User
+from wuyedesk.lib.privacy import normalize_phone
+
+
+class StaffBackend(ModelBackend):
+    """Username + password, for staff only: a resident's account cannot log into the staff side."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None or password is None:
+            return None
+        try:
+            user = User.objects.get(username=username, kind=UserKind.STAFF)
+        except User.DoesNotExist:
+            User().set_password(password)  # same work either way, so timing tells nothing
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+class ResidentPhoneBackend(ModelBackend):
+    """Mobile number + password, for residents' portal accounts."""
+
+    def authenticate(self, request, mobile=None, password=None, **kwargs):
+        if mobile is None or password is None:
+            return None
+        users = list(
+            User.objects.filter(
+                kind=UserKind.RESIDENT,
+                resident__phone=normalize_phone(mobile),
+                resident__archived_at__isnull=True,
+            )[:2]
+        )
+        if len(users) != 1:
+            User().set_password(password)
+            return None
+        user = users[0]
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def axes_username(request, credentials) -> str | None:
+    """What django-axes records for a login attempt: never a resident's phone number."""
+    credentials = credentials or {}
+    mobile = credentials.get("mobile")
+    if mobile is None and request is not None and request.POST.get("mobile"):
+        mobile = request.POST["mobile"]
+    if mobile:
+        digest = hashlib.sha256(normalize_phone(mobile).encode()).hexdigest()[:16]
+        return f"resident:{digest}"
+    username = credentials.get("username")
+    if username is None and request is not None:
+        username = request.POST.get("username")
+    return username

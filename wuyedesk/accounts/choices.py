@@ -1,0 +1,25 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UserKind(models.TextChoices):
+    STAFF = "staff", _("员工")
+    RESIDENT = "resident", _("住户")
+
+
+class Post(models.TextChoices):
+    """The posts of Chapter 4 plus the people around the department."""
+
+    MANAGER = "manager", _("客服部经理")
+    SPECIALIST = "specialist", _("客服专员")
+    ASSISTANT = "assistant", _("客服助理")
+    DEPARTMENT = "department", _("部门人员")
+    SUPERVISOR = "supervisor", _("监督小组成员")
+    EXECUTIVE = "executive", _("公司管理层")
+    ADMIN = "admin", _("系统管理员")
+
+
+# Posts that see every community regardless of assignment.
+COMPANY_WIDE_POSTS = frozenset({Post.ADMIN, Post.EXECUTIVE})
+# Default posts that may reveal residents' full phone / ID numbers (company setting).
+DEFAULT_REVEAL_POSTS = [Post.MANAGER.value, Post.ASSISTANT.value, Post.SPECIALIST.value]

@@ -1,0 +1,22 @@
+from django.db.models import Exists, OuterRef, Prefetch, Q
+
+from wuyedesk.accounts.access import community_ids, is_staff_member
+from wuyedesk.accounts.models import ApiToken, Staff, StaffPost
+
+
+def staff_visible_to(user):
+    """Colleagues who share a community with the user (everyone, for company-wide posts)."""
+    qs = Staff.objects.select_related("user", "department").prefetch_related(
+        Prefetch("posts", queryset=StaffPost.objects.order_by("post")), "communities"
+    )
+    if not is_staff_member(user):
+        return qs.none()
+    ids = community_ids(user)
+    if ids is None:
+        return qs
+    shares = Staff.communities.through.objects.filter(staff_id=OuterRef("pk"), community_id__in=ids)
+    return qs.filter(Exists(shares) | Q(user=user))
+
+
+def tokens_of(user):
+    return ApiToken.objects.filter(user=user)

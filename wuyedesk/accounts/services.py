@@ -1,0 +1,80 @@
+from django.contrib.auth import update_session_auth_hash
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from wuyedesk.accounts.access import forget_cached_access, require_post
+from wuyedesk.accounts.choices import Post, UserKind
+from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
+
+
+def staff_save(*, by, form) -> Staff:
+    """Create or update a staff member with their login and posts (called by record_save)."""
+    require_post(by, Post.ADMIN)
+    staff = form.instance
+    data = form.cleaned_data
+    with transaction.atomic():
+        if staff.pk is None:
+            user = User(username=data["username"], kind=UserKind.STAFF)
+        else:
+            user = staff.user
+        user.email = data.get("email") or ""
+        if data.get("password"):
+            user.set_password(data["password"])
+        user.save()
+        staff.user = user
+        staff = form.save()
+        wanted = set(data["posts"])
+        staff.posts.exclude(post__in=wanted).delete()
+        have = set(staff.posts.values_list("post", flat=True))
+        StaffPost.objects.bulk_create(
+            [StaffPost(staff=staff, post=post) for post in sorted(wanted - have)]
+        )
+        forget_cached_access(user)
+    return staff
+
+
+def user_set_language(*, user, language: str) -> None:
+    if user.is_authenticated and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+
+
+def user_change_password(*, request, form) -> None:
+    form.save()
+    update_session_auth_hash(request, form.user)
+
+
+def token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
+    """A new bearer token; the raw value is returned once and never stored."""
+    if not user.is_authenticated:
+        raise PermissionDenied
+    raw = ApiToken.generate()
+    token = ApiToken.objects.create(user=user, name=name, prefix=raw[3:9], digest=hash_token(raw))
+    return token, raw
+
+
+def token_revoke(*, user, token: ApiToken) -> ApiToken:
+    if token.user_id != user.pk:
+        raise PermissionDenied
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def token_authenticate(raw: str):
+    """The user of a live token, or None. Touches last_used_at at most once a minute."""
+    if not raw or not raw.startswith("wd_"):
+        return None
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

@@ -1,0 +1,95 @@
+"""Every API error is JSON {"code", "message", "field"}, with "errors" listing all of them."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from wuyedesk.core.services import FormInvalid
+
+
+def error_body(code: str, message: str, field: str | None = None, errors=None) -> dict:
+    body = {"code": code, "message": str(message), "field": field}
+    if errors is not None:
+        body["errors"] = errors
+    return body
+
+
+def form_errors(form) -> list[dict]:
+    items = []
+    for field, errors in form.errors.as_data().items():
+        for error in errors:
+            items.append(
+                {
+                    "field": None if field == "__all__" else field,
+                    "code": error.code or "invalid",
+                    "message": " ".join(error.messages),
+                }
+            )
+    return items
+
+
+def install(api):
+    @api.exception_handler(FormInvalid)
+    def on_form_invalid(request, exc):
+        items = form_errors(exc.form)
+        first = (
+            items[0] if items else {"code": "invalid", "message": _("输入无效。"), "field": None}
+        )
+        return api.create_response(
+            request, error_body(first["code"], first["message"], first["field"], items), status=422
+        )
+
+    @api.exception_handler(NinjaValidationError)
+    def on_validation(request, exc):
+        items = []
+        for error in exc.errors:
+            loc = [
+                str(part)
+                for part in error.get("loc", ())
+                if part not in ("body", "query", "path", "payload", "filters")
+            ]
+            items.append(
+                {
+                    "field": ".".join(loc) or None,
+                    "code": error.get("type", "invalid"),
+                    "message": error.get("msg", ""),
+                }
+            )
+        first = items[0] if items else {"code": "invalid", "message": "", "field": None}
+        return api.create_response(
+            request, error_body(first["code"], first["message"], first["field"], items), status=422
+        )
+
+    @api.exception_handler(ValidationError)
+    def on_django_validation(request, exc):
+        field = None
+        if hasattr(exc, "error_dict"):
+            field = next(iter(exc.error_dict))
+        code = getattr(exc, "code", None) or "invalid"
+        return api.create_response(
+            request, error_body(code, " ".join(exc.messages), field), status=422
+        )
+
+    @api.exception_handler(Http404)
+    def on_not_found(request, exc):
+        return api.create_response(request, error_body("not_found", _("不存在。")), status=404)
+
+    @api.exception_handler(PermissionDenied)
+    def on_denied(request, exc):
+        return api.create_response(
+            request, error_body("permission_denied", _("无权执行此操作。")), status=403
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def on_unauthenticated(request, exc):
+        return api.create_response(
+            request, error_body("unauthorized", _("需要有效的访问令牌。")), status=401
+        )
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc):
+        return api.create_response(
+            request, error_body(getattr(exc, "code", "error"), str(exc)), status=exc.status_code
+        )

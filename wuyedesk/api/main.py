@@ -1,0 +1,228 @@
+"""The REST API at /api/v1/: token auth, one set of endpoints per registered resource."""
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied
+from django.forms.models import model_to_dict
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.security import HttpBearer
+from pydantic import Field, create_model
+
+from wuyedesk.accounts import services as account_services
+from wuyedesk.accounts.access import has_post, is_staff_member
+from wuyedesk.accounts.selectors import tokens_of
+from wuyedesk.api import errors
+from wuyedesk.api.schemas import (
+    SCHEMAS,
+    ErrorOut,
+    RevealIn,
+    RevealOut,
+    TokenIn,
+    TokenInfo,
+    TokenOut,
+)
+from wuyedesk.core.resources import REGISTRY, Resource
+from wuyedesk.core.services import record_archive, record_save
+from wuyedesk.properties import selectors as property_selectors
+from wuyedesk.properties import services as property_services
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        user = account_services.token_authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="WuyeDesk API",
+    version="1",
+    description="物业客服台接口。Authenticate with `POST /api/v1/auth/token`, then send "
+    "`Authorization: Bearer <token>`. Errors are JSON with `code`, `message` and `field`.",
+    auth=TokenAuth(),
+    urls_namespace="api",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+
+auth_router = Router(tags=["auth"])
+
+
+@auth_router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
+def token_create(request, payload: TokenIn):
+    """Exchange a staff username and password for a bearer token."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None:
+        return 401, errors.error_body("invalid_credentials", _("账号或密码不正确。"))
+    _token, raw = account_services.token_create(user=user, name="api")
+    return 200, {"token": raw}
+
+
+@auth_router.get("/tokens", response={200: list[TokenInfo], **ERRORS})
+def token_list(request):
+    return list(tokens_of(request.auth))
+
+
+@auth_router.delete("/tokens/{token_id}", response={200: TokenInfo, **ERRORS})
+def token_delete(request, token_id: int):
+    token = get_object_or_404(tokens_of(request.auth), pk=token_id)
+    return account_services.token_revoke(user=request.auth, token=token)
+
+
+api.add_router("/auth", auth_router)
+
+
+def _require_staff(request):
+    if not is_staff_member(request.auth):
+        raise PermissionDenied
+
+
+def _filters_schema(resource: Resource) -> type[Schema]:
+    fields = {
+        "q": (str | None, Field(None, max_length=100, description="search text")),
+        "archived": (bool, Field(False, description="include archived records")),
+        "limit": (int, Field(50, ge=1, le=200)),
+        "cursor": (int | None, Field(None, ge=0, description="next_cursor of the previous page")),
+    }
+    for name, lookup in resource.filters.items():
+        kind = int if lookup.endswith("_id") else str
+        fields[name] = (
+            kind | None,
+            Field(None, **({"ge": 0} if kind is int else {"max_length": 50})),
+        )
+    return create_model(f"{resource.key.title()}Filters", __base__=Schema, **fields)
+
+
+def _page_schema(out: type[Schema]) -> type[Schema]:
+    return create_model(
+        f"{out.__name__}Page",
+        __base__=Schema,
+        items=(list[out], ...),
+        next_cursor=(int | None, None),
+    )
+
+
+def _form_data(resource: Resource, instance, payload: dict) -> dict:
+    data = {}
+    if instance is not None:
+        data = model_to_dict(instance, fields=list(resource.form.base_fields))
+        if resource.key == "staff":
+            data["username"] = instance.user.username
+            data["posts"] = instance.post_list
+        if resource.key == "residents":
+            for name in ("phone", "id_number", "address"):
+                data[name] = ""  # blank keeps the stored value, as on the edit page
+    data.update(payload)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def _add_resource_routes(resource: Resource):
+    out, payload_schema = SCHEMAS[resource.key]
+    filters_schema = _filters_schema(resource)
+    page_schema = _page_schema(out)
+    patch_schema = create_model(
+        f"{payload_schema.__name__}Patch",
+        __base__=Schema,
+        **{
+            name: (info.annotation | None, Field(None, **_constraints(info)))
+            for name, info in payload_schema.model_fields.items()
+        },
+    )
+    router = Router(tags=[resource.key])
+    singular = resource.key.rstrip("s") if resource.key != "staff" else "staff"
+
+    @router.get("", response={200: page_schema, **ERRORS}, operation_id=f"{resource.key}_list")
+    def list_records(request, filters: Query[filters_schema]):
+        _require_staff(request)
+        params = filters.model_dump()
+        queryset = resource.selector(request.auth)
+        try:
+            queryset, _applied = resource.apply_filters(
+                queryset, {**params, "archived": "1" if params["archived"] else ""}
+            )
+        except ValueError as error:
+            raise HttpError(422, f"invalid filter {error.args[0]}") from None
+        queryset = resource.search(queryset, params.get("q") or "").order_by("-id")
+        if params["cursor"] is not None:
+            queryset = queryset.filter(id__lt=params["cursor"])
+        rows = list(queryset[: params["limit"] + 1])
+        more = len(rows) > params["limit"]
+        rows = rows[: params["limit"]]
+        return {"items": rows, "next_cursor": rows[-1].id if more else None}
+
+    @router.get("/{pk}", response={200: out, **ERRORS}, operation_id=f"{singular}_get")
+    def get_record(request, pk: int):
+        _require_staff(request)
+        return property_selectors.get_visible(resource.selector(request.auth), pk)
+
+    @router.post("", response={201: out, **ERRORS}, operation_id=f"{singular}_create")
+    def create_record(request, payload: payload_schema):
+        _require_staff(request)
+        if not has_post(request.auth, *resource.write_posts):
+            raise PermissionDenied
+        form = resource.form(_form_data(resource, None, payload.model_dump()), user=request.auth)
+        obj = record_save(by=request.auth, resource=resource, form=form)
+        return 201, resource.selector(request.auth).get(pk=obj.pk)
+
+    @router.patch("/{pk}", response={200: out, **ERRORS}, operation_id=f"{singular}_update")
+    def update_record(request, pk: int, payload: patch_schema):
+        _require_staff(request)
+        instance = property_selectors.get_visible(resource.selector(request.auth), pk)
+        if not has_post(request.auth, *resource.write_posts):
+            raise PermissionDenied
+        data = _form_data(resource, instance, payload.model_dump(exclude_unset=True))
+        form = resource.form(data, instance=instance, user=request.auth)
+        record_save(by=request.auth, resource=resource, form=form)
+        return resource.selector(request.auth).get(pk=pk)
+
+    if resource.archivable:
+
+        @router.post(
+            "/{pk}/archive", response={200: out, **ERRORS}, operation_id=f"{singular}_archive"
+        )
+        def archive_record(request, pk: int):
+            _require_staff(request)
+            instance = property_selectors.get_visible(resource.selector(request.auth), pk)
+            record_archive(by=request.auth, resource=resource, instance=instance)
+            return resource.selector(request.auth).get(pk=pk)
+
+    if resource.key == "residents":
+
+        @router.post(
+            "/{pk}/reveal", response={200: RevealOut, **ERRORS}, operation_id="resident_reveal"
+        )
+        def reveal(request, pk: int, payload: RevealIn):
+            """Return one personal field in clear. Every call is written to the audit log."""
+            _require_staff(request)
+            resident = property_selectors.get_visible(resource.selector(request.auth), pk)
+            value = property_services.resident_reveal(
+                by=request.auth, resident=resident, field=payload.field
+            )
+            return {"field": payload.field, "value": value}
+
+    api.add_router(f"/{resource.key}", router)
+
+
+def _constraints(info) -> dict:
+    """Carry max_length / ge / le of a create schema's field over to its PATCH twin."""
+    kept = {}
+    for meta in info.metadata:
+        for attr in ("max_length", "ge", "le", "max_digits", "decimal_places"):
+            value = getattr(meta, attr, None)
+            if value is not None:
+                kept[attr] = value
+    return kept
+
+
+def build():
+    for key in SCHEMAS:
+        _add_resource_routes(REGISTRY[key])
+
+
+build()

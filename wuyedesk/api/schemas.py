@@ -1,0 +1,213 @@
+"""What the API returns and accepts for each record type. Personal data leaves masked."""
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+    field: str | None = None
+    errors: list[dict] | None = None
+
+
+class TokenIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=256)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class TokenInfo(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class CommunityOut(Schema):
+    id: int
+    code: str
+    name: str
+    city: str
+    district: str
+    address: str
+    archived: bool = Field(..., alias="is_archived")
+
+
+class CommunityIn(Schema):
+    code: str = Field(..., max_length=32)
+    name: str = Field(..., max_length=100)
+    city: str = Field("", max_length=40)
+    district: str = Field("", max_length=40)
+    address: str = Field("", max_length=200)
+
+
+class BuildingOut(Schema):
+    id: int
+    community_id: int
+    name: str
+    archived: bool = Field(..., alias="is_archived")
+
+
+class BuildingIn(Schema):
+    community: int
+    name: str = Field(..., max_length=40)
+
+
+class UnitOut(Schema):
+    id: int
+    community_id: int
+    building_id: int
+    name: str
+    archived: bool = Field(..., alias="is_archived")
+
+
+class UnitIn(Schema):
+    building: int
+    name: str = Field(..., max_length=40)
+
+
+class RoomOut(Schema):
+    id: int
+    community_id: int
+    building_id: int
+    unit_id: int
+    number: str
+    floor: int | None
+    area: Decimal | None
+    address: str
+    archived: bool = Field(..., alias="is_archived")
+
+
+class RoomIn(Schema):
+    unit: int
+    number: str = Field(..., max_length=20)
+    floor: int | None = Field(None, ge=-10, le=300)
+    area: Decimal | None = Field(None, ge=0, le=100000, max_digits=8, decimal_places=2)
+
+
+class ResidentOut(Schema):
+    id: int
+    name: str
+    phone: str = Field(..., alias="masked_phone", description="masked; see POST …/reveal")
+    id_number: str = Field(..., alias="masked_id_number")
+    address: str = Field(..., alias="masked_address")
+    email: str
+    gender: str
+    community_id: int
+    notes: str
+    archived: bool = Field(..., alias="is_archived")
+
+
+class ResidentIn(Schema):
+    name: str = Field(..., max_length=50)
+    phone: str = Field(..., max_length=20)
+    email: str = Field("", max_length=254)
+    id_number: str = Field("", max_length=18)
+    gender: str = Field("", max_length=1)
+    address: str = Field("", max_length=200)
+    community: int
+    notes: str = Field("", max_length=5000)
+
+
+class RevealIn(Schema):
+    field: str = Field(..., description="phone, id_number or address")
+
+
+class RevealOut(Schema):
+    field: str
+    value: str
+
+
+class OccupancyOut(Schema):
+    id: int
+    resident_id: int
+    room_id: int
+    community_id: int
+    role: str
+    move_in: dt.date | None
+    move_out: dt.date | None
+
+
+class OccupancyIn(Schema):
+    resident: int
+    room: int
+    role: str = Field(..., max_length=10)
+    move_in: dt.date | None = None
+    move_out: dt.date | None = None
+
+
+class DepartmentOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    community_ids: list[int]
+    contact_name: str
+    contact_phone: str
+    archived: bool = Field(..., alias="is_archived")
+
+    @staticmethod
+    def resolve_community_ids(obj) -> list[int]:
+        return sorted(c.id for c in obj.communities.all())
+
+
+class DepartmentIn(Schema):
+    code: str = Field(..., max_length=32)
+    name: str = Field(..., max_length=60)
+    kind: str = Field("internal", max_length=10)
+    communities: list[int] = []
+    contact_name: str = Field("", max_length=50)
+    contact_phone: str = Field("", max_length=20)
+
+
+class StaffOut(Schema):
+    id: int
+    username: str = Field(..., alias="user.username")
+    name: str
+    employee_no: str
+    posts: list[str] = Field(..., alias="post_list")
+    department_id: int | None
+    community_ids: list[int]
+    phone: str
+    extension: str
+    email: str
+    hire_date: dt.date | None
+    archived: bool = Field(..., alias="is_archived")
+
+    @staticmethod
+    def resolve_community_ids(obj) -> list[int]:
+        return sorted(c.id for c in obj.communities.all())
+
+
+class StaffIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field("", max_length=128)
+    name: str = Field(..., max_length=50)
+    employee_no: str = Field(..., max_length=20)
+    posts: list[str]
+    department: int | None = None
+    communities: list[int] = []
+    phone: str = Field("", max_length=20)
+    extension: str = Field("", max_length=10)
+    email: str = Field("", max_length=254)
+    hire_date: dt.date | None = None
+
+
+SCHEMAS = {
+    "communities": (CommunityOut, CommunityIn),
+    "buildings": (BuildingOut, BuildingIn),
+    "units": (UnitOut, UnitIn),
+    "rooms": (RoomOut, RoomIn),
+    "residents": (ResidentOut, ResidentIn),
+    "occupancies": (OccupancyOut, OccupancyIn),
+    "departments": (DepartmentOut, DepartmentIn),
+    "staff": (StaffOut, StaffIn),
+}

@@ -1,0 +1,58 @@
+from django.db import models
+
+from wuyedesk.audit.context import client_ip
+from wuyedesk.audit.models import AuditAction, AuditEntry
+from wuyedesk.properties.models import PERSONAL_FIELDS
+
+CHANGED = "已修改"
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return sorted(_plain(v) for v in value)
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def diff_fields(before: dict, after: dict) -> dict:
+    """{field: [old, new]} for changed fields; personal fields say only that they changed."""
+    changes = {}
+    for field, new in after.items():
+        old = before.get(field)
+        if _plain(old) == _plain(new):
+            continue
+        if field in PERSONAL_FIELDS:
+            changes[field] = CHANGED
+        else:
+            changes[field] = [_plain(old), _plain(new)]
+    return changes
+
+
+def audit_record(
+    *,
+    actor,
+    action: AuditAction,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    label: str = "",
+    community_id: int | None = None,
+    changes: dict | None = None,
+) -> AuditEntry:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        label = label or str(obj)
+        if community_id is None:
+            community_id = getattr(obj, "community_id", None)
+    return AuditEntry.objects.create(
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=object_type,
+        object_id=obj.pk if obj is not None else None,
+        object_label=label[:200],
+        community_id=community_id,
+        changes=changes or {},
+        ip=client_ip.get(),
+    )

@@ -1,0 +1,196 @@
+"""Generic pages for the records described in each app's resources.py, and the home pages."""
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import select_template
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from wuyedesk.accounts.access import has_post, is_staff_member
+from wuyedesk.core import home as home_pages
+from wuyedesk.core.export import xlsx_response
+from wuyedesk.core.resources import REGISTRY, Resource, resolve_attr
+from wuyedesk.core.services import FormInvalid, record_archive, record_save
+from wuyedesk.properties.models import PERSONAL_FIELDS
+from wuyedesk.properties.selectors import get_visible
+
+PAGE_SIZE = 50
+
+
+def staff_required(view):
+    """Logged-in staff only: anonymous users go to the login page, residents get a 403."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not is_staff_member(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _resource(key: str) -> Resource:
+    try:
+        return REGISTRY[key]
+    except KeyError:
+        raise Http404 from None
+
+
+def _rows(resource, page_rows):
+    return [
+        (obj, [(column, resolve_attr(obj, column.attr)) for column in resource.columns])
+        for obj in page_rows
+    ]
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if request.user.is_resident:
+        return redirect("portal:home")
+    if not is_staff_member(request.user):
+        raise PermissionDenied
+    return home_pages.render_home(request)
+
+
+@staff_required
+def record_list(request, key):
+    resource = _resource(key)
+    queryset = resource.selector(request.user)
+    try:
+        queryset, applied = resource.apply_filters(queryset, request.GET)
+    except ValueError as error:
+        messages.error(request, _("筛选条件“%(name)s”无效。") % {"name": error.args[0]})
+        queryset, applied = resource.apply_filters(queryset.none(), {})
+    q = request.GET.get("q", "")
+    queryset = resource.search(queryset, q)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "core/list.html",
+        {
+            "resource": resource,
+            "page": page,
+            "rows": _rows(resource, page.object_list),
+            "q": q,
+            "applied": applied,
+            "query": query.urlencode(),
+            "show_archived": request.GET.get("archived") == "1",
+            "can_write": has_post(request.user, *resource.write_posts),
+            "title": resource.verbose_name_plural,
+        },
+    )
+
+
+@staff_required
+def record_export(request, key):
+    resource = _resource(key)
+    queryset, _applied = resource.apply_filters(resource.selector(request.user), request.GET)
+    queryset = resource.search(queryset, request.GET.get("q", ""))
+    return xlsx_response(user=request.user, resource=resource, queryset=queryset)
+
+
+def _template(resource, name):
+    meta = resource.model._meta
+    return select_template([f"{meta.app_label}/{meta.model_name}_{name}.html", f"core/{name}.html"])
+
+
+def _form_page(request, resource, form, instance=None):
+    return render(
+        request,
+        _template(resource, "form").template.name,
+        {
+            "resource": resource,
+            "form": form,
+            "object": instance,
+            "title": (_("编辑%(name)s") if instance else _("新建%(name)s"))
+            % {"name": resource.verbose_name},
+        },
+    )
+
+
+def _save(request, resource, instance=None):
+    if not has_post(request.user, *resource.write_posts):
+        raise PermissionDenied
+    initial = {k: v for k, v in request.GET.items() if k in resource.form.base_fields}
+    if request.method != "POST":
+        form = resource.form(instance=instance, initial=initial, user=request.user)
+        return _form_page(request, resource, form, instance)
+    form = resource.form(request.POST, instance=instance, user=request.user)
+    try:
+        obj = record_save(by=request.user, resource=resource, form=form)
+    except FormInvalid as invalid:
+        messages.error(request, _("请更正下面标出的错误,内容尚未保存。"))
+        return _form_page(request, resource, invalid.form, instance)
+    messages.success(request, _("已保存。"))
+    return redirect("record_detail", key=resource.key, pk=obj.pk)
+
+
+@staff_required
+def record_create(request, key):
+    return _save(request, _resource(key))
+
+
+@staff_required
+def record_edit(request, key, pk):
+    resource = _resource(key)
+    return _save(request, resource, get_visible(resource.selector(request.user), pk))
+
+
+@staff_required
+def record_detail(request, key, pk):
+    resource = _resource(key)
+    obj = get_visible(resource.selector(request.user), pk)
+    template = _template(resource, "detail")
+    context = {
+        "resource": resource,
+        "object": obj,
+        "title": str(obj),
+        "can_write": has_post(request.user, *resource.write_posts),
+        "fields": _detail_fields(resource, obj),
+    }
+    context.update(DETAIL_CONTEXT.get(key, lambda request, obj: {})(request, obj))
+    return HttpResponse(template.render(context, request))
+
+
+@staff_required
+@require_POST
+def record_archive_view(request, key, pk):
+    resource = _resource(key)
+    obj = get_visible(resource.selector(request.user), pk)
+    archive = request.POST.get("restore") != "1"
+    record_archive(by=request.user, resource=resource, instance=obj, archive=archive)
+    messages.success(request, _("已归档。") if archive else _("已恢复。"))
+    return redirect(reverse("record_detail", kwargs={"key": key, "pk": pk}))
+
+
+def _detail_fields(resource, obj):
+    """(label, value) of the form's fields, personal data left to the page's own section."""
+    meta = resource.model._meta
+    fields = []
+    for field in [*meta.concrete_fields, *meta.many_to_many]:
+        if field.name not in resource.form.base_fields or field.name in PERSONAL_FIELDS:
+            continue
+        if field.choices:
+            value = getattr(obj, f"get_{field.name}_display")()
+        elif field.many_to_many:
+            value = "、".join(str(o) for o in getattr(obj, field.name).all())
+        else:
+            value = getattr(obj, field.name)
+        fields.append((field.verbose_name, value))
+    return fields
+
+
+# Extra context for some detail pages: key -> function(request, obj) -> dict
+DETAIL_CONTEXT: dict = {}

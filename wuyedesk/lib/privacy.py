@@ -1,0 +1,67 @@
+"""Masking and validation of residents' personal data (PIPL): phone, ID number, address."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def normalize_phone(value: str) -> str:
+    """Digits only, without +86: what we store and search by."""
+    digits = re.sub(r"[\s\-()]", "", value or "")
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    return digits
+
+
+def validate_phone(value: str) -> None:
+    if not (MOBILE_RE.match(value) or LANDLINE_RE.match(value)):
+        raise ValidationError(
+            _("请输入有效的手机号(11位,以1开头)或带区号的固定电话。"), code="invalid_phone"
+        )
+
+
+def validate_mobile(value: str) -> None:
+    if not MOBILE_RE.match(value):
+        raise ValidationError(_("请输入有效的11位手机号。"), code="invalid_mobile")
+
+
+def validate_id_number(value: str) -> None:
+    """Mainland resident ID: 18 characters with the ISO 7064 MOD 11-2 check digit."""
+    value = (value or "").upper()
+    if not ID_NUMBER_RE.match(value):
+        raise ValidationError(_("身份证号应为18位。"), code="invalid_id_number")
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    total = sum(int(d) * w for d, w in zip(value[:17], weights, strict=True))
+    if "10X98765432"[total % 11] != value[17]:
+        raise ValidationError(_("身份证号校验位不正确。"), code="invalid_id_number")
+
+
+def mask_phone(value: str) -> str:
+    if not value:
+        return ""
+    if len(value) <= 7:
+        return value[:1] + "*" * (len(value) - 1)
+    return value[:3] + "****" + value[-4:]
+
+
+def mask_id_number(value: str) -> str:
+    if not value:
+        return ""
+    return value[:3] + "*" * max(len(value) - 7, 1) + value[-4:]
+
+
+def mask_address(value: str) -> str:
+    if not value:
+        return ""
+    keep = min(6, max(len(value) // 3, 1))
+    return value[:keep] + "****"
+
+
+MASKERS = {"phone": mask_phone, "id_number": mask_id_number, "address": mask_address}

@@ -1,0 +1,135 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from wuyedesk.core.forms import ScopedModelForm
+from wuyedesk.lib.privacy import normalize_phone
+from wuyedesk.properties import selectors
+from wuyedesk.properties.models import (
+    PERSONAL_FIELDS,
+    Building,
+    Community,
+    Company,
+    Department,
+    Occupancy,
+    Resident,
+    Room,
+    Unit,
+)
+
+
+class CompanyForm(ScopedModelForm):
+    reveal_posts = forms.MultipleChoiceField(
+        label=_("可查看完整个人信息的岗位"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Company
+        fields = ["name", "short_name", "phone", "email", "address", "reveal_posts"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from wuyedesk.accounts.choices import Post
+
+        self.fields["reveal_posts"].choices = Post.choices
+
+
+class CommunityForm(ScopedModelForm):
+    class Meta:
+        model = Community
+        fields = ["code", "name", "city", "district", "address"]
+
+
+class BuildingForm(ScopedModelForm):
+    scope_fields = {"community": selectors.communities_visible_to}
+
+    class Meta:
+        model = Building
+        fields = ["community", "name"]
+
+
+class UnitForm(ScopedModelForm):
+    scope_fields = {"building": selectors.buildings_visible_to}
+
+    class Meta:
+        model = Unit
+        fields = ["building", "name"]
+
+
+class RoomForm(ScopedModelForm):
+    scope_fields = {"unit": selectors.units_visible_to}
+
+    class Meta:
+        model = Room
+        fields = ["unit", "number", "floor", "area"]
+
+
+class ResidentForm(ScopedModelForm):
+    """Personal fields are never pre-filled on edit: blank keeps the stored value."""
+
+    scope_fields = {"community": selectors.communities_visible_to}
+
+    class Meta:
+        model = Resident
+        fields = ["name", "phone", "email", "id_number", "gender", "address", "community", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="off")
+        self.fields["id_number"].widget.attrs["autocomplete"] = "off"
+        if self.instance.pk:
+            for name in PERSONAL_FIELDS:
+                self.initial[name] = ""
+                self.fields[name].required = False
+                self.fields[name].widget.attrs["placeholder"] = str(_("留空则保持不变"))
+
+    def _keep_if_blank(self, name):
+        value = (self.cleaned_data.get(name) or "").strip()
+        if not value and self.instance.pk:
+            return getattr(self.instance, name)
+        return value
+
+    def clean_phone(self):
+        return normalize_phone(self._keep_if_blank("phone"))
+
+    def clean_id_number(self):
+        return self._keep_if_blank("id_number").upper()
+
+    def clean_address(self):
+        return self._keep_if_blank("address")
+
+
+class OccupancyForm(ScopedModelForm):
+    scope_fields = {
+        "resident": selectors.residents_visible_to,
+        "room": selectors.rooms_visible_to,
+    }
+
+    class Meta:
+        model = Occupancy
+        fields = ["resident", "room", "role", "move_in", "move_out"]
+        widgets = {
+            "move_in": forms.DateInput(attrs={"type": "date"}),
+            "move_out": forms.DateInput(attrs={"type": "date"}),
+            # Thousands of rooms and residents: chosen by search, submitted as ids.
+            "resident": forms.HiddenInput,
+            "room": forms.NumberInput,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        room = cleaned.get("room")
+        if room is not None:
+            self.instance.community_id = room.community_id
+        return cleaned
+
+
+class DepartmentForm(ScopedModelForm):
+    scope_fields = {"communities": selectors.communities_visible_to}
+
+    class Meta:
+        model = Department
+        fields = ["code", "name", "kind", "communities", "contact_name", "contact_phone"]
+        widgets = {"communities": forms.CheckboxSelectMultiple}

@@ -1,0 +1,297 @@
+"""Estates and the people in them: Community → Building → Unit → Room, Resident, Occupancy."""
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from wuyedesk.lib.privacy import (
+    mask_address,
+    mask_id_number,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
+from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
+
+# Fields holding personal data (PIPL): masked on display, never logged in clear.
+PERSONAL_FIELDS = ("phone", "id_number", "address")
+
+
+class Archivable(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Company(models.Model):
+    """The one company this installation serves (a single row, pk=1)."""
+
+    name = models.CharField(_("公司名称"), max_length=100, default="示例物业服务有限公司")
+    short_name = models.CharField(_("简称"), max_length=40, blank=True)
+    phone = models.CharField(_("客服电话"), max_length=20, blank=True)
+    email = models.EmailField(_("客服邮箱"), blank=True)
+    address = models.CharField(_("公司地址"), max_length=200, blank=True)
+    reveal_posts = models.JSONField(
+        _("可查看完整个人信息的岗位"),
+        default=list,
+        blank=True,
+        help_text=_("这些岗位可以点击“显示”查看完整的电话和证件号,每次查看都会记入审计日志。"),
+    )
+
+    class Meta:
+        verbose_name = _("公司设置")
+        verbose_name_plural = _("公司设置")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Community(Archivable):
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    city = models.CharField(_("城市"), max_length=40, blank=True)
+    district = models.CharField(_("区县"), max_length=40, blank=True)
+    address = models.CharField(_("地址"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("小区")
+        verbose_name_plural = _("小区")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(Archivable):
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="buildings", verbose_name=_("小区")
+    )
+    name = models.CharField(_("楼栋"), max_length=40)
+
+    class Meta:
+        verbose_name = _("楼栋")
+        verbose_name_plural = _("楼栋")
+        ordering = ["community_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.community.name}-{self.name}"
+
+
+class Unit(Archivable):
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="units", verbose_name=_("楼栋")
+    )
+    # Copied from the building so that scoping is one indexed filter, not a join.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    name = models.CharField(_("单元"), max_length=40)
+
+    class Meta:
+        verbose_name = _("单元")
+        verbose_name_plural = _("单元")
+        ordering = ["building_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["building", "name"], name="unit_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.building}-{self.name}"
+
+    def save(self, *args, **kwargs):
+        self.community_id = self.building.community_id
+        super().save(*args, **kwargs)
+
+
+class Room(Archivable):
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="rooms", verbose_name=_("单元")
+    )
+    building = models.ForeignKey(
+        Building, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    number = models.CharField(_("房号"), max_length=20)
+    floor = models.SmallIntegerField(_("楼层"), null=True, blank=True)
+    area = models.DecimalField(
+        _("建筑面积(㎡)"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("房屋")
+        verbose_name_plural = _("房屋")
+        ordering = ["community_id", "building_id", "unit_id", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "number"], name="room_unique_number")
+        ]
+        indexes = [models.Index(fields=["community", "id"], name="room_community_idx")]
+
+    def __str__(self) -> str:
+        return self.address
+
+    def save(self, *args, **kwargs):
+        self.building_id = self.unit.building_id
+        self.community_id = self.unit.community_id
+        super().save(*args, **kwargs)
+
+    @property
+    def address(self) -> str:
+        """小区-楼栋-单元-房号, the form residents and staff both recognise."""
+        unit = self.unit
+        return f"{unit.building.community.name}-{unit.building.name}-{unit.name}-{self.number}"
+
+
+class Resident(Archivable):
+    name = models.CharField(_("姓名"), max_length=50)
+    phone = models.CharField(_("电话"), max_length=20, validators=[validate_phone], db_index=True)
+    email = models.EmailField(_("邮箱"), blank=True, db_index=True)
+    id_number = models.CharField(
+        _("身份证号"), max_length=18, blank=True, validators=[validate_id_number]
+    )
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    address = models.CharField(_("通讯地址"), max_length=200, blank=True)
+    # The community whose staff look after this person; rooms in others add to who may see them.
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="residents", verbose_name=_("所属小区")
+    )
+    notes = models.TextField(_("备注"), blank=True)
+
+    class Meta:
+        verbose_name = _("住户")
+        verbose_name_plural = _("住户")
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["community", "id"], name="resident_community_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def masked_address(self) -> str:
+        return mask_address(self.address)
+
+
+class Occupancy(models.Model):
+    resident = models.ForeignKey(
+        Resident, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("住户")
+    )
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("房屋")
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    role = models.CharField(_("身份"), max_length=10, choices=OccupancyRole.choices)
+    move_in = models.DateField(_("入住日期"), null=True, blank=True)
+    move_out = models.DateField(_("迁出日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("入住关系")
+        verbose_name_plural = _("入住关系")
+        ordering = ["-move_in", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(move_out__isnull=True)
+                | Q(move_in__isnull=True)
+                | Q(move_out__gte=F("move_in")),
+                name="occupancy_move_out_after_move_in",
+                violation_error_message=_("迁出日期不能早于入住日期。"),
+            ),
+            models.UniqueConstraint(
+                fields=["resident", "room"],
+                condition=Q(move_out__isnull=True),
+                name="occupancy_one_current_per_room",
+                violation_error_message=_("该住户已登记在这间房屋。"),
+            ),
+        ]
+        indexes = [models.Index(fields=["community", "id"], name="occupancy_community_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.resident} @ {self.room}"
+
+    def save(self, *args, **kwargs):
+        self.community_id = self.room.community_id
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current(self) -> bool:
+        return self.move_out is None
+
+
+class Department(Archivable):
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.INTERNAL
+    )
+    communities = models.ManyToManyField(
+        Community, related_name="departments", blank=True, verbose_name=_("服务小区")
+    )
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("部门")
+        verbose_name_plural = _("部门")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ImportKind(models.TextChoices):
+    COMMUNITIES = "communities", _("小区")
+    ROOMS = "rooms", _("楼栋、单元和房屋")
+    RESIDENTS = "residents", _("住户及入住关系")
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("有错误,未导入")
+    READY = "ready", _("校验通过,待确认")
+    IMPORTED = "imported", _("已导入")
+
+
+class ImportBatch(models.Model):
+    """An uploaded spreadsheet, kept so that preview and confirmation read the same bytes."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=ImportKind.choices)
+    filename = models.CharField(_("文件名"), max_length=200)
+    content = models.BinaryField(editable=False)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    status = models.CharField(_("状态"), max_length=10, choices=ImportStatus.choices)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    errors = models.JSONField(_("错误"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
+    imported_count = models.PositiveIntegerField(_("导入条数"), default=0)
+
+    class Meta:
+        verbose_name = _("导入批次")
+        verbose_name_plural = _("导入批次")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.filename}"

@@ -1,0 +1,147 @@
+"""Reads of estates and people, scoped to what the user may see. Views never query by hand."""
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404
+
+from wuyedesk.accounts.access import community_ids, is_staff_member, scope_to_communities, staff_of
+from wuyedesk.properties.models import (
+    Building,
+    Community,
+    Department,
+    Occupancy,
+    Resident,
+    Room,
+    Unit,
+)
+
+
+def communities_visible_to(user):
+    return scope_to_communities(Community.objects.all(), user, field="id")
+
+
+def buildings_visible_to(user):
+    return scope_to_communities(Building.objects.select_related("community"), user)
+
+
+def units_visible_to(user):
+    return scope_to_communities(
+        Unit.objects.select_related("building", "building__community"), user
+    )
+
+
+def rooms_visible_to(user):
+    return scope_to_communities(
+        Room.objects.select_related("unit", "unit__building", "unit__building__community"), user
+    )
+
+
+def residents_visible_to(user):
+    """A resident is seen by the staff of their own community and of any room they occupy(d)."""
+    qs = Resident.objects.select_related("community")
+    if not is_staff_member(user):
+        return qs.none()
+    ids = community_ids(user)
+    if ids is None:
+        return qs
+    in_rooms = Occupancy.objects.filter(resident=OuterRef("pk"), community_id__in=ids)
+    return qs.filter(Q(community_id__in=ids) | Exists(in_rooms))
+
+
+def occupancies_visible_to(user):
+    return scope_to_communities(
+        Occupancy.objects.select_related(
+            "resident",
+            "room",
+            "room__unit",
+            "room__unit__building",
+            "room__unit__building__community",
+        ),
+        user,
+    )
+
+
+def departments_visible_to(user):
+    """Departments serving one of the user's communities, company-wide ones, and the user's own."""
+    qs = Department.objects.all()
+    if not is_staff_member(user):
+        return qs.none()
+    ids = community_ids(user)
+    if ids is None:
+        return qs
+    serves_mine = Department.communities.through.objects.filter(
+        department_id=OuterRef("pk"), community_id__in=ids
+    )
+    serves_any = Department.communities.through.objects.filter(department_id=OuterRef("pk"))
+    staff = staff_of(user)
+    own = Q(pk=staff.department_id) if staff and staff.department_id else Q(pk__in=[])
+    return qs.filter(Exists(serves_mine) | ~Exists(serves_any) | own)
+
+
+def get_visible(queryset, pk):
+    """Fetch one row of a scoped queryset; anything outside the scope is a 404, as if absent."""
+    return get_object_or_404(queryset, pk=pk)
+
+
+def resident_households(resident):
+    """Current occupancies first, then history; each with its room address."""
+    return (
+        Occupancy.objects.filter(resident=resident)
+        .select_related("room__unit__building__community")
+        .order_by(F("move_out").asc(nulls_first=True), F("move_in").desc(nulls_last=True), "-id")
+    )
+
+
+def room_occupants(room):
+    return (
+        Occupancy.objects.filter(room=room)
+        .select_related("resident")
+        .order_by(F("move_out").asc(nulls_first=True), F("move_in").desc(nulls_last=True), "-id")
+    )
+
+
+def community_overview(user, limit: int = 20):
+    """Per visible community: rooms, occupied rooms and residents, in three grouped queries."""
+    communities = list(
+        communities_visible_to(user).filter(archived_at__isnull=True).order_by("code")[:limit]
+    )
+    ids = [c.id for c in communities]
+
+    def counts(queryset):
+        rows = queryset.filter(community_id__in=ids).values("community_id")
+        return {r["community_id"]: r["n"] for r in rows.annotate(n=Count("id", distinct=True))}
+
+    rooms = counts(Room.objects.filter(archived_at__isnull=True))
+    residents = counts(Resident.objects.filter(archived_at__isnull=True))
+    occupied = {
+        r["community_id"]: r["n"]
+        for r in Occupancy.objects.filter(community_id__in=ids, move_out__isnull=True)
+        .values("community_id")
+        .annotate(n=Count("room_id", distinct=True))
+    }
+    return [
+        {
+            "community": c,
+            "rooms": rooms.get(c.id, 0),
+            "occupied": occupied.get(c.id, 0),
+            "residents": residents.get(c.id, 0),
+        }
+        for c in communities
+    ]
+
+
+def residents_without_home(user):
+    """Residents with no current room: a data-quality worklist for assistants (AST-3)."""
+    current = Occupancy.objects.filter(resident=OuterRef("pk"), move_out__isnull=True)
+    return residents_visible_to(user).filter(archived_at__isnull=True).exclude(Exists(current))
+
+
+def room_search(user, text: str):
+    """Rooms whose number, building or community matches each word typed (e.g. "3栋 1502")."""
+    qs = rooms_visible_to(user).filter(archived_at__isnull=True)
+    for word in text.split()[:4]:
+        qs = qs.filter(
+            Q(number__icontains=word)
+            | Q(building__name__icontains=word)
+            | Q(community__name__icontains=word)
+        )
+    return qs

@@ -1,0 +1,54 @@
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms.models import model_to_dict
+from django.utils.translation import gettext as _
+
+from wuyedesk.accounts.access import posts_of, require_post
+from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post
+from wuyedesk.audit.models import AuditAction
+from wuyedesk.audit.services import audit_record, diff_fields
+from wuyedesk.core.services import FormInvalid
+from wuyedesk.lib.privacy import MASKERS
+from wuyedesk.properties.models import PERSONAL_FIELDS, Company, Resident
+
+
+def company_get() -> Company:
+    company, _created = Company.objects.get_or_create(
+        pk=1, defaults={"reveal_posts": DEFAULT_REVEAL_POSTS}
+    )
+    return company
+
+
+def may_reveal(user) -> bool:
+    return bool(posts_of(user) & set(company_get().reveal_posts))
+
+
+def masked(resident: Resident, field: str) -> str:
+    return MASKERS[field](getattr(resident, field))
+
+
+@transaction.atomic
+def resident_reveal(*, by, resident: Resident, field: str) -> str:
+    """Return one personal field in clear, and log that `by` saw it (MGT-3, PIPL)."""
+    if field not in PERSONAL_FIELDS:
+        raise ValidationError(_("不支持的字段。"), code="invalid_field", params={"field": field})
+    if not may_reveal(by):
+        raise PermissionDenied
+    audit_record(actor=by, action=AuditAction.REVEAL, obj=resident, changes={"field": field})
+    return getattr(resident, field)
+
+
+def company_update(*, by, form) -> Company:
+    require_post(by, Post.ADMIN)
+    before = model_to_dict(company_get(), fields=list(form.fields))
+    if not form.is_valid():
+        raise FormInvalid(form)
+    with transaction.atomic():
+        company = form.save()
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=company,
+            changes=diff_fields(before, model_to_dict(company, fields=list(form.fields))),
+        )
+    return company

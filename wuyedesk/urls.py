@@ -1,0 +1,48 @@
+from django.urls import include, path
+
+from wuyedesk.accounts import views as accounts
+from wuyedesk.api.main import api
+from wuyedesk.audit import views as audit
+from wuyedesk.channels import portal
+from wuyedesk.core import views as core
+from wuyedesk.properties import views as properties
+
+portal_patterns = (
+    [
+        path("", portal.home, name="home"),
+        path("login/", accounts.resident_login, name="login"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("login/", accounts.staff_login, name="login"),
+    path("logout/", accounts.logout_view, name="logout"),
+    path("language/", accounts.set_language, name="set_language"),
+    path("account/password/", accounts.password_change, name="password_change"),
+    path("account/tokens/", accounts.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("portal/", include(portal_patterns)),
+    path("audit/", audit.audit_list, name="audit_list"),
+    path("settings/company/", properties.company_settings, name="company_settings"),
+    path("import/", properties.import_start, name="import_start"),
+    path("import/<int:pk>/", properties.import_batch, name="import_batch"),
+    path("import/template/<str:kind>.xlsx", properties.import_template, name="import_template"),
+    path("rooms/lookup/", properties.room_lookup, name="room_lookup"),
+    path(
+        "residents/<int:pk>/reveal/<str:field>/",
+        properties.resident_reveal,
+        name="resident_reveal",
+    ),
+    path("api/v1/", api.urls),
+    path("<str:key>/", core.record_list, name="record_list"),
+    path("<str:key>/export.xlsx", core.record_export, name="record_export"),
+    path("<str:key>/new/", core.record_create, name="record_create"),
+    path("<str:key>/<int:pk>/", core.record_detail, name="record_detail"),
+    path("<str:key>/<int:pk>/edit/", core.record_edit, name="record_edit"),
+    path("<str:key>/<int:pk>/archive/", core.record_archive_view, name="record_archive"),
+]
+
+handler403 = "wuyedesk.core.errors.forbidden"
+handler404 = "wuyedesk.core.errors.not_found"
