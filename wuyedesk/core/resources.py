@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Q, QuerySet
 
+from wuyedesk.lib.privacy import normalize_phone
+
 
 @dataclass(frozen=True)
 class Column:
@@ -48,7 +50,9 @@ class Resource:
             return queryset
         condition = Q()
         for name in self.search_fields:
-            condition |= Q(**{name: text})
+            # Phone numbers match exactly on the stored digits, however they were typed.
+            value = normalize_phone(text) if name.split("__")[-1] == "phone" else text
+            condition |= Q(**{name: value})
         return queryset.filter(condition)
 
     def apply_filters(self, queryset: QuerySet, params) -> tuple[QuerySet, dict]:

@@ -1,0 +1,19 @@
+"""Settings for the test suite: the production settings with test-only conveniences."""
+
+import os
+import tempfile
+
+os.environ.setdefault("WUYEDESK_HOME", os.path.join(tempfile.gettempdir(), "wuyedesk-test"))
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from wuyedesk.settings import *  # noqa: F403
+
+# Static files straight from the source tree: no collectstatic before tests.
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
+HUEY = {**HUEY, "immediate": True}  # noqa: F405
+AXES_FAILURE_LIMIT = 5

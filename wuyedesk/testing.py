@@ -1,0 +1,112 @@
+"""The test world: two communities and one person per post, built the way users build them.
+
+Personas (STYLE.md): manager, specialist, assistant, department worker, supervisor,
+executive, administrator and a resident in community A; `specialist_b` and `resident_b`
+in community B are the out-of-scope people every permission test uses.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post, UserKind
+from wuyedesk.accounts.models import Staff, StaffPost, User
+from wuyedesk.properties.choices import DepartmentKind, OccupancyRole
+from wuyedesk.properties.models import (
+    Building,
+    Community,
+    Company,
+    Department,
+    Occupancy,
+    Resident,
+    Room,
+    Unit,
+)
+
+PASSWORD = "Test-pass-2026"  # noqa: S105  (test accounts only)
+
+
+@dataclass
+class World:
+    a: Community
+    b: Community
+    rooms_a: list[Room]
+    rooms_b: list[Room]
+    resident_a: Resident
+    resident_b: Resident
+    engineering: Department
+    partner_b: Department
+    users: dict[str, User] = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        users = self.__dict__.get("users", {})
+        if name in users:
+            return users[name]
+        raise AttributeError(name)
+
+
+def make_community(code: str, name: str, *, buildings=1, units=1, rooms=3) -> tuple:
+    community = Community.objects.create(code=code, name=name, city="上海市")
+    made = []
+    for b in range(1, buildings + 1):
+        building = Building.objects.create(community=community, name=f"{b}栋")
+        for u in range(1, units + 1):
+            unit = Unit.objects.create(building=building, name=f"{u}单元")
+            for r in range(1, rooms + 1):
+                made.append(Room.objects.create(unit=unit, number=f"{r}01", floor=r))
+    return community, made
+
+
+def make_resident(room: Room, *, name: str, phone: str, role=OccupancyRole.OWNER, **extra):
+    resident = Resident.objects.create(name=name, phone=phone, community=room.community, **extra)
+    Occupancy.objects.create(resident=resident, room=room, role=role, move_in=dt.date(2020, 5, 1))
+    return resident
+
+
+def make_staff(username, posts, communities=(), department=None, name=None) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, kind=UserKind.STAFF)
+    staff = Staff.objects.create(
+        user=user,
+        name=name or username,
+        employee_no=f"T-{username}",
+        department=department,
+        extension=str(8000 + User.objects.count()),
+    )
+    StaffPost.objects.bulk_create([StaffPost(staff=staff, post=p) for p in posts])
+    staff.communities.set(communities)
+    return user
+
+
+def build_world() -> World:
+    Company.objects.update_or_create(
+        pk=1, defaults={"name": "测试物业", "reveal_posts": DEFAULT_REVEAL_POSTS}
+    )
+    a, rooms_a = make_community("A", "阳光花园")
+    b, rooms_b = make_community("B", "翠湖苑")
+    resident_a = make_resident(
+        rooms_a[0],
+        name="张伟",
+        phone="13812345678",
+        id_number="11010519491231002X",
+        address="上海市浦东新区锦绣路1号",
+    )
+    resident_b = make_resident(rooms_b[0], name="李娜", phone="13987654321")
+    engineering = Department.objects.create(code="GC", name="工程部")
+    engineering.communities.set([a, b])
+    partner_b = Department.objects.create(code="WB", name="电梯维保", kind=DepartmentKind.PARTNER)
+    partner_b.communities.set([b])
+    kf = Department.objects.create(code="KF", name="客服部")
+    world = World(a, b, rooms_a, rooms_b, resident_a, resident_b, engineering, partner_b)
+    world.users = {
+        "manager": make_staff("manager", [Post.MANAGER], [a], kf, "王经理"),
+        "specialist": make_staff("specialist", [Post.SPECIALIST], [a], kf, "刘专员"),
+        "assistant": make_staff("assistant", [Post.ASSISTANT], [a], kf, "陈助理"),
+        "worker": make_staff("worker", [Post.DEPARTMENT], [a], engineering, "赵师傅"),
+        "supervisor": make_staff("supervisor", [Post.SUPERVISOR], [a], kf, "孙监督"),
+        "executive": make_staff("executive", [Post.EXECUTIVE], [], None, "周总"),
+        "admin": make_staff("admin", [Post.ADMIN], [], kf, "吴管理员"),
+        "specialist_b": make_staff("specialist_b", [Post.SPECIALIST], [b], kf, "B专员"),
+    }
+    world.users["resident"] = User.objects.create_user(
+        username="resident-a", password=PASSWORD, kind=UserKind.RESIDENT, resident=resident_a
+    )
+    return world
