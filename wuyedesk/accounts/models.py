@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuyedesk.accounts.choices import Post, UserKind
 
@@ -29,7 +30,7 @@ class User(AbstractUser):
 
     class Meta:
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind=UserKind.STAFF, resident__isnull=True)
@@ -68,7 +69,7 @@ class Staff(models.Model):
 
     class Meta:
         verbose_name = _("员工")
-        verbose_name_plural = _("员工")
+        verbose_name_plural = pgettext_lazy("plural", "员工")
         ordering = ["employee_no"]
 
     def __str__(self) -> str:
@@ -92,7 +93,7 @@ class StaffPost(models.Model):
 
     class Meta:
         verbose_name = _("岗位")
-        verbose_name_plural = _("岗位")
+        verbose_name_plural = pgettext_lazy("plural", "岗位")
         constraints = [models.UniqueConstraint(fields=["staff", "post"], name="staffpost_unique")]
 
     def __str__(self) -> str:
@@ -116,7 +117,7 @@ class ApiToken(models.Model):
 
     class Meta:
         verbose_name = _("API 令牌")
-        verbose_name_plural = _("API 令牌")
+        verbose_name_plural = pgettext_lazy("plural", "API 令牌")
         ordering = ["-id"]
 
     def __str__(self) -> str:

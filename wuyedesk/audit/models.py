@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
@@ -41,7 +42,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         verbose_name = _("审计日志")
-        verbose_name_plural = _("审计日志")
+        verbose_name_plural = pgettext_lazy("plural", "审计日志")
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),

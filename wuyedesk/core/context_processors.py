@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.choices import Post
@@ -10,10 +11,10 @@ KEEPERS = (Post.ADMIN, Post.MANAGER, Post.ASSISTANT)
 # (label, url name, kwargs, posts that see it)
 NAV = [
     (_("工作台"), "home", {}, ALL),
-    (_("住户"), "record_list", {"key": "residents"}, ALL),
-    (_("房屋"), "record_list", {"key": "rooms"}, ALL),
-    (_("小区"), "record_list", {"key": "communities"}, ALL),
-    (_("部门"), "record_list", {"key": "departments"}, ALL),
+    (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL),
+    (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL),
+    (pgettext_lazy("plural", "小区"), "record_list", {"key": "communities"}, ALL),
+    (pgettext_lazy("plural", "部门"), "record_list", {"key": "departments"}, ALL),
     (
         _("员工"),
         "record_list",

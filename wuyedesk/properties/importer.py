@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import require_post
@@ -86,10 +86,15 @@ WRITE_POSTS = {
     ImportKind.RESIDENTS: (Post.ADMIN, Post.MANAGER, Post.ASSISTANT),
 }
 
-ROLE_WORDS = {}
-for role in OccupancyRole:
-    ROLE_WORDS[role.value] = role.value
-    ROLE_WORDS[str(role.label)] = role.value
+def role_words() -> dict[str, str]:
+    """Role as written in a sheet (owner, 业主, Owner, family member …) -> stored value."""
+    words = {}
+    for role in OccupancyRole:
+        words[role.value] = role.value
+        for language in ("zh-hans", "en"):
+            with translation.override(language):
+                words[str(role.label).lower()] = role.value
+    return words
 
 
 class ImportFileError(Exception):
@@ -152,7 +157,8 @@ def _header_map(kind, header: list[str]) -> dict[str, int]:
 
 class RowErrors:
     def __init__(self, kind):
-        self.labels = {c.key: c.zh for c in COLUMNS[kind]}
+        chinese = (translation.get_language() or "zh").startswith("zh")
+        self.labels = {c.key: c.zh if chinese else c.en for c in COLUMNS[kind]}
         self.items: list[dict] = []
 
     def add(self, row: int, field: str, message: str, code: str = "invalid"):
@@ -291,6 +297,7 @@ def _validate_residents(user, rows, errors, plan):
             community__code__in=codes, archived_at__isnull=True
         ).values_list("community__code", "building__name", "unit__name", "number", "id")
     }
+    roles = role_words()
     for number, row in rows:
         if not _required(errors, number, row, ImportKind.RESIDENTS):
             continue
@@ -301,7 +308,7 @@ def _validate_residents(user, rows, errors, plan):
         room_id = room_ids.get((row["community"], row["building"], row["unit"], row["number"]))
         if room_id is None:
             errors.add(number, "number", _("房屋不存在,请先导入房屋。"), "not_found")
-        role = ROLE_WORDS.get(row["role"].lower() if row["role"].isascii() else row["role"])
+        role = roles.get(row["role"].strip().lower())
         if role is None:
             errors.add(number, "role", _("身份应为 业主、家庭成员 或 租户。"), "invalid_choice")
         move_in = None

@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuyedesk.lib.privacy import (
     mask_address,
@@ -47,7 +48,7 @@ class Company(models.Model):
 
     class Meta:
         verbose_name = _("公司设置")
-        verbose_name_plural = _("公司设置")
+        verbose_name_plural = pgettext_lazy("plural", "公司设置")
 
     def __str__(self) -> str:
         return self.name
@@ -62,7 +63,7 @@ class Community(Archivable):
 
     class Meta:
         verbose_name = _("小区")
-        verbose_name_plural = _("小区")
+        verbose_name_plural = pgettext_lazy("plural", "小区")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -77,7 +78,7 @@ class Building(Archivable):
 
     class Meta:
         verbose_name = _("楼栋")
-        verbose_name_plural = _("楼栋")
+        verbose_name_plural = pgettext_lazy("plural", "楼栋")
         ordering = ["community_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["community", "name"], name="building_unique_name")
@@ -99,7 +100,7 @@ class Unit(Archivable):
 
     class Meta:
         verbose_name = _("单元")
-        verbose_name_plural = _("单元")
+        verbose_name_plural = pgettext_lazy("plural", "单元")
         ordering = ["building_id", "name"]
         constraints = [
             models.UniqueConstraint(fields=["building", "name"], name="unit_unique_name")
@@ -131,7 +132,7 @@ class Room(Archivable):
 
     class Meta:
         verbose_name = _("房屋")
-        verbose_name_plural = _("房屋")
+        verbose_name_plural = pgettext_lazy("plural", "房屋")
         ordering = ["community_id", "building_id", "unit_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "number"], name="room_unique_number")
@@ -170,7 +171,7 @@ class Resident(Archivable):
 
     class Meta:
         verbose_name = _("住户")
-        verbose_name_plural = _("住户")
+        verbose_name_plural = pgettext_lazy("plural", "住户")
         ordering = ["-id"]
         indexes = [models.Index(fields=["community", "id"], name="resident_community_idx")]
 
@@ -208,7 +209,7 @@ class Occupancy(models.Model):
 
     class Meta:
         verbose_name = _("入住关系")
-        verbose_name_plural = _("入住关系")
+        verbose_name_plural = pgettext_lazy("plural", "入住关系")
         ordering = ["-move_in", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -253,7 +254,7 @@ class Department(Archivable):
 
     class Meta:
         verbose_name = _("部门")
-        verbose_name_plural = _("部门")
+        verbose_name_plural = pgettext_lazy("plural", "部门")
         ordering = ["code"]
 
     def __str__(self) -> str:
@@ -290,7 +291,7 @@ class ImportBatch(models.Model):
 
     class Meta:
         verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
+        verbose_name_plural = pgettext_lazy("plural", "导入批次")
         ordering = ["-id"]
 
     def __str__(self) -> str:
