@@ -10,7 +10,10 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.accounts.models import Staff, StaffPost, User
@@ -172,6 +175,56 @@ def plan_layout(households: int, communities: int):
     return per_community, buildings, units_per_building, floors, rooms_per_floor
 
 
+def _next_ids(model, count: int) -> list[int]:
+    start = (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    return list(range(start, start + count))
+
+
+def _insert(model, names: list[str], rows: list[tuple], batch: int = 5000) -> None:
+    """Plain INSERT … executemany for the big tables.
+
+    bulk_create spends most of a 100,000-household seed preparing each field of each model
+    instance; rows here are already plain values, so only dates, times and decimals are
+    converted (once per column) by the field itself.
+    """
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from model meta, quoted)
+        quote(model._meta.db_table),
+        ", ".join(quote(f.column) for f in fields),
+        ", ".join(["%s"] * len(fields)),
+    )
+    convert = [
+        i
+        for i, f in enumerate(fields)
+        if f.get_internal_type() in {"DateField", "DateTimeField", "DecimalField"}
+    ]
+    prepared = {}  # (column, value) -> database value; dates and times repeat a lot
+
+    def prep(i, value):
+        key = (i, value)
+        if key not in prepared:
+            prepared[key] = fields[i].get_db_prep_save(value, connection)
+        return prepared[key]
+
+    with connection.cursor() as cursor:
+        for offset in range(0, len(rows), batch):
+            chunk = rows[offset : offset + batch]
+            if convert:
+                chunk = [list(row) for row in chunk]
+                for row in chunk:
+                    for i in convert:
+                        row[i] = prep(i, row[i])
+            cursor.executemany(sql, chunk)
+
+
+def _reset_sequences(*models) -> None:
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
 @transaction.atomic
 def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> dict:
     if Community.objects.exists():
@@ -226,13 +279,13 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
                         if made >= take:
                             break
                         rooms.append(
-                            Room(
-                                unit=unit,
-                                building=building,
-                                community=community,
-                                number=f"{floor}{k:02d}",
-                                floor=floor,
-                                area=rng.choice([68, 75, 89, 96, 108, 120, 135, 143]),
+                            (
+                                unit,
+                                building,
+                                community,
+                                f"{floor}{k:02d}",
+                                floor,
+                                rng.choice([68, 75, 89, 96, 108, 120, 135, 143]),
                             )
                         )
                         made += 1
@@ -240,13 +293,32 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
     for unit in units:
         unit.building_id = unit.building.id
     Unit.objects.bulk_create(units, batch_size=5000)
-    for room in rooms:
-        room.unit_id, room.building_id = room.unit.id, room.building.id
-    Room.objects.bulk_create(rooms, batch_size=5000)
+    now = timezone.now()
+    room_ids = _next_ids(Room, len(rooms))
+    _insert(
+        Room,
+        [
+            "id",
+            "unit",
+            "building",
+            "community",
+            "number",
+            "floor",
+            "area",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (rid, unit.id, building.id, community.id, number, floor, area, now, now)
+            for rid, (unit, building, community, number, floor, area) in zip(
+                room_ids, rooms, strict=True
+            )
+        ],
+    )
 
     residents, occupancies = [], []
     today = dt.date(2026, 1, 1)
-    for room in rooms:
+    for room_id, (_unit, _building, community, *_rest) in zip(room_ids, rooms, strict=True):
         move_in = today - dt.timedelta(days=rng.randrange(30, 365 * 12))
         members = [OccupancyRole.OWNER]
         if rng.random() < 0.5:
@@ -255,45 +327,65 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
             members = [OccupancyRole.OWNER, OccupancyRole.TENANT]
         for role in members:
             p = gen.person()
-            resident = Resident(
-                name=p.name,
-                phone=p.phone,
-                email=p.email,
-                id_number=p.id_number,
-                gender=p.gender,
-                community=room.community,
-                address=""
-                if role != OccupancyRole.OWNER or rng.random() < 0.8
-                else f"{rng.choice(CITIES)[0]}{rng.choice(ROADS)}{rng.randrange(1, 500)}号",
+            address = ""
+            if role == OccupancyRole.OWNER and rng.random() >= 0.8:
+                address = f"{rng.choice(CITIES)[0]}{rng.choice(ROADS)}{rng.randrange(1, 500)}号"
+            residents.append(
+                (p.name, p.phone, p.email, p.id_number, p.gender, address, community.id)
             )
-            residents.append(resident)
-            occupancies.append(
-                Occupancy(
-                    resident=resident,
-                    room=room,
-                    community=room.community,
-                    role=role,
-                    move_in=move_in,
-                )
-            )
+            occupancies.append((len(residents) - 1, room_id, community.id, role, move_in, None))
         if rng.random() < 0.05:  # an earlier tenant who has moved out: occupancy history
             p = gen.person()
-            former = Resident(name=p.name, phone=p.phone, gender=p.gender, community=room.community)
-            residents.append(former)
+            residents.append((p.name, p.phone, "", "", p.gender, "", community.id))
             occupancies.append(
-                Occupancy(
-                    resident=former,
-                    room=room,
-                    community=room.community,
-                    role=OccupancyRole.TENANT,
-                    move_in=move_in - dt.timedelta(days=800),
-                    move_out=move_in - dt.timedelta(days=30),
+                (
+                    len(residents) - 1,
+                    room_id,
+                    community.id,
+                    OccupancyRole.TENANT,
+                    move_in - dt.timedelta(days=800),
+                    move_in - dt.timedelta(days=30),
                 )
             )
-    Resident.objects.bulk_create(residents, batch_size=5000)
-    for occ in occupancies:
-        occ.resident_id, occ.room_id = occ.resident.id, occ.room.id
-    Occupancy.objects.bulk_create(occupancies, batch_size=5000)
+    resident_ids = _next_ids(Resident, len(residents))
+    _insert(
+        Resident,
+        [
+            "id",
+            "name",
+            "phone",
+            "email",
+            "id_number",
+            "gender",
+            "address",
+            "community",
+            "notes",
+            "created_at",
+            "updated_at",
+        ],
+        [(rid, *row, "", now, now) for rid, row in zip(resident_ids, residents, strict=True)],
+    )
+    _insert(
+        Occupancy,
+        [
+            "id",
+            "resident",
+            "room",
+            "community",
+            "role",
+            "move_in",
+            "move_out",
+            "created_at",
+            "updated_at",
+        ],
+        [
+            (oid, resident_ids[index], *rest, now, now)
+            for oid, (index, *rest) in zip(
+                _next_ids(Occupancy, len(occupancies)), occupancies, strict=True
+            )
+        ],
+    )
+    _reset_sequences(Room, Resident, Occupancy)
 
     departments = [Department(code=c, name=n, kind=k) for c, n, k in DEPARTMENTS]
     Department.objects.bulk_create(departments)
@@ -344,7 +436,7 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
     Staff.communities.through.objects.bulk_create(staff_links, batch_size=5000)
 
     # One resident of the first community gets a portal login.
-    first_owner = next(o.resident for o in occupancies if o.role == OccupancyRole.OWNER)
+    first_owner = Resident.objects.get(pk=resident_ids[0])  # the first household's owner
     User.objects.create(
         username=f"resident-{first_owner.id}",
         password=password,
