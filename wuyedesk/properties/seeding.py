@@ -199,6 +199,14 @@ def _insert(model, names: list[str], rows: list[tuple], batch: int = 5000) -> No
         for i, f in enumerate(fields)
         if f.get_internal_type() in {"DateField", "DateTimeField", "DecimalField"}
     ]
+    if connection.vendor == "postgresql":  # COPY is PostgreSQL's bulk path; psycopg adapts values
+        copy_sql = "COPY {} ({}) FROM STDIN".format(
+            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+        )
+        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
     prepared = {}  # (column, value) -> database value; dates and times repeat a lot
 
     def prep(i, value):
