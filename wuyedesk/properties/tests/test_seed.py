@@ -35,7 +35,7 @@ def test_seed_makes_a_realistic_company():
     assert room.address.count("-") == 3
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # flush between seeds needs committed data (PostgreSQL)
 def test_same_seed_same_data_other_seed_other_data():
     seeding.seed(communities=2, households=40, seed=3)
     first = snapshot()
