@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from wuyedesk.accounts.choices import Post, UserKind
+from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post, UserKind
 from wuyedesk.accounts.models import Staff, StaffPost, User
 from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
 from wuyedesk.properties.models import (
@@ -247,6 +247,7 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
             "phone": "400-820-0000",
             "email": "kefu@example.cn",
             "address": "上海市浦东新区锦绣路100号",
+            "reveal_posts": DEFAULT_REVEAL_POSTS,
         },
     )
     comms = []

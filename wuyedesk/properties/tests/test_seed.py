@@ -59,3 +59,12 @@ def test_seeded_id_numbers_and_phones_validate():
     seeding.seed(communities=1, households=30, seed=2)
     for resident in Resident.objects.all():
         resident.full_clean()
+
+
+@pytest.mark.django_db
+def test_seeded_company_lets_the_default_posts_reveal():
+    from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS
+    from wuyedesk.properties.services import company_get
+
+    seeding.seed(communities=1, households=5, seed=1)
+    assert company_get().reveal_posts == DEFAULT_REVEAL_POSTS
