@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "wuyedesk.accounts",
     "wuyedesk.audit",
     "wuyedesk.channels",
+    "wuyedesk.policies",
+    "wuyedesk.notifications",
+    "wuyedesk.tickets",
     "wuyedesk.api",
 ]
 
@@ -188,6 +191,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wuyedesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 _redis_url = env_str("REDIS_URL")

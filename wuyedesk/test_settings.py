@@ -17,3 +17,9 @@ WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
 AXES_FAILURE_LIMIT = 5
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: WAL, busy timeouts and locking behave as in production
+    # (the concurrency tests need them).
+    test_name = os.path.join(os.environ["WUYEDESK_HOME"], "test.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": test_name}  # noqa: F405

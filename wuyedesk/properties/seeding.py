@@ -444,6 +444,10 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
     StaffPost.objects.bulk_create(posts)
     Staff.communities.through.objects.bulk_create(staff_links, batch_size=5000)
 
+    from wuyedesk.tickets.defaults import load_categories
+
+    load_categories()
+
     # One resident of the first community gets a portal login.
     first_owner = Resident.objects.get(pk=resident_ids[0])  # the first household's owner
     User.objects.create(

@@ -1,0 +1,68 @@
+"""In-app notifications and their e-mail copies. E-mail leaves only after the commit."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from wuyedesk.notifications.models import Notification
+
+log = logging.getLogger(__name__)
+
+
+def notify(*, users, kind: str, text: str, link: str = "", key: str = "", email: bool = False):
+    """Notify each user once per `key` (when given). Returns the notifications created."""
+    created = []
+    for user in users:
+        if user is None:
+            continue
+        try:
+            with transaction.atomic():
+                created.append(
+                    Notification.objects.create(
+                        user=user, kind=kind, text=text[:300], link=link, key=key
+                    )
+                )
+        except IntegrityError:  # already notified for this key
+            continue
+    if email:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: send_notification_emails(ids))
+    return created
+
+
+def send_notification_emails(ids: list[int]) -> None:
+    from wuyedesk.notifications.tasks import email_notifications
+
+    email_notifications(ids)
+
+
+def deliver_email(notification: Notification) -> bool:
+    address = notification.user.email or getattr(
+        getattr(notification.user, "staff", None), "email", ""
+    )
+    if not address:
+        return False
+    claimed = Notification.objects.filter(pk=notification.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
+    if not claimed:
+        return False
+    link = settings.SITE_URL.rstrip("/") + notification.link if notification.link else ""
+    send_mail(
+        subject=f"[物业客服台] {notification.text[:60]}",
+        message=f"{notification.text}\n\n{link}".strip(),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[address],
+        fail_silently=False,
+    )
+    return True
+
+
+def notification_mark_read(*, user, notification: Notification | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notification is not None:
+        qs = qs.filter(pk=notification.pk)
+    return qs.update(read_at=timezone.now())

@@ -1,0 +1,45 @@
+from django.db import transaction
+
+from wuyedesk.accounts.access import require_post
+from wuyedesk.accounts.choices import Post
+from wuyedesk.audit.models import AuditAction
+from wuyedesk.audit.services import audit_record, diff_fields
+from wuyedesk.core.services import FormInvalid
+from wuyedesk.policies.models import PolicySettings
+
+EDITABLE = [
+    "inquiry_follow_up_hours",
+    "complaint_investigation_hours",
+    "return_visit_hours",
+    "return_visit_max_attempts",
+    "reminder_minutes",
+    "complaint_notify_severities",
+    "attachment_max_mb",
+]
+
+
+def policy() -> PolicySettings:
+    """The settings in force: the one function every deadline is computed through."""
+    current = PolicySettings.objects.order_by("-id").first()
+    if current is None:
+        current = PolicySettings.objects.create(note="default")
+    return current
+
+
+def policy_update(*, by, form) -> PolicySettings:
+    """A change is a new version; earlier versions stay for the record (POL-3)."""
+    require_post(by, Post.MANAGER, Post.ADMIN)
+    current = policy()
+    if not form.is_valid():
+        raise FormInvalid(form)
+    with transaction.atomic():
+        new = form.save(commit=False)
+        new.pk = None
+        new.created_by = by
+        new.save()
+        before = {f: getattr(current, f) for f in EDITABLE}
+        after = {f: getattr(new, f) for f in EDITABLE}
+        audit_record(
+            actor=by, action=AuditAction.UPDATE, obj=new, changes=diff_fields(before, after)
+        )
+    return new

@@ -1,0 +1,79 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    INQUIRY = "inquiry", _("咨询")
+    COMPLAINT = "complaint", _("投诉")
+    REPAIR = "repair", _("报修")
+    SUGGESTION = "suggestion", _("建议")
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("电话")
+    EMAIL = "email", _("邮件")
+    PORTAL = "portal", _("业主服务平台")
+    WALK_IN = "walk_in", _("来访")
+    API = "api", _("接口")
+
+
+class Severity(models.TextChoices):
+    NORMAL = "normal", _("一般")
+    MAJOR = "major", _("重大投诉")
+    EMERGENCY = "emergency", _("突发事件")
+
+
+class Status(models.TextChoices):
+    OPEN = "open", _("待处理")
+    TRANSFERRED = "transferred", _("已转部门")
+    INVESTIGATING = "investigating", _("调查处理中")
+    AWAITING_FEEDBACK = "awaiting_feedback", _("待反馈客户")
+    AWAITING_RETURN_VISIT = "awaiting_return_visit", _("待回访")
+    RESOLVED = "resolved", _("待关闭")
+    CLOSED = "closed", _("已关闭")
+
+
+OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
+
+
+class Outcome(models.TextChoices):
+    ANSWERED = "answered", _("已解答")
+    RESOLVED = "resolved", _("已解决")
+    UNREACHABLE = "unreachable", _("回访未联系上")
+    MERGED = "merged", _("已合并")
+    WITHDRAWN = "withdrawn", _("客户撤回")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    PARTLY = "partly", _("基本满意")
+    NOT_SATISFIED = "not_satisfied", _("不满意")
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("登记")
+    REPORTED = "reported", _("上报经理")
+    CONTACT = "contact", _("联系客户")
+    TRANSFER = "transfer", _("转部门")
+    REPLY = "reply", _("部门回复")
+    ANSWER = "answer", _("解答")
+    FOLLOW_UP = "follow_up", _("跟进回复")
+    INVESTIGATION = "investigation", _("安排调查")
+    FINDINGS = "findings", _("调查结果")
+    DECISION = "decision", _("处理决定")
+    MEASURE = "measure", _("整改措施")
+    FEEDBACK = "feedback", _("反馈结果")
+    RETURN_VISIT = "return_visit", _("回访")
+    REOPEN = "reopen", _("重新打开")
+    CLOSE = "close", _("关闭")
+    COMMENT = "comment", _("内部备注")
+    MESSAGE = "message", _("客户消息")
+    DEADLINE_MISSED = "deadline_missed", _("超时")
+    ASSIGN = "assign", _("指派")
+    MERGE = "merge", _("合并")
+    INCIDENT = "incident", _("事件通报")
+
+
+class DispatchPurpose(models.TextChoices):
+    TRANSFER = "transfer", _("转办")
+    INVESTIGATION = "investigation", _("调查")

@@ -1,0 +1,83 @@
+"""The deadlines engine (issue #3 §7): reminders before a deadline, overdue after it.
+
+Idempotent and safe with any number of workers: each notification is claimed with a
+conditional UPDATE (as healthchecks' sendalerts does); only the worker whose UPDATE
+changed the row acts, so every reminder and every overdue notice happens exactly once
+per deadline.
+"""
+
+import datetime as dt
+import logging
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuyedesk.notifications.services import notify
+from wuyedesk.policies.services import policy
+from wuyedesk.tickets.choices import EventKind
+from wuyedesk.tickets.models import Ticket, TicketEvent
+
+log = logging.getLogger(__name__)
+
+
+def _link(pk):
+    return reverse("ticket_detail", kwargs={"pk": pk})
+
+
+def sweep(now=None) -> dict:
+    from wuyedesk.tickets.services import managers_of
+
+    now = now or timezone.now()
+    soon = now + dt.timedelta(minutes=policy().reminder_minutes)
+    open_ = Ticket.objects.filter(closed_at__isnull=True, next_due__isnull=False)
+    reminded = overdue = 0
+
+    not_reminded = Q(reminded_for__isnull=True) | ~Q(reminded_for=F("next_due"))
+    for pk, due, owner_id, number in open_.filter(
+        not_reminded, next_due__gt=now, next_due__lte=soon
+    ).values_list("pk", "next_due", "owner_id", "number"):
+        claimed = Ticket.objects.filter(not_reminded, pk=pk, next_due=due).update(reminded_for=due)
+        if claimed and owner_id:
+            from wuyedesk.accounts.models import User
+
+            notify(
+                users=[User.objects.get(pk=owner_id)],
+                kind="due_soon",
+                text=_("工单 %(number)s 即将到期") % {"number": number},
+                link=_link(pk),
+                key=f"due_soon:{pk}:{due.isoformat()}",
+            )
+            reminded += 1
+
+    not_notified = Q(overdue_notified_for__isnull=True) | ~Q(overdue_notified_for=F("next_due"))
+    for pk, due, community_id, number in open_.filter(not_notified, next_due__lte=now).values_list(
+        "pk", "next_due", "community_id", "number"
+    ):
+        with transaction.atomic():
+            claimed = Ticket.objects.filter(not_notified, pk=pk, next_due=due).update(
+                overdue_notified_for=due, overdue_since=now
+            )
+            if not claimed:
+                continue
+            TicketEvent.objects.create(
+                ticket_id=pk, kind=EventKind.DEADLINE_MISSED, at=now, data={"due": due.isoformat()}
+            )
+            managers = managers_of(community_id)
+            text = _("工单 %(number)s 已超时") % {"number": number}
+            transaction.on_commit(
+                lambda m=managers, t=text, p=pk, d=due: notify(
+                    users=m,
+                    kind="overdue",
+                    text=t,
+                    link=_link(p),
+                    key=f"overdue:{p}:{d.isoformat()}",
+                    email=True,
+                )
+            )
+            overdue += 1
+    if reminded or overdue:
+        log.info("sla sweep: %s reminders, %s overdue", reminded, overdue)
+    return {"reminded": reminded, "overdue": overdue}
