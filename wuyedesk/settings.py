@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "wuyedesk.policies",
     "wuyedesk.notifications",
     "wuyedesk.tickets",
+    "wuyedesk.reports",
     "wuyedesk.api",
 ]
 

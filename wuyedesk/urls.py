@@ -35,6 +35,7 @@ urlpatterns = [
         properties.resident_reveal,
         name="resident_reveal",
     ),
+    path("reports/", include("wuyedesk.reports.urls")),
     path("tickets/", include("wuyedesk.tickets.urls")),
     path("api/v1/", api.urls),
     path("<str:key>/", core.record_list, name="record_list"),

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from wuyedesk.reports import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("tickets/", views.drill_down, name="report_tickets"),
+]
