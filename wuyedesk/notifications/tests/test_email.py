@@ -1,0 +1,72 @@
+"""Notification e-mail through a real SMTP server on 127.0.0.1 (aiosmtpd)."""
+
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.handlers import Message
+
+from wuyedesk.notifications.models import Notification
+from wuyedesk.notifications.services import notify
+
+
+class Inbox(Message):
+    def __init__(self):
+        super().__init__()
+        self.messages = []
+
+    def handle_message(self, message):
+        self.messages.append(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield inbox
+    controller.stop()
+
+
+def test_notification_email_arrives_once(world, smtp, django_capture_on_commit_callbacks):
+    world.manager.email = "manager@example.cn"
+    world.manager.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            users=[world.manager],
+            kind="overdue",
+            text="工单 20261127-0001 已超时",
+            link="/tickets/1/",
+            key="overdue:1",
+            email=True,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(
+            users=[world.manager],
+            kind="overdue",
+            text="工单 20261127-0001 已超时",
+            link="/tickets/1/",
+            key="overdue:1",
+            email=True,
+        )
+    assert len(smtp.messages) == 1
+    message = smtp.messages[0]
+    assert message["To"] == "manager@example.cn"
+    body = message.get_payload(decode=True).decode()
+    assert "20261127-0001" in body and "/tickets/1/" in body
+    assert Notification.objects.get().emailed_at is not None
+
+
+def test_no_address_no_mail(world, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notify(users=[world.specialist], kind="x", text="t", key="k", email=True)
+    assert smtp.messages == []
