@@ -37,7 +37,11 @@ def demo(args) -> int:
     if not Community.objects.exists():
         print("正在生成演示数据 / seeding demo data …", flush=True)
         call_command(
-            "seed", communities=args.communities, households=args.households, seed=args.seed
+            "seed",
+            communities=args.communities,
+            households=args.households,
+            seed=args.seed,
+            tickets=args.tickets,
         )
     call_command("collectstatic", interactive=False, verbosity=0)
     url = f"http://127.0.0.1:{args.port}/"
@@ -140,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--communities", type=int, default=3)
     p.add_argument("--households", type=int, default=900)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--tickets", type=int, default=600)
     p = sub.add_parser("serve", help="production web server (gunicorn)")
     p.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
     p.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))

@@ -21,5 +21,6 @@ AXES_FAILURE_LIMIT = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: WAL, busy timeouts and locking behave as in production
     # (the concurrency tests need them).
-    test_name = os.path.join(os.environ["WUYEDESK_HOME"], "test.sqlite3")
+    # One file per test run, so that runs side by side never share a database.
+    test_name = os.path.join(os.environ["WUYEDESK_HOME"], f"test-{os.getpid()}.sqlite3")
     DATABASES["default"]["TEST"] = {"NAME": test_name}  # noqa: F405

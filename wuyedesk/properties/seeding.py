@@ -10,13 +10,12 @@ import random
 from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
-from django.core.management.color import no_style
-from django.db import connection, transaction
-from django.db.models import Max
+from django.db import transaction
 from django.utils import timezone
 
 from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post, UserKind
 from wuyedesk.accounts.models import Staff, StaffPost, User
+from wuyedesk.lib.bulk import insert_rows, next_ids, reset_sequences
 from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
 from wuyedesk.properties.models import (
     Building,
@@ -175,64 +174,6 @@ def plan_layout(households: int, communities: int):
     return per_community, buildings, units_per_building, floors, rooms_per_floor
 
 
-def _next_ids(model, count: int) -> list[int]:
-    start = (model.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-    return list(range(start, start + count))
-
-
-def _insert(model, names: list[str], rows: list[tuple], batch: int = 5000) -> None:
-    """Plain INSERT … executemany for the big tables.
-
-    bulk_create spends most of a 100,000-household seed preparing each field of each model
-    instance; rows here are already plain values, so only dates, times and decimals are
-    converted (once per column) by the field itself.
-    """
-    fields = [model._meta.get_field(name) for name in names]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608  (names from model meta, quoted)
-        quote(model._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    convert = [
-        i
-        for i, f in enumerate(fields)
-        if f.get_internal_type() in {"DateField", "DateTimeField", "DecimalField"}
-    ]
-    if connection.vendor == "postgresql":  # COPY is PostgreSQL's bulk path; psycopg adapts values
-        copy_sql = "COPY {} ({}) FROM STDIN".format(
-            quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
-        )
-        with connection.cursor() as cursor, cursor.cursor.copy(copy_sql) as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    prepared = {}  # (column, value) -> database value; dates and times repeat a lot
-
-    def prep(i, value):
-        key = (i, value)
-        if key not in prepared:
-            prepared[key] = fields[i].get_db_prep_save(value, connection)
-        return prepared[key]
-
-    with connection.cursor() as cursor:
-        for offset in range(0, len(rows), batch):
-            chunk = rows[offset : offset + batch]
-            if convert:
-                chunk = [list(row) for row in chunk]
-                for row in chunk:
-                    for i in convert:
-                        row[i] = prep(i, row[i])
-            cursor.executemany(sql, chunk)
-
-
-def _reset_sequences(*models) -> None:
-    statements = connection.ops.sequence_reset_sql(no_style(), models)
-    with connection.cursor() as cursor:
-        for statement in statements:
-            cursor.execute(statement)
-
-
 @transaction.atomic
 def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> dict:
     if Community.objects.exists():
@@ -303,8 +244,8 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
         unit.building_id = unit.building.id
     Unit.objects.bulk_create(units, batch_size=5000)
     now = timezone.now()
-    room_ids = _next_ids(Room, len(rooms))
-    _insert(
+    room_ids = next_ids(Room, len(rooms))
+    insert_rows(
         Room,
         [
             "id",
@@ -356,8 +297,8 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
                     move_in - dt.timedelta(days=30),
                 )
             )
-    resident_ids = _next_ids(Resident, len(residents))
-    _insert(
+    resident_ids = next_ids(Resident, len(residents))
+    insert_rows(
         Resident,
         [
             "id",
@@ -374,7 +315,7 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
         ],
         [(rid, *row, "", now, now) for rid, row in zip(resident_ids, residents, strict=True)],
     )
-    _insert(
+    insert_rows(
         Occupancy,
         [
             "id",
@@ -390,11 +331,11 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
         [
             (oid, resident_ids[index], *rest, now, now)
             for oid, (index, *rest) in zip(
-                _next_ids(Occupancy, len(occupancies)), occupancies, strict=True
+                next_ids(Occupancy, len(occupancies)), occupancies, strict=True
             )
         ],
     )
-    _reset_sequences(Room, Resident, Occupancy)
+    reset_sequences(Room, Resident, Occupancy)
 
     departments = [Department(code=c, name=n, kind=k) for c, n, k in DEPARTMENTS]
     Department.objects.bulk_create(departments)

@@ -12,13 +12,18 @@ class Command(BaseCommand):
         parser.add_argument("--communities", type=int, default=3)
         parser.add_argument("--households", type=int, default=900)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--tickets", type=int, default=0, help="demo tickets to add")
 
-    def handle(self, *args, communities, households, seed, **options):
+    def handle(self, *args, communities, households, seed, tickets, **options):
         if communities < 1 or households < communities:
             raise CommandError("need at least one community and one household per community")
         started = time.perf_counter()
         try:
             counts = seeding.seed(communities=communities, households=households, seed=seed)
+            if tickets:
+                from wuyedesk.tickets.seeding import seed_tickets
+
+                counts["tickets"] = seed_tickets(count=tickets, seed=seed)
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         elapsed = time.perf_counter() - started
