@@ -17,6 +17,7 @@ portal_patterns = (
 
 urlpatterns = [
     path("", core.home, name="home"),
+    path("healthz", core.healthz, name="healthz"),
     path("login/", accounts.staff_login, name="login"),
     path("logout/", accounts.logout_view, name="logout"),
     path("language/", accounts.set_language, name="set_language"),

@@ -194,3 +194,8 @@ def _detail_fields(resource, obj):
 
 # Extra context for some detail pages: key -> function(request, obj) -> dict
 DETAIL_CONTEXT: dict = {}
+
+
+def healthz(request):
+    """Liveness for load balancers; also the benchmarks' floor (no database, no session)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -18,3 +18,9 @@ def test_each_post_lands_on_its_home_in_chinese(world, client_as, persona, headi
     assert response.status_code == 200
     assert heading in response.content.decode()
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_healthz_needs_no_login_and_no_database(db, client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
