@@ -29,8 +29,16 @@ def main():
     subprocess.run([*wuyedesk, "migrate", "-v0"], env=env, check=True)
     started = time.perf_counter()
     subprocess.run(
-        [*wuyedesk, "seed", "--communities", str(args.communities),
-         "--households", str(args.households), "--seed", str(args.seed)],
+        [
+            *wuyedesk,
+            "seed",
+            "--communities",
+            str(args.communities),
+            "--households",
+            str(args.households),
+            "--seed",
+            str(args.seed),
+        ],
         env=env,
         check=True,
     )

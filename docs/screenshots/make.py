@@ -1,6 +1,6 @@
 """Take the README's screenshots from a running demo (`./scripts/demo.sh` in another shell).
 
-    .venv/bin/python docs/screenshots/make.py [http://127.0.0.1:8000]
+.venv/bin/python docs/screenshots/make.py [http://127.0.0.1:8000]
 """
 
 import pathlib
