@@ -37,6 +37,7 @@ urlpatterns = [
         name="resident_reveal",
     ),
     path("reports/", include("wuyedesk.reports.urls")),
+    path("knowledge/", include("wuyedesk.tickets.knowledge_urls")),
     path("tickets/", include("wuyedesk.tickets.urls")),
     path("api/v1/", api.urls),
     path("<str:key>/", core.record_list, name="record_list"),

@@ -388,6 +388,9 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
     from wuyedesk.tickets.defaults import load_categories
 
     load_categories()
+    from wuyedesk.tickets.knowledge import load_demo_articles
+
+    load_demo_articles(by=next(u for u in users if u.username == "admin"))
 
     # One resident of the first community gets a portal login.
     first_owner = Resident.objects.get(pk=resident_ids[0])  # the first household's owner

@@ -1,0 +1,48 @@
+"""Category pickers: the two-level tree as <optgroup>s, labelled in the page's language."""
+
+from django.db.models import Q
+from django.utils.translation import get_language
+
+from wuyedesk.tickets.models import Category
+
+
+def category_label(category: Category) -> str:
+    if (get_language() or "").startswith("en") and category.name_en:
+        return category.name_en
+    return category.name
+
+
+def active_categories():
+    return Category.objects.filter(active=True).filter(
+        Q(parent__isnull=True) | Q(parent__active=True)
+    )
+
+
+def leaf_categories():
+    """What a ticket may be filed under: active categories without active children."""
+    return active_categories().exclude(children__active=True)
+
+
+def grouped_choices(*, leaves_only: bool) -> list:
+    """[("", "—"), (parent label, [(child pk, child label), …]), (leaf pk, label), …].
+
+    With `leaves_only` a parent with children is only a group heading (not choosable);
+    otherwise it is the first option of its own group, so general answers can be filed there."""
+    rows = list(active_categories().order_by("position", "code"))
+    children: dict[int, list[Category]] = {}
+    for category in rows:
+        if category.parent_id:
+            children.setdefault(category.parent_id, []).append(category)
+    choices: list = [("", "—")]
+    for category in rows:
+        if category.parent_id:
+            continue
+        kids = children.get(category.pk, [])
+        if not kids:
+            choices.append((category.pk, category_label(category)))
+            continue
+        options = [(kid.pk, category_label(kid)) for kid in kids]
+        if not leaves_only:
+            options.insert(0, (category.pk, category_label(category)))
+        choices.append((category_label(category), options))
+    return choices
