@@ -1,16 +1,24 @@
 """Reads of tickets, scoped to what the user may see; the queues; search."""
 
+import datetime as dt
+
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from wuyedesk.accounts.access import community_ids, is_staff_member, posts_of, staff_of
+from wuyedesk.accounts.access import (
+    community_ids,
+    is_staff_member,
+    posts_of,
+    scope_to_communities,
+    staff_of,
+)
 from wuyedesk.accounts.choices import Post
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
-from wuyedesk.tickets.choices import Status
-from wuyedesk.tickets.models import Dispatch, Ticket
+from wuyedesk.tickets.choices import EventKind, Status
+from wuyedesk.tickets.models import Dispatch, Incident, ReturnVisit, Task, Ticket, TicketEvent
 
 LIST_RELATED = (
     "category",
@@ -134,3 +142,200 @@ def severe_unacknowledged(user):
 
 def overdue_now(user):
     return tickets_visible_to(user).filter(closed_at__isnull=True, next_due__lt=timezone.now())
+
+
+# --- pages (issue #3): filters, customer 360, tasks, incidents, people to pick -------------
+
+
+def filter_tickets(
+    queryset,
+    *,
+    community=None,
+    kind: str = "",
+    category=None,
+    status: str = "",
+    severity: str = "",
+    channel: str = "",
+    date_from=None,
+    date_to=None,
+    resident=None,
+    department=None,
+):
+    """The queue filters. Dates are calendar days of the contact time in the company's zone."""
+    if community is not None:
+        queryset = queryset.filter(community=community)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if category is not None:
+        queryset = queryset.filter(Q(category=category) | Q(category__parent=category))
+    if status:
+        queryset = queryset.filter(status=status)
+    if severity:
+        queryset = queryset.filter(severity=severity)
+    if channel:
+        queryset = queryset.filter(channel=channel)
+    if date_from is not None:
+        queryset = queryset.filter(contact_at__gte=_start_of_day(date_from))
+    if date_to is not None:
+        queryset = queryset.filter(contact_at__lt=_start_of_day(date_to + dt.timedelta(days=1)))
+    if resident is not None:
+        queryset = queryset.filter(resident=resident)
+    if department is not None:
+        queryset = queryset.filter(department=department)
+    return queryset
+
+
+def _start_of_day(day: dt.date):
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def tickets_of_resident(user, resident):
+    """Customer 360 (SPE-3): the resident's own tickets and those of every room they live or
+    lived in, as far as the user may see them."""
+    from wuyedesk.properties.selectors import resident_households
+
+    rooms = resident_households(resident).order_by().values("room_id")
+    return (
+        tickets_visible_to(user)
+        .filter(Q(resident=resident) | Q(room_id__in=rooms))
+        .select_related(*LIST_RELATED)
+        .order_by("-id")
+    )
+
+
+CONTACT_EVENTS = (
+    EventKind.CONTACT,
+    EventKind.ANSWER,
+    EventKind.FOLLOW_UP,
+    EventKind.FEEDBACK,
+)
+
+
+def contacts_of(tickets):
+    """Recorded conversations with the customer on the given tickets, newest first."""
+    return (
+        TicketEvent.objects.filter(ticket__in=tickets.order_by().values("pk"))
+        .filter(kind__in=CONTACT_EVENTS)
+        .select_related("ticket", "actor__staff")
+        .order_by("-at", "-id")
+    )
+
+
+def return_visits_of(tickets):
+    return (
+        ReturnVisit.objects.filter(ticket__in=tickets.order_by().values("pk"))
+        .select_related("ticket", "by__staff")
+        .order_by("-at", "-id")
+    )
+
+
+def ticket_by_number(user, number: str):
+    return tickets_visible_to(user).filter(number=(number or "").strip()).first()
+
+
+def open_tasks_of(user):
+    """SPE-5: the tasks a person still has to do, soonest due first."""
+    return (
+        Task.objects.filter(assignee=user, done_at__isnull=True)
+        .select_related("created_by__staff", "ticket")
+        .order_by("due", "id")
+    )
+
+
+def tasks_given_by(user):
+    return Task.objects.filter(created_by=user).select_related("assignee__staff", "ticket")
+
+
+def task_get_for_user(user, pk):
+    """A task is seen by the person who does it and the person who gave it."""
+    return get_object_or_404(
+        Task.objects.filter(Q(assignee=user) | Q(created_by=user)).select_related(
+            "assignee__staff", "created_by__staff", "ticket"
+        ),
+        pk=pk,
+    )
+
+
+def incidents_visible_to(user):
+    return scope_to_communities(
+        Incident.objects.select_related("community", "building", "created_by__staff"), user
+    )
+
+
+def incident_get_for_user(user, pk):
+    return get_object_or_404(incidents_visible_to(user), pk=pk)
+
+
+def staff_users(*, communities, posts):
+    """Active staff accounts holding one of `posts` in one of the communities (pickers)."""
+    from wuyedesk.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            staff__archived_at__isnull=True,
+            staff__posts__post__in=[str(p) for p in posts],
+            staff__communities__id__in=list(communities),
+        )
+        .select_related("staff")
+        .distinct()
+        .order_by("staff__name", "id")
+    )
+
+
+def ticket_get_for_page(user, pk):
+    """One ticket with what its page shows beside the timeline, in a fixed number of queries."""
+    from django.db.models import Prefetch
+
+    from wuyedesk.tickets.models import CorrectiveMeasure
+
+    ticket = ticket_get_for_user(user, pk)
+    prefetch_related_objects(
+        [ticket],
+        Prefetch(
+            "dispatches",
+            queryset=Dispatch.objects.select_related(
+                "department", "assignee__staff", "replied_by__staff", "created_by__staff"
+            ),
+        ),
+        Prefetch(
+            "measures",
+            queryset=CorrectiveMeasure.objects.select_related(
+                "department", "owner__staff", "verified_by__staff"
+            ),
+        ),
+        Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("by__staff")),
+    )
+    return ticket
+
+
+def timeline_of(ticket):
+    return ticket.events.select_related("actor__staff").order_by("at", "id")
+
+
+def task_assignees_for(user):
+    """Who a manager may give a task to: active staff sharing one of the manager's communities."""
+    from wuyedesk.accounts.models import User
+
+    qs = User.objects.filter(is_active=True, staff__archived_at__isnull=True)
+    ids = community_ids(user)
+    if ids is not None:
+        qs = qs.filter(staff__communities__id__in=list(ids))
+    return qs.select_related("staff").distinct().order_by("staff__name", "id")
+
+
+def satisfaction_counts(visits) -> list[tuple[str, int]]:
+    """(label, count) of the answers given in these return visits, in the scale's order."""
+    from django.db.models import Count
+
+    from wuyedesk.tickets.choices import Satisfaction
+
+    rows = (
+        visits.exclude(satisfaction="")
+        .order_by()
+        .values("satisfaction")
+        .annotate(n=Count("id"))
+        .values_list("satisfaction", "n")
+    )
+    found = dict(rows)
+    return [(label, found[value]) for value, label in Satisfaction.choices if value in found]

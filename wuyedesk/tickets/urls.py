@@ -1,13 +1,20 @@
 from django.urls import path
 
-from wuyedesk.tickets import intake, views
+from wuyedesk.tickets import views, work_views
 
 urlpatterns = [
     path("", views.ticket_queue, name="ticket_queue"),
-    path("new/", intake.ticket_intake, name="ticket_intake"),
-    path("new/lookup/", intake.intake_lookup, name="ticket_intake_lookup"),
-    path("new/pick/", intake.intake_pick, name="ticket_intake_pick"),
-    path("new/contact/", intake.intake_contact_create, name="ticket_intake_contact"),
-    path("new/answer/", intake.intake_answer, name="ticket_intake_answer"),
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path("<int:pk>/<slug:action>/", views.ticket_action, name="ticket_action"),
+    path("incidents/", work_views.incident_list, name="incident_list"),
+    path("incidents/<int:pk>/", work_views.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/update/", work_views.incident_update, name="incident_update"),
+    path("incidents/<int:pk>/link/", work_views.incident_link_ticket, name="incident_link"),
+    path("tasks/", work_views.task_list, name="task_list"),
+    path("tasks/<int:pk>/done/", work_views.task_done, name="task_done"),
 ]

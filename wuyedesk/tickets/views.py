@@ -1,29 +1,94 @@
-from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+"""The queues and the ticket page. Each action form posts to its own URL and calls one
+service (see actions.py); a refused action re-renders the page with the input kept."""
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from wuyedesk.accounts.access import has_post, posts_of
+from wuyedesk.accounts.choices import Post
 from wuyedesk.core.views import staff_required
+from wuyedesk.lib.paging import page_of
 from wuyedesk.tickets import selectors
+from wuyedesk.tickets.action_forms import QueueFilterForm
+from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
+from wuyedesk.tickets.attachments import attachments_of
+from wuyedesk.tickets.choices import DispatchPurpose
+from wuyedesk.tickets.display import clocks
+from wuyedesk.tickets.services import TicketConflict, close_blockers
 
+PAGE_SIZE = 50
 QUEUES = {
-    "mine": _("我的工作"),
-    "team": _("团队工单"),
-    "department": _("部门队列"),
-    "overdue": _("已超时"),
-    "unassigned": _("未分配"),
-    "return_visits": _("待回访"),
-    "all": _("全部工单"),
+    "mine": gettext_lazy("我的工作"),
+    "team": gettext_lazy("团队工单"),
+    "department": gettext_lazy("部门队列"),
+    "overdue": gettext_lazy("已超时"),
+    "unassigned": gettext_lazy("未分配"),
+    "return_visits": gettext_lazy("待回访"),
+    "all": gettext_lazy("全部工单"),
 }
+CONFLICT = gettext_lazy("工单已被他人修改,请刷新后重试。")
+# Forms drawn inside a row of the page (a dispatch, a measure) rather than in the side column.
+ROW_ACTIONS = {"reply", "findings", "measure"}
+# The side column, in the order a ticket usually goes; acknowledge sits in the header.
+SIDE_ORDER = [
+    "follow_up",
+    "transfer",
+    "escalate",
+    "investigate",
+    "decide",
+    "feedback",
+    "return_visit",
+    "message",
+    "comment",
+    "attach",
+    "assign",
+    "incident",
+    "merge",
+    "close",
+    "reopen",
+]
+
+
+def _default_queue(user) -> str:
+    return "department" if posts_of(user) <= {Post.DEPARTMENT.value} else "mine"
 
 
 @staff_required
 def ticket_queue(request):
-    name = request.GET.get("queue", "mine")
+    user = request.user
+    name = request.GET.get("queue") or _default_queue(user)
     if name not in QUEUES:
         raise Http404
-    tickets = selectors.search(selectors.queue(request.user, name), request.GET.get("q", ""))
-    page = Paginator(tickets, 50).get_page(request.GET.get("page"))
+    form = QueueFilterForm(request.GET, user=user)
+    form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
+    data = getattr(form, "cleaned_data", {})
+    department = data.get("department")
+    tickets = selectors.queue(
+        user, name, department_id=department.pk if name == "department" and department else None
+    )
+    tickets = selectors.filter_tickets(
+        tickets,
+        community=data.get("community"),
+        kind=data.get("kind", ""),
+        category=data.get("category"),
+        status=data.get("status", ""),
+        severity=data.get("severity", ""),
+        channel=data.get("channel", ""),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        resident=data.get("resident"),
+        department=department if name != "department" else None,
+    )
+    tickets = selectors.search(tickets, data.get("q", ""))
+    page = page_of(tickets, request.GET.get("page"), PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "tickets/queue.html",
@@ -31,23 +96,147 @@ def ticket_queue(request):
             "queues": QUEUES,
             "queue": name,
             "page": page,
-            "q": request.GET.get("q", ""),
+            "form": form,
+            "query": query.urlencode(),
+            "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
+            "may_give_tasks": has_post(user, Post.MANAGER),
             "title": QUEUES[name],
         },
     )
 
 
-@staff_required
-def ticket_detail(request, pk):
-    ticket = selectors.ticket_get_for_user(request.user, pk)
+def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, status=200):
+    """The ticket page with one form per action this user may take now."""
+    user = request.user
+    forms = {}
+    for slug, action in ACTIONS.items():
+        if slug in ROW_ACTIONS:
+            continue
+        if action.permitted(user, ticket) and action.offered(ticket):
+            forms[slug] = build_form(action, user, ticket)
+    if failed is not None and failed.slug not in ROW_ACTIONS:
+        forms[failed.slug] = failed_form
+
+    dispatch_rows = []
+    workable = {
+        d.pk
+        for purpose in (DispatchPurpose.TRANSFER, DispatchPurpose.INVESTIGATION)
+        for d in workable_dispatches(user, ticket, purpose)
+    }
+    for dispatch in ticket.dispatches.all():
+        form = None
+        if dispatch.pk in workable and ticket.status != "closed":
+            slug = "reply" if dispatch.purpose == DispatchPurpose.TRANSFER else "findings"
+            if failed is not None and failed.slug == slug and _row_of(failed_form) == dispatch.pk:
+                form = failed_form
+            else:
+                form = build_form(
+                    ACTIONS[slug],
+                    user,
+                    ticket,
+                    initial={"dispatch": dispatch.pk},
+                    auto_id=f"{slug}{dispatch.pk}-%s",
+                )
+        dispatch_rows.append((dispatch, form))
+
+    is_desk, is_manager = desk(user, ticket), manager(user, ticket)
+    measure_rows = [
+        (
+            m,
+            is_desk and not ticket.is_closed and m.done_at is None,
+            is_manager and not ticket.is_closed and m.done_at is not None and m.verified_at is None,
+        )
+        for m in ticket.measures.all()
+    ]
+    files = list(attachments_of(ticket))
+    by_event = {a.event_id: a for a in files if a.event_id}
+    timeline = [(e, by_event.get(e.pk)) for e in selectors.timeline_of(ticket)]
+    row_error = None
+    if failed is not None and failed.slug in ROW_ACTIONS:
+        row_error = failed_form
     return render(
         request,
         "tickets/detail.html",
         {
             "ticket": ticket,
-            "events": ticket.events.select_related("actor__staff"),
-            "dispatches": ticket.dispatches.select_related("department", "assignee__staff"),
-            "measures": ticket.measures.select_related("department", "owner__staff"),
+            "clocks": clocks(ticket),
+            "timeline": timeline,
+            "dispatch_rows": dispatch_rows,
+            "measure_rows": measure_rows,
+            "return_visits": list(ticket.return_visits.all()),
+            "attachments": files,
+            "forms": forms,
+            "side": [
+                (slug, ACTIONS[slug].label, forms[slug], slug == (failed.slug if failed else ""))
+                for slug in SIDE_ORDER
+                if slug in forms
+            ],
+            "blockers": close_blockers(ticket) if "close" in forms else [],
+            "row_error": row_error,
+            "conflict": conflict,
+            "merged": list(ticket.merged.only("pk", "number", "title")),
             "title": ticket.number,
         },
+        status=status,
     )
+
+
+def _row_of(form):
+    value = form.data.get("dispatch", "")
+    return int(value) if str(value).isdigit() else None
+
+
+@staff_required
+def ticket_detail(request, pk):
+    return _page(request, selectors.ticket_get_for_page(request.user, pk))
+
+
+@staff_required
+@require_POST
+def ticket_action(request, pk, action):
+    """POST /tickets/<pk>/<action>/: the one service of that action."""
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Http404
+    user = request.user
+    ticket = selectors.ticket_get_for_page(user, pk)
+    if not spec.permitted(user, ticket):
+        raise PermissionDenied
+    extra = {}
+    if action in ("reply", "findings"):
+        row = request.POST.get("dispatch", "")
+        extra["auto_id"] = f"{action}{row if row.isdigit() else ''}-%s"
+    form = build_form(spec, user, ticket, data=request.POST, files=request.FILES, **extra)
+    if form.is_valid():
+        version = form.cleaned_data.get("version")
+        try:
+            if spec.versioned and version != ticket.version:
+                raise TicketConflict(str(CONFLICT))
+            spec.run(user, ticket, form, version if spec.versioned else None)
+        except TicketConflict:
+            messages.error(request, CONFLICT)
+            fresh = selectors.ticket_get_for_page(user, pk)
+            return _page(request, fresh, failed=spec, failed_form=form, conflict=True, status=409)
+        except ValidationError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, spec.done)
+            return redirect(reverse("ticket_detail", kwargs={"pk": pk}) + f"#{spec.slug}")
+    # Nothing was saved: the services roll back, so the page is drawn from the database again.
+    fresh = selectors.ticket_get_for_page(user, pk)
+    messages.error(request, _("未保存:请更正标出的错误。"))
+    return _page(request, fresh, failed=spec, failed_form=form)
+
+
+@staff_required
+def attachment_download(request, pk, attachment_pk):
+    ticket = selectors.ticket_get_for_user(request.user, pk)
+    attachment = get_object_or_404(attachments_of(ticket), pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.name,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -5,3 +5,12 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+
+// A form sent back with errors (ticket page and others): bring its first bad field into view.
+document.addEventListener("DOMContentLoaded", () => {
+  const invalid = document.querySelector(".is-invalid, details[open].action .alert-danger");
+  if (invalid) {
+    invalid.scrollIntoView({ block: "center" });
+    if (typeof invalid.focus === "function") invalid.focus();
+  }
+});

@@ -1,0 +1,328 @@
+"""The forms of the ticket page, one per action, and the queue filters.
+
+Forms only parse input into the types a service takes; the rules (a transfer needs a reason,
+a return visit that reached the customer needs a satisfaction, …) live in the services, whose
+ValidationError is put back on the form by `add_service_error`.
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from wuyedesk.core.forms import StyledFormMixin
+from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
+from wuyedesk.tickets import selectors
+from wuyedesk.tickets.choices import Channel, Kind, Satisfaction, Severity, Status
+from wuyedesk.tickets.models import Category
+from wuyedesk.tickets.services import DESK_POSTS
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        staff = getattr(obj, "staff", None)
+        return staff.name if staff else obj.get_username()
+
+
+def _text(label, *, rows=3, required=False):
+    return forms.CharField(
+        label=label, required=required, strip=False, widget=forms.Textarea(attrs={"rows": rows})
+    )
+
+
+def _channel(label=None):
+    label = label or _("方式")
+    return forms.ChoiceField(label=label, choices=Channel.choices, initial=Channel.PHONE)
+
+
+def _departments(user):
+    return departments_visible_to(user).filter(archived_at__isnull=True).order_by("code")
+
+
+class ActionForm(StyledFormMixin, forms.Form):
+    """A form of the ticket page: knows the user and the ticket, carries the version seen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, ticket, **kwargs):
+        self.user, self.ticket = user, ticket
+        kwargs.setdefault("initial", {}).setdefault("version", ticket.version)
+        super().__init__(*args, **kwargs)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """Show a service's ValidationError on the field it names, or above the form."""
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)
+
+
+class TransferForm(ActionForm):
+    department = forms.ModelChoiceField(label=_("转至部门"), queryset=None)
+    note = _text(_("转办原因/说明"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = _departments(self.user)
+
+
+class DispatchReplyForm(ActionForm):
+    """A department's reply to a transfer, or its findings for an investigation."""
+
+    purpose = ""
+    dispatch = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    text = _text(_("回复内容"), rows=3)
+
+    def __init__(self, *args, dispatches=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from wuyedesk.tickets.models import Dispatch
+
+        self.fields["dispatch"].queryset = Dispatch.objects.filter(
+            pk__in=[d.pk for d in dispatches]
+        ).select_related("ticket", "department")
+
+
+class ReplyForm(DispatchReplyForm):
+    slug, purpose = "reply", "transfer"
+
+
+class FindingsForm(DispatchReplyForm):
+    slug, purpose = "findings", "investigation"
+    text = _text(_("调查结果"), rows=3)
+
+
+class FollowUpForm(ActionForm):
+    channel = _channel(_("联系方式"))
+    text = _text(_("与客户沟通的内容"))
+
+
+class EscalateForm(ActionForm):
+    reason = _text(_("上报原因"), rows=2)
+
+
+class InvestigateForm(ActionForm):
+    departments = forms.ModelMultipleChoiceField(
+        label=_("调查部门"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = _text(_("调查要求"), rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["departments"].queryset = _departments(self.user)
+
+
+class MeasureForm(StyledFormMixin, forms.Form):
+    what = forms.CharField(label=_("整改措施"), required=False)
+    department = forms.ModelChoiceField(label=_("责任部门"), queryset=None, required=False)
+    owner = StaffChoiceField(label=_("责任人"), queryset=None, required=False)
+    due = forms.DateField(
+        label=_("完成期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, departments, owners, department_choices, owner_choices, **kw):
+        super().__init__(*args, **kw)
+        self.fields["department"].queryset = departments
+        self.fields["owner"].queryset = owners
+        # Evaluated once for all rows instead of one query per row and field.
+        self.fields["department"].choices = department_choices
+        self.fields["owner"].choices = owner_choices
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data if hasattr(self, "cleaned_data") else {}
+        return not any(data.get(name) for name in ("what", "department", "owner", "due"))
+
+
+MeasureFormSet = forms.formset_factory(MeasureForm, extra=3, max_num=10, absolute_max=10)
+
+
+class DecideForm(ActionForm):
+    decision = _text(_("处理决定"), rows=3)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = _departments(self.user)
+        owners = selectors.staff_users(
+            communities=[self.ticket.community_id],
+            posts=[*DESK_POSTS, "department"],
+        )
+        empty = [("", "---------")]
+        dept_choices = empty + [(d.pk, str(d)) for d in departments]
+        owner_choices = empty + [(u.pk, u.staff.name) for u in owners]
+        self.measures = MeasureFormSet(
+            self.data if self.is_bound else None,
+            prefix="m",
+            form_kwargs={
+                "departments": departments,
+                "owners": owners,
+                "department_choices": dept_choices,
+                "owner_choices": owner_choices,
+            },
+        )
+
+    def is_valid(self):
+        return super().is_valid() & self.measures.is_valid()
+
+    def filled_measures(self):
+        """The measure rows that were filled in, with their form (for errors)."""
+        return [f for f in self.measures.forms if not f.is_blank()]
+
+    def measure_dicts(self):
+        return [dict(f.cleaned_data) for f in self.filled_measures()]
+
+    def add_service_error(self, error):
+        if hasattr(error, "error_dict"):
+            rows = self.filled_measures()
+            rest = {}
+            for field, errors in error.error_dict.items():
+                parts = field.split(".")
+                if len(parts) == 3 and parts[0] == "measures" and parts[1].isdigit():
+                    index = int(parts[1])
+                    if index < len(rows):
+                        rows[index].add_error(parts[2], errors)
+                        continue
+                rest[field] = errors
+            if not rest:
+                self.add_error(None, _("请更正整改措施中标出的错误。"))
+                return
+            error = ValidationError(rest)
+        super().add_service_error(error)
+
+
+class FeedbackForm(ActionForm):
+    channel = _channel()
+    text = _text(_("向客户反馈的处理结果"))
+
+
+REACHED_CHOICES = [("1", _("联系上")), ("0", _("未联系上"))]
+
+
+class ReturnVisitForm(ActionForm):
+    channel = _channel()
+    reached = forms.TypedChoiceField(
+        label=_("是否联系上"),
+        choices=REACHED_CHOICES,
+        coerce=lambda value: value == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    satisfaction = forms.ChoiceField(
+        label=_("满意度"), choices=[("", "---------"), *Satisfaction.choices], required=False
+    )
+    words = _text(_("客户原话"), rows=2)
+
+
+class ReopenForm(ActionForm):
+    reason = _text(_("重新打开的原因"), rows=2)
+
+
+class CloseForm(ActionForm):
+    note = _text(_("关闭说明"), rows=2)
+
+
+class CommentForm(ActionForm):
+    text = _text(_("内部备注(客户不可见)"), rows=2)
+
+
+class MessageForm(ActionForm):
+    channel = forms.ChoiceField(
+        label=_("方式"), choices=[("", "---------"), *Channel.choices], required=False
+    )
+    text = _text(_("给客户的消息(客户可见)"), rows=2)
+
+
+class AssignForm(ActionForm):
+    owner = StaffChoiceField(label=_("负责人"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = selectors.staff_users(
+            communities=[self.ticket.community_id], posts=DESK_POSTS
+        )
+        self.fields["owner"].initial = self.ticket.owner_id
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(label=_("合并到工单(编号)"), max_length=20, required=False)
+
+    def clean_into(self):
+        number = self.cleaned_data["into"].strip()
+        if not number:
+            raise ValidationError(_("请输入要合并到的工单编号。"), code="required")
+        target = selectors.ticket_by_number(self.user, number)
+        if target is None:
+            raise ValidationError(_("找不到编号为 %(number)s 的工单。"), params={"number": number})
+        return target
+
+
+class IncidentLinkForm(ActionForm):
+    incident = forms.ModelChoiceField(label=_("关联到事件"), queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["incident"].queryset = selectors.incidents_visible_to(self.user).filter(
+            community_id=self.ticket.community_id, closed_at__isnull=True
+        )
+
+
+class AcknowledgeForm(ActionForm):
+    pass
+
+
+class MeasureMarkForm(ActionForm):
+    measure = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    op = forms.ChoiceField(
+        choices=[("done", "done"), ("verify", "verify")], widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].queryset = self.ticket.measures.all()
+
+
+class AttachmentForm(ActionForm):
+    file = forms.FileField(label=_("文件"), required=False)
+    public = forms.BooleanField(label=_("客户可见"), required=False)
+
+
+# --- queue filters ------------------------------------------------------------------------
+
+
+def _blank(choices):
+    return [("", _("全部")), *choices]
+
+
+class QueueFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("搜索"), required=False)
+    community = forms.ModelChoiceField(label=_("小区"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=_blank(Kind.choices), required=False)
+    category = forms.ModelChoiceField(label=_("分类"), queryset=None, required=False)
+    status = forms.ChoiceField(label=_("状态"), choices=_blank(Status.choices), required=False)
+    severity = forms.ChoiceField(
+        label=_("严重程度"), choices=_blank(Severity.choices), required=False
+    )
+    channel = forms.ChoiceField(label=_("渠道"), choices=_blank(Channel.choices), required=False)
+    date_from = forms.DateField(
+        label=_("联系日期自"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    department = forms.ModelChoiceField(label=_("部门"), queryset=None, required=False)
+    resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    FILTERS = ("community", "kind", "category", "status", "severity", "channel")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities_visible_to(user).filter(
+            archived_at__isnull=True
+        )
+        self.fields["category"].queryset = Category.objects.filter(active=True).select_related(
+            "parent"
+        )
+        self.fields["department"].queryset = _departments(user)
+        for name in ("q", "date_from", "date_to"):
+            self.fields[name].widget.attrs["class"] += " form-control-sm"
+        for name in ("community", "kind", "category", "status", "severity", "channel"):
+            self.fields[name].widget.attrs["class"] += " form-select-sm"
+        self.fields["department"].widget.attrs["class"] += " form-select-sm"

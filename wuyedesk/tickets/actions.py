@@ -1,0 +1,370 @@
+"""The actions of the ticket page: who may (403 otherwise), when it is offered, which form,
+which one service it calls.
+
+`permitted` is about the person (post, community, the department of a dispatch); a wrong
+person gets a 403 even when posting by hand. `offered` is about the ticket's state: the
+form is shown only when the action makes sense now. A post in the wrong state still reaches
+the service, whose ValidationError explains why nothing happened.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from wuyedesk.accounts.access import community_ids, has_post
+from wuyedesk.tickets import action_forms as f
+from wuyedesk.tickets import attachments, services
+from wuyedesk.tickets.choices import DispatchPurpose, Kind, Severity, Status
+
+
+def _in_community(user, ticket) -> bool:
+    ids = community_ids(user)
+    return ids is None or ticket.community_id in ids
+
+
+def desk(user, ticket) -> bool:
+    return has_post(user, *services.DESK_POSTS) and _in_community(user, ticket)
+
+
+def manager(user, ticket) -> bool:
+    return has_post(user, *services.MANAGER_POSTS) and _in_community(user, ticket)
+
+
+def anyone(user, ticket) -> bool:
+    """Whoever sees the ticket (the view already fetched it through the scoped selector)."""
+    return True
+
+
+def workable_dispatches(user, ticket, purpose) -> list:
+    return [
+        d
+        for d in ticket.dispatches.all()
+        if d.purpose == purpose and d.is_open and services.may_work_dispatch(user, d)
+    ]
+
+
+def _is_open(t) -> bool:
+    return t.status != Status.CLOSED
+
+
+def _complaint_open(t) -> bool:
+    return _is_open(t) and t.kind == Kind.COMPLAINT
+
+
+SAVED = _("已保存。")
+
+
+@dataclass(frozen=True)
+class Action:
+    slug: str
+    label: Any
+    form: type
+    run: Callable
+    permitted: Callable = desk
+    offered: Callable = _is_open
+    # Additive actions (a comment, a file) cannot lose anybody's update: no version check.
+    versioned: bool = True
+    done: Any = SAVED
+    form_kwargs: Callable = field(default=lambda user, ticket: {})
+
+
+def _run_transfer(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_transfer(
+        by=user, ticket=t, department=d["department"], note=d["note"], version=version
+    )
+
+
+def _run_reply(user, t, form, version):
+    d = form.cleaned_data
+    services.dispatch_reply(by=user, dispatch=d["dispatch"], text=d["text"], version=version)
+
+
+def _run_follow_up(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_follow_up(
+        by=user, ticket=t, channel=d["channel"], text=d["text"], version=version
+    )
+
+
+def _run_escalate(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_escalate(by=user, ticket=t, reason=d["reason"], version=version)
+
+
+def _run_investigate(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_investigate(
+        by=user, ticket=t, departments=list(d["departments"]), note=d["note"], version=version
+    )
+
+
+def _run_decide(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_decide(
+        by=user, ticket=t, decision=d["decision"], measures=form.measure_dicts(), version=version
+    )
+
+
+def _run_feedback(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_feedback(
+        by=user, ticket=t, channel=d["channel"], text=d["text"], version=version
+    )
+
+
+def _run_return_visit(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_return_visit(
+        by=user,
+        ticket=t,
+        channel=d["channel"],
+        reached=d["reached"],
+        satisfaction=d["satisfaction"],
+        words=d["words"],
+        version=version,
+    )
+
+
+def _run_reopen(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_reopen(by=user, ticket=t, reason=d["reason"], version=version)
+
+
+def _run_close(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_close(by=user, ticket=t, note=d["note"], version=version)
+
+
+def _run_comment(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_comment(by=user, ticket=t, text=d["text"])
+
+
+def _run_message(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_comment(by=user, ticket=t, text=d["text"], public=True, channel=d["channel"])
+
+
+def _run_assign(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_assign(by=user, ticket=t, owner=d["owner"], version=version)
+
+
+def _run_merge(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_merge(by=user, ticket=t, into=d["into"], version=version)
+
+
+def _run_incident(user, t, form, version):
+    d = form.cleaned_data
+    services.incident_link(by=user, incident=d["incident"], ticket=t)
+
+
+def _run_acknowledge(user, t, form, version):
+    services.ticket_acknowledge(by=user, ticket=t)
+
+
+def _run_measure(user, t, form, version):
+    d = form.cleaned_data
+    op = d["op"]
+    services.measure_mark(by=user, measure=d["measure"], done=op == "done", verified=op == "verify")
+
+
+def _run_attach(user, t, form, version):
+    d = form.cleaned_data
+    attachments.attachment_add(by=user, ticket=t, upload=d["file"], public=d["public"])
+
+
+def _transfer_replies(user, t):
+    return {"dispatches": workable_dispatches(user, t, DispatchPurpose.TRANSFER)}
+
+
+def _investigation_replies(user, t):
+    return {"dispatches": workable_dispatches(user, t, DispatchPurpose.INVESTIGATION)}
+
+
+def _may_reply(user, t):
+    return bool(workable_dispatches(user, t, DispatchPurpose.TRANSFER))
+
+
+def _may_record_findings(user, t):
+    return bool(workable_dispatches(user, t, DispatchPurpose.INVESTIGATION))
+
+
+def _escalation_offered(t):
+    # An inquiry has no investigation to end its clock: only complaints go to the manager.
+    return _complaint_open(t) and not (t.reported_at and not t.decided_at)
+
+
+def _decision_offered(t):
+    return _complaint_open(t) and t.decided_at is None
+
+
+def _feedback_offered(t):
+    if not _is_open(t) or t.feedback_at is not None:
+        return False
+    if t.kind == Kind.COMPLAINT:
+        return t.decided_at is not None
+    return t.kind == Kind.REPAIR
+
+
+def _return_visit_offered(t):
+    return _is_open(t) and t.feedback_at is not None and t.return_visit_at is None
+
+
+def _reopen_offered(t):
+    return t.status in (Status.CLOSED, Status.RESOLVED)
+
+
+def _acknowledge_offered(t):
+    return t.severity != Severity.NORMAL and t.manager_acknowledged_at is None
+
+
+def _measures_offered(t):
+    return _is_open(t)
+
+
+ACTIONS: dict[str, Action] = {
+    a.slug: a
+    for a in [
+        Action("transfer", _("转部门"), f.TransferForm, _run_transfer, done=_("已转部门。")),
+        Action(
+            "reply",
+            _("部门回复"),
+            f.ReplyForm,
+            _run_reply,
+            permitted=_may_reply,
+            form_kwargs=_transfer_replies,
+            done=_("已记录部门回复。"),
+        ),
+        Action(
+            "findings",
+            _("记录调查结果"),
+            f.FindingsForm,
+            _run_reply,
+            permitted=_may_record_findings,
+            offered=_complaint_open,
+            form_kwargs=_investigation_replies,
+            done=_("已记录调查结果。"),
+        ),
+        Action("follow_up", _("跟进客户"), f.FollowUpForm, _run_follow_up, done=_("已记录跟进。")),
+        Action(
+            "escalate",
+            _("上报经理"),
+            f.EscalateForm,
+            _run_escalate,
+            offered=_escalation_offered,
+            done=_("已上报经理。"),
+        ),
+        Action(
+            "investigate",
+            _("安排调查"),
+            f.InvestigateForm,
+            _run_investigate,
+            permitted=manager,
+            offered=_decision_offered,
+            done=_("已安排调查。"),
+        ),
+        Action(
+            "decide",
+            _("处理决定与整改措施"),
+            f.DecideForm,
+            _run_decide,
+            permitted=manager,
+            offered=_decision_offered,
+            done=_("已记录处理决定。"),
+        ),
+        Action(
+            "feedback",
+            _("反馈客户"),
+            f.FeedbackForm,
+            _run_feedback,
+            offered=_feedback_offered,
+            done=_("已记录反馈。"),
+        ),
+        Action(
+            "return_visit",
+            _("回访"),
+            f.ReturnVisitForm,
+            _run_return_visit,
+            offered=_return_visit_offered,
+            done=_("已记录回访。"),
+        ),
+        Action(
+            "reopen",
+            _("重新打开"),
+            f.ReopenForm,
+            _run_reopen,
+            offered=_reopen_offered,
+            done=_("工单已重新打开。"),
+        ),
+        Action("close", _("关闭工单"), f.CloseForm, _run_close, done=_("工单已关闭。")),
+        Action(
+            "comment",
+            _("内部备注"),
+            f.CommentForm,
+            _run_comment,
+            permitted=anyone,
+            offered=lambda t: True,
+            versioned=False,
+            done=_("已添加备注。"),
+        ),
+        Action(
+            "message",
+            _("给客户的消息"),
+            f.MessageForm,
+            _run_message,
+            offered=lambda t: True,
+            versioned=False,
+            done=_("已记录给客户的消息。"),
+        ),
+        Action("assign", _("指派负责人"), f.AssignForm, _run_assign, done=_("已指派。")),
+        Action("merge", _("合并到其他工单"), f.MergeForm, _run_merge, done=_("已合并。")),
+        Action(
+            "incident",
+            _("关联事件"),
+            f.IncidentLinkForm,
+            _run_incident,
+            done=_("已关联事件。"),
+        ),
+        Action(
+            "acknowledge",
+            _("确认知悉"),
+            f.AcknowledgeForm,
+            _run_acknowledge,
+            permitted=manager,
+            offered=_acknowledge_offered,
+            versioned=False,
+            done=_("已确认。"),
+        ),
+        Action(
+            "measure",
+            _("整改措施"),
+            f.MeasureMarkForm,
+            _run_measure,
+            offered=_measures_offered,
+            versioned=False,
+            done=_("已更新整改措施。"),
+        ),
+        Action(
+            "attach",
+            _("上传附件"),
+            f.AttachmentForm,
+            _run_attach,
+            permitted=anyone,
+            offered=lambda t: True,
+            versioned=False,
+            done=_("已上传附件。"),
+        ),
+    ]
+}
+
+
+def build_form(action: Action, user, ticket, data=None, files=None, **kwargs):
+    extra = action.form_kwargs(user, ticket)
+    # Many forms share a page: ids are prefixed by the action so labels find their field.
+    kwargs.setdefault("auto_id", f"{action.slug}-%s")
+    return action.form(data, files, user=user, ticket=ticket, **extra, **kwargs)

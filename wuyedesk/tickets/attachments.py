@@ -1,0 +1,105 @@
+"""Photos and files on a ticket (issue #3 §6): size limit from the policy, type by content.
+
+The type is decided by the file's first bytes (its "magic number"), not by the name or the
+Content-Type the browser sent, both of which the uploader controls. Only types browsers
+show safely are accepted: JPEG, PNG, WebP, GIF and PDF. The stored file gets a random name
+with the extension of the detected type, so nothing the uploader named reaches the disk.
+"""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from wuyedesk.policies.services import policy
+from wuyedesk.tickets import selectors
+from wuyedesk.tickets.choices import EventKind
+from wuyedesk.tickets.models import Attachment, TicketEvent
+
+# The name must end like one of the accepted types too: a file called report.html that starts
+# like a JPEG is refused rather than stored under a name that invites the wrong program.
+ALLOWED_NAMES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".pdf"}
+
+
+def sniff(head: bytes) -> tuple[str, str] | None:
+    """The (extension, content type) of an accepted file type, from its first bytes."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpg", "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png", "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "gif", "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp", "image/webp"
+    if head.startswith(b"%PDF-"):
+        return "pdf", "application/pdf"
+    return None
+
+
+def _clean_name(name: str) -> str:
+    base = (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return (base or "file")[:200]
+
+
+@transaction.atomic
+def attachment_add(*, by, ticket, upload, public: bool = False) -> Attachment:
+    """Store an uploaded file on the ticket, with a timeline row. Refused: nothing stored."""
+    if not selectors.tickets_visible_to(by).filter(pk=ticket.pk).exists():
+        raise PermissionDenied
+    if upload is None:
+        raise ValidationError({"file": ValidationError(_("请选择文件。"), code="required")})
+    limit_mb = policy().attachment_max_mb
+    if upload.size > limit_mb * 1024 * 1024:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("文件太大:上限为 %(mb)s MB。") % {"mb": limit_mb}, code="too_large"
+                )
+            }
+        )
+    name = _clean_name(upload.name)
+    suffix = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    upload.seek(0)
+    detected = sniff(upload.read(16))
+    upload.seek(0)
+    if detected is None or suffix not in ALLOWED_NAMES:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("不支持的文件类型:只能上传 JPG、PNG、WebP、GIF 图片或 PDF 文件。"),
+                    code="refused_type",
+                )
+            }
+        )
+    extension, content_type = detected
+    event = TicketEvent.objects.create(
+        ticket=ticket,
+        kind=EventKind.MESSAGE if public else EventKind.COMMENT,
+        actor=by,
+        public=public,
+        body=_("上传附件:%(name)s") % {"name": name},
+    )
+    attachment = Attachment(
+        ticket=ticket,
+        event=event,
+        name=name,
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=by,
+        public=public,
+    )
+    # The content is stored under a random name; the original name is only shown.
+    attachment.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    event.data = {"attachment": attachment.pk}
+    event.save(update_fields=["data"])
+    return attachment
+
+
+def attachments_of(ticket):
+    return Attachment.objects.filter(ticket=ticket).select_related("uploaded_by__staff")

@@ -1,0 +1,39 @@
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from wuyedesk.tickets.choices import Satisfaction
+from wuyedesk.tickets.display import relative
+
+register = template.Library()
+
+
+@register.filter
+def until(due):
+    """Time left ("剩余 3小时20分钟") or over ("已超时 1天2小时"); empty without a deadline."""
+    if due is None:
+        return ""
+    return relative(due)[0]
+
+
+@register.filter
+def satisfaction_label(value):
+    try:
+        return Satisfaction(value).label
+    except ValueError:
+        return value
+
+
+@register.filter
+def iso_local(value, fmt="%Y-%m-%d %H:%M"):
+    """An ISO timestamp kept in an event's data, in the company's time zone."""
+    try:
+        return timezone.localtime(dt.datetime.fromisoformat(value)).strftime(fmt)
+    except (TypeError, ValueError):
+        return value
+
+
+@register.filter
+def is_past(value) -> bool:
+    return value is not None and value <= timezone.now()

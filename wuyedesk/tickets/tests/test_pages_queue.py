@@ -1,0 +1,259 @@
+"""The queues at /tickets/?queue=… : filters, search, overdue rows, paging, constant queries."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from wuyedesk.tickets import services
+from wuyedesk.tickets.models import Ticket
+from wuyedesk.tickets.views import PAGE_SIZE, QUEUES
+
+
+def _many(world, call, categories, n):
+    """n tickets in different shapes: owners, departments, rooms, residents, severities."""
+    made = []
+    for i in range(n):
+        ticket = call(
+            kind=["inquiry", "repair", "complaint"][i % 3],
+            severity="major" if i % 5 == 0 else "normal",
+            room=world.rooms_a[i % len(world.rooms_a)],
+            resident=world.resident_a if i % 2 else None,
+            category=categories["UTILITY"] if i % 2 else categories["LIFT"],
+            description=f"第{i}号 卫生间漏水",
+        )
+        if i % 4 == 1:
+            services.ticket_transfer(
+                by=world.specialist, ticket=ticket, department=world.engineering, note="上门"
+            )
+        if i % 6 == 2:  # a complaint given its result: waits for the return visit
+            services.ticket_decide(by=world.manager, ticket=ticket, decision="处理", measures=[])
+            services.ticket_feedback(by=world.specialist, ticket=ticket, channel="phone", text="好")
+        if i % 3 == 0:
+            Ticket.objects.filter(pk=ticket.pk).update(owner=None, overdue_since=timezone.now())
+        made.append(ticket)
+    return made
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, response.content.decode()[:500]
+    return len(ctx.captured_queries), response
+
+
+# Who looks at each queue in the test, so that every queue has rows to show.
+VIEWERS = {
+    "mine": "specialist",
+    "team": "manager",
+    "department": "worker",
+    "overdue": "manager",
+    "unassigned": "assistant",
+    "return_visits": "specialist",
+    "all": "manager",
+}
+
+
+@pytest.mark.parametrize("queue", list(QUEUES))
+def test_queue_queries_do_not_grow_with_rows(world, call, categories, client_as, queue):
+    client = client_as(getattr(world, VIEWERS[queue]))
+    _many(world, call, categories, 3)
+    url = f"/tickets/?queue={queue}"
+    small, response = _count(client, url)
+    rows_small = response.content.decode().count("data-ticket=")
+    _many(world, call, categories, 27)
+    large, response = _count(client, url)
+    rows_large = response.content.decode().count("data-ticket=")
+    assert rows_large > rows_small > 0, (rows_small, rows_large)
+    assert large == small, f"{queue}: {small} queries with 3 tickets, {large} with 30"
+
+
+def test_queue_with_filters_and_search_keeps_constant_queries(world, call, categories, client_as):
+    client = client_as(world.specialist)
+    url = (
+        f"/tickets/?queue=all&q=漏水&community={world.a.pk}&kind=inquiry"
+        f"&category={categories['REPAIR'].pk}&status=open&severity=normal&channel=phone"
+        "&date_from=2020-01-01&date_to=2099-12-31"
+    )
+    _many(world, call, categories, 3)
+    small, _response = _count(client, url)
+    _many(world, call, categories, 27)
+    large, response = _count(client, url)
+    assert large == small
+    assert response.content.decode().count("data-ticket=") > 3
+
+
+def test_mine_lists_my_open_tickets_soonest_first(world, call, client_as):
+    late = call(contact_at=timezone.now() - dt.timedelta(hours=20))
+    soon = call(contact_at=timezone.now() - dt.timedelta(hours=23))
+    closed = call(answer="已解答")
+    page = client_as(world.specialist).get("/tickets/").content.decode()
+    assert page.index(soon.number) < page.index(late.number)
+    assert closed.number not in page
+
+
+def test_overdue_rows_are_highlighted(world, call, client_as):
+    ticket = call()
+    Ticket.objects.filter(pk=ticket.pk).update(overdue_since=timezone.now())
+    page = client_as(world.specialist).get("/tickets/?queue=overdue").content.decode()
+    row = page[page.index(f'data-ticket="{ticket.pk}"') - 40 :]
+    assert 'class="table-danger"' in row[:60]
+    assert "超时" in page
+
+
+def test_department_queue_of_a_worker(world, call, client_as):
+    sent, kept = call(), call()
+    services.ticket_transfer(
+        by=world.specialist, ticket=sent, department=world.engineering, note="上门"
+    )
+    client = client_as(world.worker)
+    page = client.get("/tickets/").content.decode()  # a worker lands on the department queue
+    assert sent.number in page and kept.number not in page
+    assert client.get(f"/tickets/{kept.pk}/").status_code == 404
+
+
+def test_desk_picks_a_department_queue(world, call, client_as):
+    sent, kept = call(), call()
+    services.ticket_transfer(
+        by=world.specialist, ticket=sent, department=world.engineering, note="上门"
+    )
+    page = (
+        client_as(world.specialist)
+        .get(f"/tickets/?queue=department&department={world.engineering.pk}")
+        .content.decode()
+    )
+    assert sent.number in page and kept.number not in page
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "expect_a"),
+    [
+        ("kind", "complaint", False),
+        ("kind", "inquiry", True),
+        ("severity", "major", False),
+        ("channel", "phone", True),
+        ("channel", "email", False),
+        ("status", "open", True),
+        ("date_from", "2099-01-01", False),
+        ("date_to", "2000-01-01", False),
+    ],
+)
+def test_filters(world, call, client_as, param, value, expect_a):
+    a = call()
+    page = client_as(world.specialist).get(f"/tickets/?queue=all&{param}={value}").content
+    assert (a.number in page.decode()) is expect_a
+
+
+def test_contact_date_filter_uses_the_company_day(world, call, client_as):
+    # 2026-03-01 23:30 in Shanghai is 15:30 UTC: it is on the 1st, not the 2nd.
+    contact = timezone.make_aware(dt.datetime(2026, 3, 1, 23, 30))
+    ticket = call(contact_at=contact)
+    client = client_as(world.specialist)
+    on_day = client.get("/tickets/?queue=all&date_from=2026-03-01&date_to=2026-03-01")
+    next_day = client.get("/tickets/?queue=all&date_from=2026-03-02&date_to=2026-03-02")
+    assert ticket.number in on_day.content.decode()
+    assert ticket.number not in next_day.content.decode()
+
+
+def test_category_filter_includes_the_children(world, call, categories, client_as):
+    lift = call(category=categories["LIFT"])
+    cleaning = call(category=categories["CLEANING"])
+    page = (
+        client_as(world.specialist)
+        .get(f"/tickets/?queue=all&category={categories['REPAIR'].pk}")
+        .content.decode()
+    )
+    assert lift.number in page and cleaning.number not in page
+
+
+def test_community_filter_outside_the_scope_is_refused(world, call, client_as):
+    call()
+    response = client_as(world.specialist).get(f"/tickets/?queue=all&community={world.b.pk}")
+    assert response.status_code == 200
+    assert "选择一个有效的选项" in response.content.decode()
+
+
+def test_search_chinese_and_phone(world, call, client_as):
+    leak = call(description="卫生间漏水")
+    lift = call(description="电梯异响", resident=None)
+    client = client_as(world.specialist)
+    page = client.get("/tickets/?queue=all&q=漏水").content.decode()
+    assert leak.number in page and lift.number not in page
+    page = client.get("/tickets/?queue=all&q=138 1234 5678").content.decode()
+    assert leak.number in page and lift.number not in page
+
+
+def test_queue_never_shows_other_communities(world, call, categories, client_as):
+    from wuyedesk.tickets.services import ticket_create
+
+    other = ticket_create(
+        by=world.specialist_b,
+        kind="inquiry",
+        channel="phone",
+        category=categories["UTILITY"],
+        title="",
+        description="B 小区漏水",
+        room=world.rooms_b[0],
+    )
+    page = client_as(world.specialist).get("/tickets/?queue=all").content.decode()
+    assert other.number not in page
+
+
+def test_paging_without_count(world, call, categories, client_as):
+    _many(world, call, categories, PAGE_SIZE + 2)
+    client = client_as(world.specialist)
+    with CaptureQueriesContext(connection) as ctx:
+        first = client.get("/tickets/?queue=all").content.decode()
+    assert not any(
+        "COUNT(" in q["sql"].upper() for q in ctx.captured_queries if "tickets_ticket" in q["sql"]
+    )
+    assert first.count("data-ticket=") == PAGE_SIZE
+    assert 'rel="next"' in first
+    second = client.get("/tickets/?queue=all&page=2").content.decode()
+    assert second.count("data-ticket=") == 2
+    assert 'rel="prev"' in second and 'rel="next"' not in second
+    assert client.get("/tickets/?queue=all&page=abc").status_code == 200
+
+
+def test_unknown_queue_is_not_found(world, client_as):
+    assert client_as(world.specialist).get("/tickets/?queue=nope").status_code == 404
+
+
+def test_return_visit_queue(world, call, categories, client_as):
+    complaint = call(kind="complaint", category=categories["ATTITUDE"], description="态度差")
+    services.ticket_decide(by=world.manager, ticket=complaint, decision="教育", measures=[])
+    services.ticket_feedback(by=world.specialist, ticket=complaint, channel="phone", text="已处理")
+    other = call()
+    page = client_as(world.specialist).get("/tickets/?queue=return_visits").content.decode()
+    assert complaint.number in page and other.number not in page
+
+
+def test_ticket_page_queries_do_not_grow_with_the_timeline(world, call, client_as):
+    ticket = call()
+    client = client_as(world.specialist)
+    url = f"/tickets/{ticket.pk}/"
+    for _ in range(2):
+        services.ticket_comment(by=world.specialist, ticket=ticket, text="备注")
+    small, _response = _count(client, url)
+    for _ in range(20):
+        services.ticket_comment(by=world.assistant, ticket=ticket, text="备注")
+        services.ticket_comment(by=world.specialist, ticket=ticket, text="消息", public=True)
+    large, _response = _count(client, url)
+    assert large == small
+
+
+def test_ticket_page_shows_clocks_in_shanghai_time(world, call, client_as):
+    contact = timezone.make_aware(dt.datetime(2026, 3, 1, 8, 0), dt.UTC)  # 16:00 in Shanghai
+    ticket = call(contact_at=contact)
+    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "2026-03-02 16:00" in page  # follow-up due 24 h later, local time
+    assert "已超时" in page
+
+
+def test_ticket_page_shows_time_left(world, call, client_as):
+    ticket = call()
+    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert "剩余 23小时" in page
+    assert "跟进期限" in page
