@@ -5,6 +5,7 @@ from wuyedesk.api.main import api
 from wuyedesk.audit import views as audit
 from wuyedesk.channels import portal
 from wuyedesk.core import views as core
+from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
 
 portal_patterns = (
@@ -39,6 +40,8 @@ urlpatterns = [
     path("reports/", include("wuyedesk.reports.urls")),
     path("knowledge/", include("wuyedesk.tickets.knowledge_urls")),
     path("tickets/", include("wuyedesk.tickets.urls")),
+    path("notifications/", include("wuyedesk.notifications.urls")),
+    path("settings/policy/", policies.policy_settings, name="policy_settings"),
     path("api/v1/", api.urls),
     path("<str:key>/", core.record_list, name="record_list"),
     path("<str:key>/export.xlsx", core.record_export, name="record_export"),

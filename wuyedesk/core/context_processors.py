@@ -1,4 +1,4 @@
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -7,10 +7,14 @@ from wuyedesk.accounts.choices import Post
 
 ALL = tuple(Post.values)
 KEEPERS = (Post.ADMIN, Post.MANAGER, Post.ASSISTANT)
+INTAKE = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER, Post.ADMIN)
 
 # (label, url name, kwargs, posts that see it)
 NAV = [
     (_("工作台"), "home", {}, ALL),
+    (_("工单"), "ticket_queue", {}, ALL),
+    (_("接听登记"), "ticket_intake", {}, INTAKE),
+    (_("知识库"), "knowledge_list", {}, ALL),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL),
     (pgettext_lazy("plural", "小区"), "record_list", {"key": "communities"}, ALL),
@@ -22,9 +26,13 @@ NAV = [
         (Post.ADMIN, Post.MANAGER, Post.EXECUTIVE, Post.SUPERVISOR),
     ),
     (_("批量导入"), "import_start", {}, KEEPERS),
+    (_("服务时限"), "policy_settings", {}, (Post.MANAGER, Post.ADMIN)),
     (_("审计日志"), "audit_list", {}, (Post.ADMIN, Post.MANAGER)),
     (_("公司设置"), "company_settings", {}, (Post.ADMIN,)),
 ]
+# How many unacknowledged major complaints/emergencies the banner names; more are counted.
+BANNER_ROWS = 3
+BANNER_CAP = 10
 
 
 def navigation(request):
@@ -34,8 +42,41 @@ def navigation(request):
     path = request.path
     items = []
     for label, name, kwargs, posts in NAV:
-        if has_post(user, *posts):
+        if not has_post(user, *posts):
+            continue
+        try:
             url = reverse(name, kwargs=kwargs)
-            active = path == url if url == "/" else path.startswith(url)
-            items.append({"label": label, "url": url, "active": active})
-    return {"nav": items}
+        except NoReverseMatch:  # a page of an area not installed in this build
+            continue
+        matches = path == url if url == "/" else path.startswith(url)
+        items.append({"label": label, "url": url, "active": False, "matches": matches})
+    # The most specific entry is the current one (/tickets/new/ is 接听登记, not 工单).
+    current = max(
+        (item for item in items if item["matches"]), key=lambda i: len(i["url"]), default=None
+    )
+    if current is not None:
+        current["active"] = True
+    return {"nav": items, **_notices(user)}
+
+
+def _notices(user) -> dict:
+    """The unread badge (one bounded count) and, for the manager, the banner of major
+    complaints and emergencies not yet acknowledged (one query, none for other posts)."""
+    from wuyedesk.notifications.selectors import unread_badge
+    from wuyedesk.tickets.selectors import severe_unacknowledged
+
+    severe = []
+    if has_post(user, Post.MANAGER):
+        severe = list(
+            severe_unacknowledged(user).values("pk", "number", "title", "severity")[
+                : BANNER_CAP + 1
+            ]
+        )
+    unread = unread_badge(user)
+    return {
+        "unread_notifications": unread,
+        "unread_overflow": unread > 99,
+        "severe_banner": severe[:BANNER_ROWS],
+        "severe_count": len(severe),
+        "severe_overflow": len(severe) > BANNER_CAP,
+    }

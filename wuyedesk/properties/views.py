@@ -22,6 +22,26 @@ def _resident_context(request, resident):
             ("id_number", _("身份证号"), resident.masked_id_number),
             ("address", _("通讯地址"), resident.masked_address),
         ],
+        **_customer_360(request.user, resident),
+    }
+
+
+# Rows of each kind the resident page shows; the ticket queue has the rest.
+HISTORY_ROWS = 50
+
+
+def _customer_360(user, resident):
+    """SPE-3: every ticket, contact and return visit of the resident and of their rooms."""
+    from wuyedesk.tickets import selectors as tickets
+
+    history = tickets.tickets_of_resident(user, resident)
+    visits = tickets.return_visits_of(history)
+    return {
+        "ticket_history": list(history[:HISTORY_ROWS]),
+        "contact_history": list(tickets.contacts_of(history)[:HISTORY_ROWS]),
+        "visit_history": list(visits[:HISTORY_ROWS]),
+        "satisfaction_counts": tickets.satisfaction_counts(visits),
+        "history_rows": HISTORY_ROWS,
     }
 
 
