@@ -8,6 +8,9 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from wuyedesk.core.services import FormInvalid
 
+# ninja raises HttpError without a code of its own, e.g. 400 for a body that is not JSON.
+HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 422: "invalid", 429: "throttled"}
+
 
 def error_body(code: str, message: str, field: str | None = None, errors=None) -> dict:
     body = {"code": code, "message": str(message), "field": field}
@@ -90,6 +93,5 @@ def install(api):
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
-        return api.create_response(
-            request, error_body(getattr(exc, "code", "error"), str(exc)), status=exc.status_code
-        )
+        code = HTTP_ERROR_CODES.get(exc.status_code, "error")
+        return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

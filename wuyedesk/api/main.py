@@ -3,9 +3,10 @@
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Router, Schema
+from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import Field, create_model
@@ -15,6 +16,7 @@ from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.selectors import tokens_of
 from wuyedesk.api import errors
 from wuyedesk.api.schemas import (
+    MAX_ID,
     SCHEMAS,
     ErrorOut,
     RevealIn,
@@ -54,14 +56,20 @@ errors.install(api)
 auth_router = Router(tags=["auth"])
 
 
-@auth_router.post("/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut})
+@auth_router.post(
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
 def token_create(request, payload: TokenIn):
     """Exchange a staff username and password for a bearer token."""
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        # Answered here in JSON; left set, AxesMiddleware would swap in its HTML lockout page.
+        request.axes_locked_out = False
+        return Status(429, errors.error_body("locked_out", _("登录失败次数过多,请稍后再试。")))
     if user is None:
-        return 401, errors.error_body("invalid_credentials", _("账号或密码不正确。"))
+        return Status(401, errors.error_body("invalid_credentials", _("账号或密码不正确。")))
     _token, raw = account_services.token_create(user=user, name="api")
-    return 200, {"token": raw}
+    return Status(200, {"token": raw})
 
 
 @auth_router.get("/tokens", response={200: list[TokenInfo], **ERRORS})
@@ -78,6 +86,15 @@ def token_delete(request, token_id: int):
 api.add_router("/auth", auth_router)
 
 
+# Related rows an output schema reads that the resource's selector does not fetch itself.
+PREFETCH = {"departments": ("communities",)}  # DepartmentOut.community_ids
+
+
+def _visible(resource: Resource, user):
+    """The resource's scoped queryset, ready to be serialised without a query per row."""
+    return resource.selector(user).prefetch_related(*PREFETCH.get(resource.key, ()))
+
+
 def _require_staff(request):
     if not is_staff_member(request.auth):
         raise PermissionDenied
@@ -88,13 +105,16 @@ def _filters_schema(resource: Resource) -> type[Schema]:
         "q": (str | None, Field(None, max_length=100, description="search text")),
         "archived": (bool, Field(False, description="include archived records")),
         "limit": (int, Field(50, ge=1, le=200)),
-        "cursor": (int | None, Field(None, ge=0, description="next_cursor of the previous page")),
+        "cursor": (
+            int | None,
+            Field(None, ge=0, le=MAX_ID, description="next_cursor of the previous page"),
+        ),
     }
     for name, lookup in resource.filters.items():
         kind = int if lookup.endswith("_id") else str
         fields[name] = (
             kind | None,
-            Field(None, **({"ge": 0} if kind is int else {"max_length": 50})),
+            Field(None, **({"ge": 0, "le": MAX_ID} if kind is int else {"max_length": 50})),
         )
     return create_model(f"{resource.key.title()}Filters", __base__=Schema, **fields)
 
@@ -141,7 +161,7 @@ def _add_resource_routes(resource: Resource):
     def list_records(request, filters: Query[filters_schema]):
         _require_staff(request)
         params = filters.model_dump()
-        queryset = resource.selector(request.auth)
+        queryset = _visible(resource, request.auth)
         try:
             queryset, _applied = resource.apply_filters(
                 queryset, {**params, "archived": "1" if params["archived"] else ""}
@@ -159,7 +179,7 @@ def _add_resource_routes(resource: Resource):
     @router.get("/{pk}", response={200: out, **ERRORS}, operation_id=f"{singular}_get")
     def get_record(request, pk: int):
         _require_staff(request)
-        return property_selectors.get_visible(resource.selector(request.auth), pk)
+        return property_selectors.get_visible(_visible(resource, request.auth), pk)
 
     @router.post("", response={201: out, **ERRORS}, operation_id=f"{singular}_create")
     def create_record(request, payload: payload_schema):
@@ -168,7 +188,7 @@ def _add_resource_routes(resource: Resource):
             raise PermissionDenied
         form = resource.form(_form_data(resource, None, payload.model_dump()), user=request.auth)
         obj = record_save(by=request.auth, resource=resource, form=form)
-        return 201, resource.selector(request.auth).get(pk=obj.pk)
+        return Status(201, _visible(resource, request.auth).get(pk=obj.pk))
 
     @router.patch("/{pk}", response={200: out, **ERRORS}, operation_id=f"{singular}_update")
     def update_record(request, pk: int, payload: patch_schema):
@@ -179,7 +199,7 @@ def _add_resource_routes(resource: Resource):
         data = _form_data(resource, instance, payload.model_dump(exclude_unset=True))
         form = resource.form(data, instance=instance, user=request.auth)
         record_save(by=request.auth, resource=resource, form=form)
-        return resource.selector(request.auth).get(pk=pk)
+        return _visible(resource, request.auth).get(pk=pk)
 
     if resource.archivable:
 
@@ -190,7 +210,7 @@ def _add_resource_routes(resource: Resource):
             _require_staff(request)
             instance = property_selectors.get_visible(resource.selector(request.auth), pk)
             record_archive(by=request.auth, resource=resource, instance=instance)
-            return resource.selector(request.auth).get(pk=pk)
+            return _visible(resource, request.auth).get(pk=pk)
 
     if resource.key == "residents":
 
@@ -220,9 +240,26 @@ def _constraints(info) -> dict:
     return kept
 
 
+def _add_fallback_route():
+    """Any other path under /api/v1/ is a JSON 404 too, not the site's HTML page."""
+    fallback = Router()
+
+    @fallback.api_operation(
+        ["GET", "POST", "PUT", "PATCH", "DELETE"],
+        "/{path:rest}",
+        auth=None,
+        include_in_schema=False,
+    )
+    def unknown_path(request, rest: str):
+        raise Http404
+
+    api.add_router("", fallback)  # last, so that it only catches what nothing else matched
+
+
 def build():
     for key in SCHEMAS:
         _add_resource_routes(REGISTRY[key])
+    _add_fallback_route()
 
 
 build()

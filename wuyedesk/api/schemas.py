@@ -2,8 +2,14 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from ninja import Field, Schema
+
+# The largest id a BIGINT column holds. Bigger numbers cannot name a record, and passed on to
+# the database they overflow (a 500 on SQLite) instead of simply matching nothing.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class ErrorOut(Schema):
@@ -57,7 +63,7 @@ class BuildingOut(Schema):
 
 
 class BuildingIn(Schema):
-    community: int
+    community: Id
     name: str = Field(..., max_length=40)
 
 
@@ -70,7 +76,7 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    building: int
+    building: Id
     name: str = Field(..., max_length=40)
 
 
@@ -87,7 +93,7 @@ class RoomOut(Schema):
 
 
 class RoomIn(Schema):
-    unit: int
+    unit: Id
     number: str = Field(..., max_length=20)
     floor: int | None = Field(None, ge=-10, le=300)
     area: Decimal | None = Field(None, ge=0, le=100000, max_digits=8, decimal_places=2)
@@ -113,12 +119,12 @@ class ResidentIn(Schema):
     id_number: str = Field("", max_length=18)
     gender: str = Field("", max_length=1)
     address: str = Field("", max_length=200)
-    community: int
+    community: Id
     notes: str = Field("", max_length=5000)
 
 
 class RevealIn(Schema):
-    field: str = Field(..., description="phone, id_number or address")
+    field: Literal["phone", "id_number", "address"]
 
 
 class RevealOut(Schema):
@@ -137,8 +143,8 @@ class OccupancyOut(Schema):
 
 
 class OccupancyIn(Schema):
-    resident: int
-    room: int
+    resident: Id
+    room: Id
     role: str = Field(..., max_length=10)
     move_in: dt.date | None = None
     move_out: dt.date | None = None
@@ -163,7 +169,7 @@ class DepartmentIn(Schema):
     code: str = Field(..., max_length=32)
     name: str = Field(..., max_length=60)
     kind: str = Field("internal", max_length=10)
-    communities: list[int] = []
+    communities: list[Id] = []
     contact_name: str = Field("", max_length=50)
     contact_phone: str = Field("", max_length=20)
 
@@ -193,8 +199,8 @@ class StaffIn(Schema):
     name: str = Field(..., max_length=50)
     employee_no: str = Field(..., max_length=20)
     posts: list[str]
-    department: int | None = None
-    communities: list[int] = []
+    department: Id | None = None
+    communities: list[Id] = []
     phone: str = Field("", max_length=20)
     extension: str = Field("", max_length=10)
     email: str = Field("", max_length=254)

@@ -24,7 +24,7 @@ def diff_fields(before: dict, after: dict) -> dict:
         old = before.get(field)
         if _plain(old) == _plain(new):
             continue
-        if field in PERSONAL_FIELDS:
+        if field in PERSONAL_FIELDS or field.endswith("phone"):  # e.g. a contact's phone too
             changes[field] = CHANGED
         else:
             changes[field] = [_plain(old), _plain(new)]

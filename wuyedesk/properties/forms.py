@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.core.forms import ScopedModelForm
@@ -35,30 +36,59 @@ class CompanyForm(ScopedModelForm):
         self.fields["reveal_posts"].choices = Post.choices
 
 
+class FixedParentMixin:
+    """A building, unit or room keeps the parent it was created under.
+
+    Units, rooms and occupancies copy their community (and building) from the parent when
+    saved; moving a parent later would leave those copies stale and put the rooms outside the
+    scope of the staff who look after them.
+    """
+
+    fixed_parent = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields[self.fixed_parent].disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        sent = self.data.get(self.add_prefix(self.fixed_parent))
+        current = getattr(self.instance, f"{self.fixed_parent}_id")
+        if self.instance.pk and sent not in (None, "") and str(sent) != str(current):
+            message = _("创建后不能更改所属的%(field)s。")
+            params = {"field": self.fields[self.fixed_parent].label}
+            self.add_error(self.fixed_parent, ValidationError(message, "fixed", params))
+        return cleaned
+
+
 class CommunityForm(ScopedModelForm):
     class Meta:
         model = Community
         fields = ["code", "name", "city", "district", "address"]
 
 
-class BuildingForm(ScopedModelForm):
+class BuildingForm(FixedParentMixin, ScopedModelForm):
     scope_fields = {"community": selectors.communities_visible_to}
+    fixed_parent = "community"
 
     class Meta:
         model = Building
         fields = ["community", "name"]
 
 
-class UnitForm(ScopedModelForm):
+class UnitForm(FixedParentMixin, ScopedModelForm):
     scope_fields = {"building": selectors.buildings_visible_to}
+    fixed_parent = "building"
 
     class Meta:
         model = Unit
         fields = ["building", "name"]
 
 
-class RoomForm(ScopedModelForm):
+class RoomForm(FixedParentMixin, ScopedModelForm):
     scope_fields = {"unit": selectors.units_visible_to}
+    fixed_parent = "unit"
 
     class Meta:
         model = Room
