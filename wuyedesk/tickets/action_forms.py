@@ -48,6 +48,15 @@ class ActionForm(StyledFormMixin, forms.Form):
         kwargs.setdefault("initial", {}).setdefault("version", ticket.version)
         super().__init__(*args, **kwargs)
 
+    def clean(self):
+        """Errors of hidden fields (a dispatch answered meanwhile, a mangled version) have no
+        place on the page: they are shown above the form instead."""
+        data = super().clean()
+        for name, field in self.fields.items():
+            if field.widget.is_hidden and name in self._errors:
+                self.add_error(None, self._errors.pop(name))
+        return data
+
     def add_service_error(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the field it names, or above the form."""
         if hasattr(error, "error_dict"):
@@ -70,7 +79,11 @@ class DispatchReplyForm(ActionForm):
     """A department's reply to a transfer, or its findings for an investigation."""
 
     purpose = ""
-    dispatch = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
+    dispatch = forms.ModelChoiceField(
+        queryset=None,
+        widget=forms.HiddenInput,
+        error_messages={"invalid_choice": _("该任务已答复或已取消,请刷新页面。")},
+    )
     text = _text(_("回复内容"), rows=3)
 
     def __init__(self, *args, dispatches=(), **kwargs):
@@ -203,7 +216,6 @@ class ReturnVisitForm(ActionForm):
         choices=REACHED_CHOICES,
         coerce=lambda value: value == "1",
         initial="1",
-        widget=forms.RadioSelect,
     )
     satisfaction = forms.ChoiceField(
         label=_("满意度"), choices=[("", "---------"), *Satisfaction.choices], required=False
@@ -293,9 +305,13 @@ def _blank(choices):
 
 class QueueFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
-    community = forms.ModelChoiceField(label=_("小区"), queryset=None, required=False)
+    community = forms.ModelChoiceField(
+        label=_("小区"), queryset=None, required=False, empty_label=_("全部")
+    )
     kind = forms.ChoiceField(label=_("类型"), choices=_blank(Kind.choices), required=False)
-    category = forms.ModelChoiceField(label=_("分类"), queryset=None, required=False)
+    category = forms.ModelChoiceField(
+        label=_("分类"), queryset=None, required=False, empty_label=_("全部")
+    )
     status = forms.ChoiceField(label=_("状态"), choices=_blank(Status.choices), required=False)
     severity = forms.ChoiceField(
         label=_("严重程度"), choices=_blank(Severity.choices), required=False
@@ -307,7 +323,9 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
     date_to = forms.DateField(
         label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    department = forms.ModelChoiceField(label=_("部门"), queryset=None, required=False)
+    department = forms.ModelChoiceField(
+        label=_("部门"), queryset=None, required=False, empty_label=_("全部")
+    )
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     FILTERS = ("community", "kind", "category", "status", "severity", "channel")

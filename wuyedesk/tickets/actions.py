@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.accounts.access import community_ids, has_post
+from wuyedesk.accounts.access import community_ids, has_post, staff_of
+from wuyedesk.accounts.choices import Post
 from wuyedesk.tickets import action_forms as f
 from wuyedesk.tickets import attachments, services
 from wuyedesk.tickets.choices import DispatchPurpose, Kind, Severity, Status
@@ -170,6 +172,8 @@ def _run_acknowledge(user, t, form, version):
 def _run_measure(user, t, form, version):
     d = form.cleaned_data
     op = d["op"]
+    if op == "done" and d["measure"].done_at is not None:
+        raise ValidationError(_("该措施已标记完成。"), code="invalid_state")
     services.measure_mark(by=user, measure=d["measure"], done=op == "done", verified=op == "verify")
 
 
@@ -186,17 +190,32 @@ def _investigation_replies(user, t):
     return {"dispatches": workable_dispatches(user, t, DispatchPurpose.INVESTIGATION)}
 
 
-def _may_reply(user, t):
-    return bool(workable_dispatches(user, t, DispatchPurpose.TRANSFER))
+def _department_of_dispatch(purpose):
+    """Customer service, or the staff of a department this ticket was sent to for `purpose`.
+    Whether a dispatch is still open is the ticket's state, not the person's right."""
+
+    def permitted(user, t):
+        if desk(user, t):
+            return True
+        staff = staff_of(user)
+        if staff is None or not staff.department_id or not has_post(user, Post.DEPARTMENT):
+            return False
+        return any(
+            d.purpose == purpose and d.department_id == staff.department_id
+            for d in t.dispatches.all()
+        )
+
+    return permitted
 
 
-def _may_record_findings(user, t):
-    return bool(workable_dispatches(user, t, DispatchPurpose.INVESTIGATION))
+def _has_workable(purpose):
+    return lambda t: any(d.purpose == purpose and d.is_open for d in t.dispatches.all())
 
 
 def _escalation_offered(t):
-    # An inquiry has no investigation to end its clock: only complaints go to the manager.
-    return _complaint_open(t) and not (t.reported_at and not t.decided_at)
+    # An inquiry has no investigation to end its clock: only complaints go to the manager, and
+    # only once by hand (an unhappy return visit reports it again by itself).
+    return _complaint_open(t) and t.reported_at is None
 
 
 def _decision_offered(t):
@@ -236,7 +255,8 @@ ACTIONS: dict[str, Action] = {
             _("部门回复"),
             f.ReplyForm,
             _run_reply,
-            permitted=_may_reply,
+            permitted=_department_of_dispatch(DispatchPurpose.TRANSFER),
+            offered=_has_workable(DispatchPurpose.TRANSFER),
             form_kwargs=_transfer_replies,
             done=_("已记录部门回复。"),
         ),
@@ -245,8 +265,8 @@ ACTIONS: dict[str, Action] = {
             _("记录调查结果"),
             f.FindingsForm,
             _run_reply,
-            permitted=_may_record_findings,
-            offered=_complaint_open,
+            permitted=_department_of_dispatch(DispatchPurpose.INVESTIGATION),
+            offered=_has_workable(DispatchPurpose.INVESTIGATION),
             form_kwargs=_investigation_replies,
             done=_("已记录调查结果。"),
         ),

@@ -40,8 +40,8 @@ def snapshot(ticket):
         t.manager_acknowledged_at,
         t.events.count(),
         t.dispatches.count(),
-        sorted(t.dispatches.values_list("replied_at", "cancelled_at")),
-        sorted(t.measures.values_list("done_at", "verified_at")),
+        list(t.dispatches.order_by("id").values_list("replied_at", "cancelled_at")),
+        list(t.measures.order_by("id").values_list("done_at", "verified_at")),
         t.measures.count(),
         t.return_visits.count(),
         t.attachments.count(),
@@ -551,3 +551,46 @@ def test_anonymous_goes_to_login(world, call):
     ticket = call()
     response = Client().get(f"/tickets/{ticket.pk}/")
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_reply_to_a_dispatch_answered_meanwhile_says_so(world, call, categories):
+    ticket = _transferred(world, call, categories)
+    dispatch = _dispatch(ticket)
+    worker = _client(world.worker)
+    worker.get(f"/tickets/{ticket.pk}/")  # the page is open with the reply form …
+    services.dispatch_reply(by=world.specialist, dispatch=ticket.dispatches.get(), text="电话答复")
+    before = snapshot(ticket)
+    response = act(worker, ticket, "reply", {"dispatch": dispatch, "text": "已修好"})  # … sent late
+    assert response.status_code == 200
+    assert "该任务已答复或已取消" in response.content.decode()
+    assert snapshot(ticket) == before
+
+
+def test_department_of_another_dispatch_may_not_reply(world, call, categories):
+    from wuyedesk.properties.models import Department
+    from wuyedesk.testing import make_staff
+
+    ticket = _transferred(world, call, categories)
+    cleaning = Department.objects.create(code="HJ", name="环境部")
+    cleaning.communities.set([world.a])
+    services.ticket_transfer(
+        by=world.specialist, ticket=ticket, department=cleaning, note="转环境部"
+    )
+    other = make_staff("cleaner", ["department"], [world.a], world.engineering, "钱师傅")
+    # An engineering worker still sees the ticket (it was sent there once) but the open
+    # dispatch belongs to 环境部: nothing to answer, and no form is offered.
+    page = _client(other).get(f"/tickets/{ticket.pk}/").content.decode()
+    assert f'action="/tickets/{ticket.pk}/reply/"' not in page
+    before = snapshot(ticket)
+    response = act(_client(other), ticket, "reply", {"dispatch": _dispatch(ticket), "text": "x"})
+    assert response.status_code == 200 and snapshot(ticket) == before
+
+
+def test_measure_marked_done_twice_says_so(world, call, categories):
+    ticket = _measure_done(world, call, categories)
+    before = snapshot(ticket)
+    response = act(
+        _client(world.assistant), ticket, "measure", {"measure": _measure(ticket), "op": "done"}
+    )
+    assert response.status_code == 200 and "该措施已标记完成" in response.content.decode()
+    assert snapshot(ticket) == before
