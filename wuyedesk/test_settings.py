@@ -8,6 +8,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use
 
 from wuyedesk.settings import *  # noqa: F403
 
+os.makedirs(os.environ["WUYEDESK_HOME"], exist_ok=True)  # the SQLite test database lives here
+
 # Static files straight from the source tree: no collectstatic before tests.
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
