@@ -51,6 +51,9 @@ def run(
                 response = conn.getresponse()
                 response.read()
                 status = response.status
+                if (response.getheader("Connection") or "").lower() == "close":
+                    conn.close()
+                    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
             except (OSError, http.client.HTTPException) as error:
                 conn.close()
                 conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
