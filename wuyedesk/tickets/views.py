@@ -125,7 +125,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
     }
     for dispatch in ticket.dispatches.all():
         form = None
-        if dispatch.pk in workable and ticket.status != "closed":
+        if dispatch.pk in workable and not ticket.is_closed:
             slug = "reply" if dispatch.purpose == DispatchPurpose.TRANSFER else "findings"
             if failed is not None and failed.slug == slug and _row_of(failed_form) == dispatch.pk:
                 form = failed_form
@@ -216,7 +216,13 @@ def ticket_action(request, pk, action):
         except TicketConflict:
             messages.error(request, CONFLICT)
             fresh = selectors.ticket_get_for_page(user, pk)
-            return _page(request, fresh, failed=spec, failed_form=form, conflict=True, status=409)
+            # The input stays, now against the version on screen: after reading what changed,
+            # one deliberate click sends it again.
+            data = request.POST.copy()
+            data["version"] = fresh.version
+            kept = build_form(spec, user, fresh, data=data, files=request.FILES, **extra)
+            kept.is_valid()
+            return _page(request, fresh, failed=spec, failed_form=kept, conflict=True, status=409)
         except ValidationError as error:
             form.add_service_error(error)
         else:

@@ -511,6 +511,14 @@ def test_version_from_a_stale_page_is_a_conflict(world, call):
     assert "转工程部" in body  # what they typed is still there to copy
     assert snapshot(ticket) == before
     assert not ticket.dispatches.exists()
+    # Having seen the new state, sending the kept form again (now at the new version) works.
+    fresh = re.search(r'id="transfer".*?name="version" value="(\d+)"', body, re.S).group(1)
+    assert fresh != versions[1]
+    again = second.post(
+        f"/tickets/{ticket.pk}/transfer/",
+        {"version": fresh, "department": world.engineering.pk, "note": "转工程部"},
+    )
+    assert again.status_code == 302 and ticket.dispatches.count() == 1
 
 
 def test_service_level_conflict_also_reaches_the_page(world, call, monkeypatch):

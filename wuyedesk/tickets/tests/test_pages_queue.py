@@ -249,6 +249,7 @@ def test_ticket_page_shows_clocks_in_shanghai_time(world, call, client_as):
     ticket = call(contact_at=contact)
     page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "2026-03-02 16:00" in page  # follow-up due 24 h later, local time
+    assert "北京时间" in page
     assert "已超时" in page
 
 
