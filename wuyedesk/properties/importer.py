@@ -86,6 +86,7 @@ WRITE_POSTS = {
     ImportKind.RESIDENTS: (Post.ADMIN, Post.MANAGER, Post.ASSISTANT),
 }
 
+
 def role_words() -> dict[str, str]:
     """Role as written in a sheet (owner, 业主, Owner, family member …) -> stored value."""
     words = {}
