@@ -12,7 +12,7 @@ INTAKE = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER, Post.ADMIN)
 # (label, url name, kwargs, posts that see it)
 NAV = [
     (_("工作台"), "home", {}, ALL),
-    (_("工单"), "ticket_queue", {}, ALL),
+    (pgettext_lazy("plural", "工单"), "ticket_queue", {}, ALL),
     (_("接听登记"), "ticket_intake", {}, INTAKE),
     (_("知识库"), "knowledge_list", {}, ALL),
     (_("数据看板"), "dashboard", {}, (Post.MANAGER, Post.EXECUTIVE, Post.ADMIN, Post.SUPERVISOR)),

@@ -52,7 +52,7 @@ RATES = {
         Q(kind=Kind.INQUIRY),
     ),
     "follow_up_on_time": (
-        _("24小时内跟进率"),
+        _("按时跟进率"),
         Q(
             follow_up_due__isnull=False,
             followed_up_at__isnull=False,
@@ -61,7 +61,7 @@ RATES = {
         Q(follow_up_due__isnull=False),
     ),
     "investigation_on_time": (
-        _("48小时内调查处理率"),
+        _("按时调查处理率"),
         Q(kind=Kind.COMPLAINT, decided_at__isnull=False, decided_at__lte=F("investigation_due")),
         Q(kind=Kind.COMPLAINT, reported_at__isnull=False),
     ),
