@@ -31,6 +31,26 @@ def _ticket(world, kind="inquiry", category="UTILITY", **extra):
     )
 
 
+def _intake(page, live_server, *, kind, category, description):
+    """Take the call as a specialist would: look the caller up by number, pick, describe, save."""
+    from wuyedesk.tickets.defaults import load_categories
+    from wuyedesk.tickets.models import Ticket
+
+    load_categories()
+    page.goto(f"{live_server.url}/tickets/new/")
+    page.keyboard.type("13812345678")
+    page.locator("#lookup-results button", has_text="阳光花园-1栋-1单元-101").click()
+    expect(page.locator("#intake-contact")).to_contain_text("张伟")
+    page.locator(f"label[for='kind-{kind}']").click()
+    page.select_option("#id_category", label=category)
+    page.fill("#id_description", description)
+    with page.expect_navigation():
+        page.get_by_role("button", name="保存").click()
+    ticket = Ticket.objects.latest("id")
+    assert page.url.endswith(f"/tickets/{ticket.pk}/")
+    return ticket
+
+
 def _watch(page):
     problems = []
     page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
@@ -65,12 +85,16 @@ def _shot(page, name):
 
 
 def test_inquiry_transfer_reply_follow_up_close(page, live_server, browser_world):
-    world = browser_world
-    ticket = _ticket(world)
     problems = _watch(page)
 
     login(page, live_server, "specialist")
-    _open(page, live_server, ticket)
+    ticket = _intake(
+        page,
+        live_server,
+        kind="inquiry",
+        category="水电气",
+        description="卫生间漏水,楼下天花板在滴水",
+    )
     expect(page.locator("#clocks")).to_contain_text("剩余")
     _act(page, "transfer", fill={"note": "需要上门查看"}, select={"department": "工程部"})
     expect(page.locator("#ticket-status")).to_have_text("已转部门")
@@ -101,10 +125,19 @@ def test_inquiry_transfer_reply_follow_up_close(page, live_server, browser_world
 
 def test_complaint_through_investigation_reopen_and_close(page, live_server, browser_world):
     world = browser_world
-    ticket = _ticket(world, kind="complaint", category="ATTITUDE", description="保安态度恶劣")
     problems = _watch(page)
 
+    login(page, live_server, "specialist")
+    ticket = _intake(
+        page, live_server, kind="complaint", category="员工服务态度", description="保安态度恶劣"
+    )
+    logout(page)
+
     login(page, live_server, "manager")
+    expect(page.locator("#unread-badge")).to_have_text("1")  # the complaint was reported
+    from wuyedesk.notifications.models import Notification
+
+    assert Notification.objects.filter(user=world.manager, kind="reported").count() == 1
     _open(page, live_server, ticket)
     panel = page.locator("details#investigate")
     panel.locator("summary").click()
