@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.core import home as home_pages
 from wuyedesk.core.export import xlsx_response
 from wuyedesk.core.resources import REGISTRY, Resource, resolve_attr
 from wuyedesk.core.services import FormInvalid, record_archive, record_save
+from wuyedesk.lib.privacy import search_params
 from wuyedesk.properties.models import PERSONAL_FIELDS
 from wuyedesk.properties.selectors import get_visible
 
@@ -63,19 +64,19 @@ def home(request):
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def record_list(request, key):
     resource = _resource(key)
+    params, query = search_params(request)
     queryset = resource.selector(request.user)
     try:
-        queryset, applied = resource.apply_filters(queryset, request.GET)
+        queryset, applied = resource.apply_filters(queryset, params)
     except ValueError as error:
         messages.error(request, _("筛选条件“%(name)s”无效。") % {"name": error.args[0]})
         queryset, applied = resource.apply_filters(queryset.none(), {})
-    q = request.GET.get("q", "")
+    q = params.get("q", "")
     queryset = resource.search(queryset, q)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "core/list.html",
@@ -85,8 +86,8 @@ def record_list(request, key):
             "rows": _rows(resource, page.object_list),
             "q": q,
             "applied": applied,
-            "query": query.urlencode(),
-            "show_archived": request.GET.get("archived") == "1",
+            "query": query,
+            "show_archived": params.get("archived") == "1",
             "can_write": has_post(request.user, *resource.write_posts),
             "title": resource.verbose_name_plural,
         },

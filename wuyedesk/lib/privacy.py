@@ -65,3 +65,30 @@ def mask_address(value: str) -> str:
 
 
 MASKERS = {"phone": mask_phone, "id_number": mask_id_number, "address": mask_address}
+
+
+_DIGIT_RUN = re.compile(r"\d[\d\s\-]{5,}\d")
+
+
+def looks_like_phone(text: str) -> bool:
+    """Search text that may hold a phone or ID number: it must not go into a URL."""
+    return bool(_DIGIT_RUN.search(text or ""))
+
+
+def search_params(request):
+    """(params, link_query) for a list page searched by GET or, for personal data, by POST.
+
+    Search forms post, so a phone number typed into them never lands in a URL, the browser's
+    history or an access log; the pagination links carry the other filters, and carry the
+    search text only when it cannot be personal data.
+    """
+    params = request.POST if request.method == "POST" else request.GET
+    link = request.GET.copy()
+    if request.method == "POST":
+        for name in request.POST:
+            link.setlist(name, request.POST.getlist(name))
+    for name in ("page", "csrfmiddlewaretoken"):
+        link.pop(name, None)
+    if looks_like_phone(link.get("q", "")):
+        link.pop("q")
+    return params, link.urlencode()

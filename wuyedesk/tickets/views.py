@@ -8,12 +8,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import has_post, posts_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
+from wuyedesk.lib.privacy import search_params
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
@@ -60,12 +61,14 @@ def _default_queue(user) -> str:
 
 
 @staff_required
+@require_http_methods(["GET", "POST"])
 def ticket_queue(request):
     user = request.user
-    name = request.GET.get("queue") or _default_queue(user)
+    params, query = search_params(request)
+    name = request.GET.get("queue") or params.get("queue") or _default_queue(user)
     if name not in QUEUES:
         raise Http404
-    form = QueueFilterForm(request.GET, user=user)
+    form = QueueFilterForm(params, user=user)
     form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
     data = getattr(form, "cleaned_data", {})
     department = data.get("department")
@@ -87,8 +90,6 @@ def ticket_queue(request):
     )
     tickets = selectors.search(tickets, data.get("q", ""))
     page = page_of(tickets, request.GET.get("page"), PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "tickets/queue.html",
@@ -97,7 +98,7 @@ def ticket_queue(request):
             "queue": name,
             "page": page,
             "form": form,
-            "query": query.urlencode(),
+            "query": query,
             "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": has_post(user, Post.MANAGER),
             "title": QUEUES[name],

@@ -95,3 +95,25 @@ def test_phone_never_appears_in_urls_of_pages(world, client_as):
     page = client_as(world.manager).get(f"/residents/{world.resident_a.pk}/").content.decode()
     assert "13812345678" not in page
     assert "phone=" not in page
+
+
+def test_searching_by_phone_posts_and_keeps_the_number_out_of_links(world, client_as):
+    from wuyedesk.testing import make_resident
+
+    for i in range(60):  # two pages of namesakes, so the page has pagination links
+        make_resident(world.rooms_a[1], name="张伟", phone=f"1370000{i:04d}")
+    client = client_as(world.manager)
+    home = client.get("/").content.decode()
+    assert 'method="post" action="/residents/"' in home
+    page = client.post("/residents/", {"q": "138 1234 5678"}).content.decode()
+    assert "张伟" in page
+    by_name = client.post("/residents/", {"q": "张伟", "community": world.a.pk}).content.decode()
+    assert "q=%E5%BC%A0%E4%BC%9F" in by_name  # a name may travel in the next-page link
+    assert "page=2" in by_name
+
+
+def test_looks_like_phone():
+    from wuyedesk.lib.privacy import looks_like_phone
+
+    assert looks_like_phone("138 1234 5678") and looks_like_phone("11010519491231002X")
+    assert not looks_like_phone("3栋 1502") and not looks_like_phone("张伟")

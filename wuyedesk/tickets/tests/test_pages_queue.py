@@ -258,3 +258,13 @@ def test_ticket_page_shows_time_left(world, call, client_as):
     page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
     assert "剩余 23小时" in page
     assert "跟进期限" in page
+
+
+def test_queue_search_by_phone_posts_and_keeps_the_queue(world, call, client_as):
+    ticket = call()
+    client = client_as(world.specialist)
+    response = client.post("/tickets/?queue=team", {"q": "13812345678"})
+    assert response.status_code == 200
+    assert ticket.number in response.content.decode()
+    assert response.context["queue"] == "team"
+    assert "13812345678" not in response.context["query"]
