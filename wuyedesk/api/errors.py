@@ -9,7 +9,13 @@ from ninja.errors import ValidationError as NinjaValidationError
 from wuyedesk.core.services import FormInvalid
 
 # ninja raises HttpError without a code of its own, e.g. 400 for a body that is not JSON.
-HTTP_ERROR_CODES = {400: "bad_request", 404: "not_found", 422: "invalid", 429: "throttled"}
+HTTP_ERROR_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    409: "conflict",
+    422: "invalid",
+    429: "throttled",
+}
 
 
 def error_body(code: str, message: str, field: str | None = None, errors=None) -> dict:
@@ -67,12 +73,20 @@ def install(api):
 
     @api.exception_handler(ValidationError)
     def on_django_validation(request, exc):
-        field = None
-        if hasattr(exc, "error_dict"):
-            field = next(iter(exc.error_dict))
-        code = getattr(exc, "code", None) or "invalid"
+        if not hasattr(exc, "error_dict"):
+            code = getattr(exc, "code", None) or "invalid"
+            return api.create_response(
+                request, error_body(code, " ".join(exc.messages), None), status=422
+            )
+        # A service's {field: error}: the first one answers, with its own code; all are listed.
+        items = [
+            {"field": field, "code": error.code or "invalid", "message": " ".join(error.messages)}
+            for field, field_errors in exc.error_dict.items()
+            for error in field_errors
+        ]
+        first = items[0]
         return api.create_response(
-            request, error_body(code, " ".join(exc.messages), field), status=422
+            request, error_body(first["code"], first["message"], first["field"], items), status=422
         )
 
     @api.exception_handler(Http404)

@@ -14,7 +14,7 @@ from pydantic import Field, create_model
 from wuyedesk.accounts import services as account_services
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.selectors import tokens_of
-from wuyedesk.api import errors
+from wuyedesk.api import errors, tickets
 from wuyedesk.api.schemas import (
     MAX_ID,
     SCHEMAS,
@@ -262,4 +262,5 @@ def build():
     _add_fallback_route()
 
 
+tickets.register(api)
 build()

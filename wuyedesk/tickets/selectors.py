@@ -246,14 +246,17 @@ def tasks_given_by(user):
     return Task.objects.filter(created_by=user).select_related("assignee__staff", "ticket")
 
 
-def task_get_for_user(user, pk):
-    """A task is seen by the person who does it and the person who gave it."""
-    return get_object_or_404(
-        Task.objects.filter(Q(assignee=user) | Q(created_by=user)).select_related(
-            "assignee__staff", "created_by__staff", "ticket"
-        ),
-        pk=pk,
+def tasks_of(user, scope: str = "all"):
+    """A task is seen by the person who does it ("mine") and the person who gave it ("given")."""
+    given_to, given_by = Q(assignee=user), Q(created_by=user)
+    condition = {"mine": given_to, "given": given_by}.get(scope, given_to | given_by)
+    return Task.objects.filter(condition).select_related(
+        "assignee__staff", "created_by__staff", "ticket"
     )
+
+
+def task_get_for_user(user, pk):
+    return get_object_or_404(tasks_of(user), pk=pk)
 
 
 def incidents_visible_to(user):

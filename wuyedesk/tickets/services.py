@@ -729,6 +729,8 @@ def ticket_comment(
 ) -> TicketEvent:
     if not selectors.tickets_visible_to(by).filter(pk=ticket.pk).exists():
         raise PermissionDenied
+    if public:
+        _require_desk(by, ticket)  # messages to the customer are customer service's to send
     if not text.strip():
         raise _invalid("text", _("内容不能为空。"), "required")
     kind = EventKind.MESSAGE if public else EventKind.COMMENT
@@ -800,6 +802,10 @@ def incident_create(
     tickets=(),
 ) -> Incident:
     _require_manager_or_desk(by, community.pk)
+    if not (title or "").strip():
+        raise _invalid("title", _("请填写标题。"), "required")
+    if building is not None and building.community_id != community.pk:
+        raise _invalid("building", _("楼栋不在该小区。"))
     incident = Incident.objects.create(
         community=community,
         building=building,

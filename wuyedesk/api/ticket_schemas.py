@@ -1,0 +1,570 @@
+"""What the service-desk API returns and accepts: tickets, knowledge, incidents, tasks.
+
+People are named by their staff id (the id of GET /api/v1/staff), residents' phones leave
+masked, and every id a client sends is looked up again in what that client may see.
+"""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from django.utils import timezone
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from wuyedesk.api.schemas import MAX_ID, Id
+from wuyedesk.tickets.choices import (
+    Channel,
+    DispatchPurpose,
+    EventKind,
+    Kind,
+    Outcome,
+    Satisfaction,
+    Severity,
+    Status,
+)
+from wuyedesk.tickets.display import CLOCKS, clocks
+
+KindName = Literal[tuple(Kind.values)]
+ChannelName = Literal[tuple(Channel.values)]
+SeverityName = Literal[tuple(Severity.values)]
+StatusName = Literal[tuple(Status.values)]
+SatisfactionName = Literal[tuple(Satisfaction.values)]
+QueueName = Literal["mine", "team", "department", "overdue", "unassigned", "return_visits", "all"]
+# A ticket's version is a PositiveIntegerField: anything bigger can only be stale.
+Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="the version you saw")]
+# Dates before this are typos, after it too; both would overflow the clocks' arithmetic.
+EARLIEST, LATEST = 2000, 2100
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Times without a zone are the company's (Asia/Shanghai by default), as on the pages."""
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"year must be between {EARLIEST} and {LATEST}")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"year must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _text(max_length: int):
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+
+
+Title = _text(120)
+Question = _text(200)
+Text = _text(5000)
+LongText = _text(10000)
+When = Annotated[dt.datetime, AfterValidator(_aware)]
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
+
+
+# ---------------------------------------------------------------- output: references
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class PersonRef(Schema):
+    staff_id: int | None
+    name: str
+
+
+def person(user) -> dict | None:
+    """A user as the API names people: by staff id and name (select_related `…__staff`)."""
+    if user is None:
+        return None
+    staff = getattr(user, "staff", None)
+    if staff is None:
+        return {"staff_id": None, "name": user.get_username()}
+    return {"staff_id": staff.pk, "name": staff.name}
+
+
+class CategoryRef(Schema):
+    id: int
+    code: str
+    name: str = Field(..., description="上级/分类, e.g. 维修/电梯")
+
+    @staticmethod
+    def resolve_name(obj) -> str:
+        return str(obj)
+
+
+class RoomRef(Schema):
+    id: int
+    number: str
+    address: str
+
+
+class ResidentRef(Schema):
+    id: int
+    name: str
+    phone: str = Field(
+        ..., alias="masked_phone", description="masked; see POST /residents/…/reveal"
+    )
+
+
+class TicketRef(Schema):
+    id: int
+    number: str
+    title: str
+    status: str
+
+
+# ---------------------------------------------------------------- output: tickets
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    kind: str
+    channel: str
+    severity: str
+    status: str
+    outcome: str = Field(..., description=f"one of {', '.join(Outcome.values)} or empty")
+    category: CategoryRef
+    community: Ref
+    building: Ref | None
+    room: RoomRef | None
+    resident: ResidentRef | None
+    title: str
+    description: str
+    contact_at: dt.datetime
+    created_at: dt.datetime
+    owner: PersonRef | None
+    department: Ref | None
+    incident_id: int | None
+    merged_into_id: int | None
+    first_contact_resolution: bool
+    follow_up_due: dt.datetime | None
+    followed_up_at: dt.datetime | None
+    reported_at: dt.datetime | None
+    investigation_due: dt.datetime | None
+    decided_at: dt.datetime | None
+    feedback_at: dt.datetime | None
+    return_visit_due: dt.datetime | None
+    return_visit_at: dt.datetime | None
+    satisfaction: str
+    closed_at: dt.datetime | None
+    next_due: dt.datetime | None
+    overdue: bool = Field(..., alias="is_overdue")
+    overdue_since: dt.datetime | None
+    manager_acknowledged_at: dt.datetime | None
+    version: int = Field(..., description="send it back with an action to refuse lost updates")
+
+    @staticmethod
+    def resolve_owner(obj):
+        return person(obj.owner)
+
+
+class EventOut(Schema):
+    id: int
+    kind: str = Field(..., description=f"one of {', '.join(EventKind.values)}")
+    at: dt.datetime
+    actor: PersonRef | None
+    body: str
+    public: bool = Field(..., description="shown to the customer")
+    channel: str
+    data: dict
+
+    @staticmethod
+    def resolve_actor(obj):
+        return person(obj.actor)
+
+
+class DispatchOut(Schema):
+    id: int
+    purpose: str = Field(..., description=f"one of {', '.join(DispatchPurpose.values)}")
+    department: Ref
+    assignee: PersonRef | None
+    note: str
+    created_by: PersonRef
+    created_at: dt.datetime
+    due: dt.datetime | None
+    reply: str
+    replied_by: PersonRef | None
+    replied_at: dt.datetime | None
+    cancelled_at: dt.datetime | None
+    open: bool = Field(..., alias="is_open")
+
+    @staticmethod
+    def resolve_assignee(obj):
+        return person(obj.assignee)
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return person(obj.created_by)
+
+    @staticmethod
+    def resolve_replied_by(obj):
+        return person(obj.replied_by)
+
+
+class MeasureOut(Schema):
+    id: int
+    what: str
+    department: Ref
+    owner: PersonRef | None
+    due: dt.date
+    done_at: dt.datetime | None
+    verified_at: dt.datetime | None
+    verified_by: PersonRef | None
+
+    @staticmethod
+    def resolve_owner(obj):
+        return person(obj.owner)
+
+    @staticmethod
+    def resolve_verified_by(obj):
+        return person(obj.verified_by)
+
+
+class ReturnVisitOut(Schema):
+    id: int
+    at: dt.datetime
+    by: PersonRef
+    channel: str
+    reached: bool
+    satisfaction: str
+    words: str
+
+    @staticmethod
+    def resolve_by(obj):
+        return person(obj.by)
+
+
+class ClockOut(Schema):
+    name: Literal["follow_up", "investigation", "return_visit"]
+    label: str
+    due: dt.datetime
+    met_at: dt.datetime | None
+    running: bool
+    overdue: bool
+
+
+class TicketDetailOut(TicketOut):
+    timeline: list[EventOut]
+    dispatches: list[DispatchOut]
+    measures: list[MeasureOut]
+    return_visits: list[ReturnVisitOut]
+    clocks: list[ClockOut]
+
+    @staticmethod
+    def resolve_timeline(obj):
+        from wuyedesk.tickets.selectors import timeline_of
+
+        return list(timeline_of(obj))
+
+    @staticmethod
+    def resolve_dispatches(obj):
+        return list(obj.dispatches.all())
+
+    @staticmethod
+    def resolve_measures(obj):
+        return list(obj.measures.all())
+
+    @staticmethod
+    def resolve_return_visits(obj):
+        return list(obj.return_visits.all())
+
+    @staticmethod
+    def resolve_clocks(obj):
+        started = [due.removesuffix("_due") for due, _met, _label in CLOCKS if getattr(obj, due)]
+        return [
+            {
+                "name": name,
+                "label": clock.label,
+                "due": clock.due,
+                "met_at": clock.met_at,
+                "running": clock.running,
+                "overdue": clock.overdue,
+            }
+            for name, clock in zip(started, clocks(obj), strict=True)
+        ]
+
+
+# ---------------------------------------------------------------- input: tickets
+
+
+class TicketFilters(Schema):
+    queue: QueueName = Field(
+        "all",
+        description="mine: my open tickets; team: open ones; department: those waiting for "
+        "a department (mine, or `department`); overdue; unassigned; return_visits; all",
+    )
+    q: str | None = Field(None, max_length=100, description="Chinese words or a phone number")
+    community: Id | None = None
+    kind: KindName | None = None
+    category: Id | None = Field(None, description="a category or its parent")
+    status: StatusName | None = None
+    severity: SeverityName | None = None
+    channel: ChannelName | None = None
+    date_from: Day | None = Field(None, description="contact day (company time zone), from")
+    date_to: Day | None = Field(None, description="contact day, up to and including")
+    resident: Id | None = None
+    department: Id | None = None
+    limit: int = Field(50, ge=1, le=200)
+    cursor: int | None = Field(
+        None, ge=0, le=MAX_ID, description="next_cursor of the previous page"
+    )
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: int | None = None
+
+
+class TicketIn(Schema):
+    kind: KindName
+    channel: ChannelName = "api"
+    category: Id = Field(..., description="a category without active sub-categories")
+    resident: Id | None = None
+    room: Id | None = Field(None, description="the room; or `building` / `community` instead")
+    building: Id | None = Field(None, description="a public area of this building")
+    community: Id | None = Field(None, description="a public area of this community")
+    severity: SeverityName = "normal"
+    contact_at: When | None = Field(
+        None, description="when the customer made contact; now if absent"
+    )
+    title: Title = Field("", description="the start of the description if empty")
+    description: Text = Field(..., min_length=1)
+    answer: Text = Field("", description="an inquiry answered (and closed) at first contact")
+
+
+class Versioned(Schema):
+    version: Version | None = None
+
+
+class TransferIn(Versioned):
+    department: Id
+    note: Text = Field("", description="why (required)")
+
+
+class DispatchTextIn(Versioned):
+    dispatch: Id = Field(..., description="the id of one of the ticket's dispatches")
+    text: Text = ""
+
+
+class ContactIn(Versioned):
+    channel: ChannelName = "phone"
+    text: Text = ""
+
+
+class ReasonIn(Versioned):
+    reason: Text = ""
+
+
+class InvestigationIn(Versioned):
+    departments: list[Id] = Field(..., max_length=20)
+    note: Text = ""
+
+
+class MeasureIn(Schema):
+    what: Text = ""
+    department: Id
+    owner: Id | None = Field(None, description="staff id")
+    due: Day
+
+
+class DecisionIn(Versioned):
+    decision: Text = ""
+    measures: list[MeasureIn] = Field([], max_length=10)
+
+
+class MeasureMarkIn(Versioned):
+    done: bool = False
+    verified: bool = Field(False, description="manager only, after done")
+
+
+class ReturnVisitIn(Versioned):
+    channel: ChannelName = "phone"
+    reached: bool
+    satisfaction: SatisfactionName | Literal[""] = ""
+    words: Text = ""
+
+
+class CloseIn(Versioned):
+    note: Text = ""
+
+
+class MergeIn(Versioned):
+    into: Id = Field(..., description="the ticket that carries on")
+
+
+class CommentIn(Versioned):
+    text: Text = ""
+    public: bool = Field(False, description="a message to the customer rather than a note")
+    channel: ChannelName | Literal[""] = ""
+
+
+class AssignIn(Versioned):
+    owner: Id = Field(..., description="staff id")
+
+
+# ---------------------------------------------------------------- knowledge
+
+
+class KnowledgeOut(Schema):
+    id: int
+    category: CategoryRef
+    question: str
+    answer: str
+    question_en: str
+    answer_en: str
+    version: int
+    active: bool
+    updated_by: PersonRef
+    updated_at: dt.datetime
+
+    @staticmethod
+    def resolve_updated_by(obj):
+        return person(obj.updated_by)
+
+
+class KnowledgePage(Schema):
+    items: list[KnowledgeOut]
+    next_cursor: int | None = None
+
+
+class KnowledgeFilters(Schema):
+    q: str | None = Field(None, max_length=100)
+    category: Id | None = Field(None, description="a category, its parent or its children")
+    archived: bool = Field(False, description="include archived articles (editors only)")
+    limit: int = Field(50, ge=1, le=200)
+    cursor: int | None = Field(None, ge=0, le=MAX_ID)
+
+
+class KnowledgeIn(Schema):
+    category: Id
+    question: Question
+    answer: LongText
+    question_en: Question = ""
+    answer_en: LongText = ""
+
+
+class KnowledgePatch(Schema):
+    category: Id | None = None
+    question: Question | None = None
+    answer: LongText | None = None
+    question_en: Question | None = None
+    answer_en: LongText | None = None
+    version: Version | None = None
+
+
+# ---------------------------------------------------------------- incidents
+
+
+class IncidentOut(Schema):
+    id: int
+    community: Ref
+    building: Ref | None
+    title: str
+    description: str
+    severity: str
+    created_by: PersonRef
+    created_at: dt.datetime
+    closed_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return person(obj.created_by)
+
+
+class IncidentDetailOut(IncidentOut):
+    tickets: list[TicketRef] = Field(..., description="the linked tickets you may see")
+
+
+class IncidentPage(Schema):
+    items: list[IncidentOut]
+    next_cursor: int | None = None
+
+
+class IncidentFilters(Schema):
+    open: bool | None = Field(None, description="only open (true) or closed (false) ones")
+    limit: int = Field(50, ge=1, le=200)
+    cursor: int | None = Field(None, ge=0, le=MAX_ID)
+
+
+class IncidentIn(Schema):
+    community: Id
+    building: Id | None = None
+    title: Title
+    description: Text = ""
+    severity: SeverityName = "emergency"
+    tickets: list[Id] = Field([], max_length=200, description="ticket ids to link at once")
+
+
+class IncidentLinkIn(Schema):
+    ticket: Id
+
+
+class IncidentUpdateIn(Schema):
+    text: Text = Field("", description="reaches every open linked ticket, customer-visible")
+    close: bool = False
+
+
+class IncidentUpdateOut(Schema):
+    reached: int = Field(..., description="how many tickets the update reached")
+    incident: IncidentDetailOut
+
+
+# ---------------------------------------------------------------- tasks
+
+
+class TaskOut(Schema):
+    id: int
+    title: str
+    description: str
+    assignee: PersonRef
+    due: dt.datetime
+    created_by: PersonRef
+    created_at: dt.datetime
+    done_at: dt.datetime | None
+    result: str
+    ticket: TicketRef | None
+
+    @staticmethod
+    def resolve_assignee(obj):
+        return person(obj.assignee)
+
+    @staticmethod
+    def resolve_created_by(obj):
+        return person(obj.created_by)
+
+
+class TaskPage(Schema):
+    items: list[TaskOut]
+    next_cursor: int | None = None
+
+
+class TaskFilters(Schema):
+    scope: Literal["all", "mine", "given"] = Field(
+        "all", description="mine: given to me; given: given by me; all: both"
+    )
+    done: bool | None = Field(None, description="only done (true) or open (false) ones")
+    limit: int = Field(50, ge=1, le=200)
+    cursor: int | None = Field(None, ge=0, le=MAX_ID)
+
+
+class TaskIn(Schema):
+    assignee: Id = Field(..., description="staff id")
+    title: Title
+    description: Text = ""
+    due: When
+    ticket: Id | None = None
+
+
+class TaskDoneIn(Schema):
+    result: Text = ""
