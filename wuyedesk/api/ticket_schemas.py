@@ -485,6 +485,10 @@ class IncidentOut(Schema):
 class IncidentDetailOut(IncidentOut):
     tickets: list[TicketRef] = Field(..., description="the linked tickets you may see")
 
+    @staticmethod
+    def resolve_tickets(obj):
+        return obj.tickets_seen  # set by the endpoint, from the scoped selector
+
 
 class IncidentPage(Schema):
     items: list[IncidentOut]

@@ -8,6 +8,7 @@ one service. A stale `version` is a 409 and nothing changes.
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import HttpError
@@ -42,37 +43,41 @@ def _require_staff(request):
         raise PermissionDenied
 
 
+def _unusable(field: str, message=None) -> ValidationError:
+    message = message or _("找不到该记录,或不在您的权限范围内。")
+    return ValidationError({field: ValidationError(message, code="invalid_choice")})
+
+
 def _pick(queryset, pk, field: str):
     """The row `pk` of a scoped queryset, or a 422 on `field`: the id names nothing you may use."""
     if pk is None:
         return None
     found = queryset.filter(pk=pk).first()
     if found is None:
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("找不到该记录,或不在您的权限范围内。"), code="invalid_choice"
-                )
-            }
-        )
+        raise _unusable(field)
     return found
 
 
 def _pick_all(queryset, pks: list[int], field: str) -> list:
     wanted = list(dict.fromkeys(pks))
     found = {row.pk: row for row in queryset.filter(pk__in=wanted)}
-    missing = [pk for pk in wanted if pk not in found]
+    missing = [str(pk) for pk in wanted if pk not in found]
     if missing:
-        raise ValidationError(
-            {
-                field: ValidationError(
-                    _("找不到编号为 %(ids)s 的记录,或不在您的权限范围内。"),
-                    code="invalid_choice",
-                    params={"ids": ", ".join(map(str, missing))},
-                )
-            }
-        )
+        message = _("找不到编号为 %(ids)s 的记录,或不在您的权限范围内。") % {
+            "ids": ", ".join(missing)
+        }
+        raise _unusable(field, message)
     return [found[pk] for pk in wanted]
+
+
+def _pick_staff(users, staff_id, field: str):
+    """A person named by staff id among `users` (a queryset of accounts)."""
+    if staff_id is None:
+        return None
+    found = users.filter(staff__id=staff_id).first()
+    if found is None:
+        raise _unusable(field, _("找不到该员工,或不能选择该员工。"))
+    return found
 
 
 def _page(queryset, limit: int, cursor: int | None) -> dict:
@@ -99,7 +104,8 @@ def _ticket(request, pk):
 
 @tickets.get("", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_list")
 def ticket_list(request, filters: Query[s.TicketFilters]):
-    """The queues of the pages, with the same filters; newest first, keyset-paginated."""
+    """The queues of the pages, with the same filters. Newest first, keyset-paginated (the
+    pages' soonest-deadline-first order is each item's `next_due`)."""
     _require_staff(request)
     f = filters
     queryset = selectors.queue(
@@ -207,9 +213,7 @@ def ticket_transfer(request, pk: int, payload: s.TransferIn):
 def _dispatch(ticket, pk: int, purpose: str):
     found = [d for d in ticket.dispatches.all() if d.pk == pk and d.purpose == purpose]
     if not found:
-        raise ValidationError(
-            {"dispatch": ValidationError(_("该工单没有这项部门任务。"), code="invalid_choice")}
-        )
+        raise _unusable("dispatch", _("该工单没有这项部门任务。"))
     return found[0]
 
 
@@ -297,18 +301,6 @@ def ticket_decide(request, pk: int, payload: s.DecisionIn):
     return _act(request, pk, "decide", payload, run)
 
 
-def _pick_staff(users, staff_id, field):
-    """A person named by staff id among `users` (a queryset of accounts)."""
-    if staff_id is None:
-        return None
-    found = users.filter(staff__id=staff_id).first()
-    if found is None:
-        raise ValidationError(
-            {field: ValidationError(_("找不到该员工,或不能选择该员工。"), code="invalid_choice")}
-        )
-    return found
-
-
 @tickets.post(
     "/{pk}/measures/{measure_pk}",
     response={200: s.TicketDetailOut, **ACTION_ERRORS},
@@ -320,9 +312,7 @@ def ticket_measure_mark(request, pk: int, measure_pk: int, payload: s.MeasureMar
     def run(user, ticket, version):
         measure = next((m for m in ticket.measures.all() if m.pk == measure_pk), None)
         if measure is None:
-            raise ValidationError(
-                {"measure": ValidationError(_("该工单没有这项整改措施。"), code="invalid_choice")}
-            )
+            raise Http404  # a path that names no measure of this ticket
         if not (payload.done or payload.verified):
             raise ValidationError(
                 {"done": ValidationError(_("请标记完成或验证。"), code="required")}
@@ -368,6 +358,8 @@ def ticket_return_visit(request, pk: int, payload: s.ReturnVisitIn):
 
 @_action("reopen", "ticket_reopen")
 def ticket_reopen(request, pk: int, payload: s.ReasonIn):
+    """Reopen a closed (or resolved) ticket, with the reason; its clocks start again."""
+
     def run(user, ticket, version):
         services.ticket_reopen(by=user, ticket=ticket, reason=payload.reason, version=version)
 
@@ -496,12 +488,6 @@ def _incident_detail(user, incident):
     return incident
 
 
-class _Detail(s.IncidentDetailOut):
-    @staticmethod
-    def resolve_tickets(obj):
-        return obj.tickets_seen
-
-
 @incidents.get("", response={200: s.IncidentPage, **ERRORS}, operation_id="incident_list")
 def incident_list(request, filters: Query[s.IncidentFilters]):
     _require_staff(request)
@@ -511,7 +497,7 @@ def incident_list(request, filters: Query[s.IncidentFilters]):
     return _page(queryset, filters.limit, filters.cursor)
 
 
-@incidents.post("", response={201: _Detail, **ERRORS}, operation_id="incident_create")
+@incidents.post("", response={201: s.IncidentDetailOut, **ERRORS}, operation_id="incident_create")
 def incident_create(request, payload: s.IncidentIn):
     """One event many residents report (lift out of service in building 3), with its tickets."""
     _require_staff(request)
@@ -535,13 +521,15 @@ def incident_create(request, payload: s.IncidentIn):
     return Status(201, _incident_detail(user, selectors.incident_get_for_user(user, incident.pk)))
 
 
-@incidents.get("/{pk}", response={200: _Detail, **ERRORS}, operation_id="incident_get")
+@incidents.get("/{pk}", response={200: s.IncidentDetailOut, **ERRORS}, operation_id="incident_get")
 def incident_get(request, pk: int):
     _require_staff(request)
     return _incident_detail(request.auth, selectors.incident_get_for_user(request.auth, pk))
 
 
-@incidents.post("/{pk}/tickets", response={200: _Detail, **ERRORS}, operation_id="incident_link")
+@incidents.post(
+    "/{pk}/tickets", response={200: s.IncidentDetailOut, **ERRORS}, operation_id="incident_link"
+)
 def incident_link(request, pk: int, payload: s.IncidentLinkIn):
     """Link one more ticket of the incident's community."""
     _require_staff(request)
@@ -552,12 +540,8 @@ def incident_link(request, pk: int, payload: s.IncidentLinkIn):
     return _incident_detail(user, incident)
 
 
-class _UpdateOut(s.IncidentUpdateOut):
-    incident: _Detail
-
-
 @incidents.post(
-    "/{pk}/updates", response={200: _UpdateOut, **ERRORS}, operation_id="incident_update"
+    "/{pk}/updates", response={200: s.IncidentUpdateOut, **ERRORS}, operation_id="incident_update"
 )
 def incident_update(request, pk: int, payload: s.IncidentUpdateIn):
     """One update on the customer-visible timeline of every open linked ticket."""
