@@ -554,12 +554,30 @@ def test_detail_masks_the_residents_phone(world, api_as, inquiry):
     assert body["timeline"][0]["kind"] == "created" and body["timeline"][0]["public"] is True
 
 
-def test_first_contact_resolution_closes_at_once(world, create):
+def test_first_contact_resolution_closes_at_once(world, api_as, create):
     response = create(answer="水电气问题请拨打24小时维修电话。")
 
     body = response.json()
     assert body["status"] == "closed" and body["first_contact_resolution"] is True
-    assert kinds(body) == ["created", "answer", "close"]
+    detail = api_as(world.specialist).get(f"{TICKETS}/{body['id']}").json()
+    assert kinds(detail) == ["created", "answer", "close"]
+    assert detail["version"] == body["version"]
+
+
+def test_create_answers_what_a_read_answers(world, api_as, create, categories):
+    """The answer of POST is built from the service's ticket: it must equal a fresh read."""
+    api = api_as(world.specialist)
+    made = [
+        create(api=api).json(),
+        create(api=api, kind="complaint", category=categories["ATTITUDE"].id).json(),
+        create(api=api, room=None, building=world.rooms_a[1].unit.building.id).json(),
+        create(api=api, room=None, severity="major").json(),
+        create(api=api, answer="已解答").json(),
+    ]
+
+    for body in made:
+        listed = next(t for t in api.get(TICKETS).json()["items"] if t["id"] == body["id"])
+        assert body == listed
 
 
 def test_public_area_ticket_by_building(world, create):
