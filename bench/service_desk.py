@@ -111,6 +111,11 @@ def main():
     parser.add_argument("--password", default="Demo-2026")
     args = parser.parse_args()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    subprocess.run(
+        [sys.executable, "-m", "wuyedesk.cli", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             sys.executable,
