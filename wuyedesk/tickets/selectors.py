@@ -49,9 +49,7 @@ def tickets_visible_to(user):
             # and then sorts every ticket they hold (seconds at a million tickets). On an
             # expression it walks the index of the page's own order instead and stops after
             # one page. PostgreSQL's planner makes that choice by itself.
-            qs = qs.alias(scope_community=F("community_id") + 0).filter(
-                scope_community__in=ids
-            )
+            qs = qs.alias(scope_community=F("community_id") + 0).filter(scope_community__in=ids)
         else:
             qs = qs.filter(community_id__in=ids)
     return qs
