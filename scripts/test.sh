@@ -1,20 +1,42 @@
 #!/usr/bin/env bash
-# Set up and run the quality gate and the whole test suite (unit, API, browser).
-# SQLite by default; PostgreSQL when DATABASE_URL=postgres://… is set.
+# Set up and run the quality gate and the whole test suite (unit, API, browser) on SQLite and
+# then on PostgreSQL (a throwaway server on 127.0.0.1, installed with apt-get when missing).
+#   ./scripts/test.sh                 both databases
+#   WUYEDESK_TEST_DATABASES=sqlite ./scripts/test.sh -k import -x    one database, pytest options
+#   DATABASE_URL=postgres://… ./scripts/test.sh                     an existing PostgreSQL only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh "[test]"
+source scripts/_postgres.sh
 apt_install chromium fonts-wqy-microhei
 
-db="sqlite"
-case "${DATABASE_URL:-}" in postgres*) db="postgresql" ;; esac
-export WUYEDESK_EXPECT_DB="$db"
-echo "==> quality gate (database: $db)"
+echo "==> quality gate"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run
 WUYEDESK_PRODUCTION=1 SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -d '=+/')" \
   ALLOWED_HOSTS=kefu.example.com .venv/bin/python manage.py check --deploy --fail-level WARNING
-echo "==> tests on $db, with the browser tests in /usr/bin/chromium"
-.venv/bin/python -m pytest --cov=wuyedesk --cov-report=term:skip-covered -q "$@"
+
+run_suite() {  # $1: sqlite or postgresql; the suite fails if it ran on anything else
+  echo "==> tests on $1, with the browser tests in /usr/bin/chromium"
+  WUYEDESK_EXPECT_DB="$1" .venv/bin/python -m pytest --cov=wuyedesk \
+    --cov-report=term:skip-covered -q "${@:2}"
+}
+
+if [ -n "${DATABASE_URL:-}" ]; then
+  run_suite postgresql "$@"
+  exit 0
+fi
+databases=${WUYEDESK_TEST_DATABASES:-sqlite postgresql}
+for db in $databases; do
+  case "$db" in
+    sqlite) run_suite sqlite "$@" ;;
+    postgresql)
+      start_test_postgres
+      DATABASE_URL="$PG_TEST_URL" run_suite postgresql "$@"
+      ;;
+    *) echo "unknown database: $db" >&2; exit 2 ;;
+  esac
+done
+echo "==> all tests passed on: $databases"
