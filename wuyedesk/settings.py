@@ -220,6 +220,8 @@ LOGGING = {
         # Axes logs usernames of failed logins; residents' usernames are phone digests anyway.
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
+        # The huey consumer installs its own handler; without this every line shows twice.
+        "huey": {"level": "INFO", "propagate": False},
     },
 }
 
