@@ -25,8 +25,6 @@ def _scope_form(request):
 def dashboard(request):
     form = _scope_form(request)
     data = metrics.dashboard(request.user, form.scope()) if form.is_valid() else None
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "reports/dashboard.html",

@@ -216,9 +216,7 @@ def ticket_create(
     if community is None:
         raise _invalid("room", _("请选择房屋或公共区域。"), "required")
     require_community(by, community.pk)
-    if resident is not None and room is not None:
-        # A resident may report for a room they do not live in (a neighbour's leak) — allowed.
-        pass
+    # A resident may report about a room they do not live in (a neighbour's leak): allowed.
     if not category.active or (category.parent_id is None and category.children.exists()):
         raise _invalid("category", _("请选择具体的分类。"))
     title = (title or "").strip() or description.strip()[:40]
