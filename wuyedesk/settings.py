@@ -52,6 +52,10 @@ INSTALLED_APPS = [
     "wuyedesk.policies",
     "wuyedesk.notifications",
     "wuyedesk.tickets",
+    "wuyedesk.mailbox",
+    "wuyedesk.telephony",
+    "wuyedesk.surveys",
+    "wuyedesk.improvements",
     "wuyedesk.reports",
     "wuyedesk.api",
 ]

@@ -27,8 +27,12 @@ from wuyedesk.api.schemas import (
 )
 from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.core.services import record_archive, record_save
+from wuyedesk.improvements import api as improvements_api
+from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
+from wuyedesk.surveys import api as surveys_api
+from wuyedesk.telephony import api as telephony_api
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -263,4 +267,8 @@ def build():
 
 
 tickets.register(api)
+api.add_router("/mail", mailbox_api.router)
+api.add_router("/telephony", telephony_api.router)
+api.add_router("/surveys", surveys_api.router)
+api.add_router("/improvements", improvements_api.router)
 build()
