@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh ""
+apt_install fonts-wqy-microhei libpango-1.0-0 libpangoft2-1.0-0  # PDF reports
 exec .venv/bin/wuyedesk demo "$@"
