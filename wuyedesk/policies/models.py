@@ -57,6 +57,46 @@ class PolicySettings(models.Model):
         _("附件大小上限(MB)"), default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
     )
 
+    closed_reply = models.CharField(
+        _("已关闭工单收到客户回复时"),
+        max_length=10,
+        choices=[("reopen", _("重新打开工单")), ("refuse", _("拒收并请客户新建"))],
+        default="reopen",
+    )
+    survey_every_months = models.PositiveSmallIntegerField(
+        _("满意度调查周期(月)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("SUR-1:默认每季度一次。"),
+    )
+    survey_open_days = models.PositiveSmallIntegerField(
+        _("调查开放天数"), default=30, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    survey_confidence = models.PositiveSmallIntegerField(
+        _("抽样置信度(%)"), choices=[(90, "90%"), (95, "95%"), (99, "99%")], default=95
+    )
+    survey_margin_points = models.PositiveSmallIntegerField(
+        _("抽样允许误差(百分点)"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+    )
+    survey_reminder_days = models.PositiveSmallIntegerField(
+        _("调查邀请提醒(发出后天数)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    survey_phone_max_attempts = models.PositiveSmallIntegerField(
+        _("电话调查最多拨打次数"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    improvement_reminder_days = models.PositiveSmallIntegerField(
+        _("改进事项到期前提醒(天)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("SUR-3:到期前提醒负责人,逾期通知经理。"),
+    )
+
     class Meta:
         verbose_name = _("服务时限设置")
         verbose_name_plural = pgettext_lazy("plural", "服务时限设置")

@@ -15,6 +15,14 @@ EDITABLE = [
     "reminder_minutes",
     "complaint_notify_severities",
     "attachment_max_mb",
+    "closed_reply",
+    "survey_every_months",
+    "survey_open_days",
+    "survey_confidence",
+    "survey_margin_points",
+    "survey_reminder_days",
+    "survey_phone_max_attempts",
+    "improvement_reminder_days",
 ]
 
 

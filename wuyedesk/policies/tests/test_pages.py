@@ -21,6 +21,8 @@ def _form(page: str) -> dict:
     data["complaint_notify_severities"] = re.findall(
         r'name="complaint_notify_severities" value="(\w+)"[^>]*checked', page
     )
+    for name, options in re.findall(r'<select name="(\w+)"[^>]*>(.*?)</select>', page, re.S):
+        data[name] = re.search(r'<option value="([^"]*)"[^>]*selected', options).group(1)
     data.pop("csrfmiddlewaretoken", None)
     return data
 
