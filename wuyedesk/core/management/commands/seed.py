@@ -1,8 +1,20 @@
+import importlib
+import importlib.util
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
 from wuyedesk.properties import seeding
+
+# Apps whose `seeding.seed_demo(*, seed) -> dict` adds their demo data after the tickets, in
+# this order (surveys answer for households, improvement items come from survey findings).
+DEMO_EXTRAS = (
+    "wuyedesk.channels",
+    "wuyedesk.telephony",
+    "wuyedesk.mailbox",
+    "wuyedesk.surveys",
+    "wuyedesk.improvements",
+)
 
 
 class Command(BaseCommand):
@@ -24,6 +36,10 @@ class Command(BaseCommand):
                 from wuyedesk.tickets.seeding import seed_tickets
 
                 counts["tickets"] = seed_tickets(count=tickets, seed=seed)
+                for app in DEMO_EXTRAS:
+                    if importlib.util.find_spec(f"{app}.seeding") is not None:
+                        module = importlib.import_module(f"{app}.seeding")
+                        counts.update(module.seed_demo(seed=seed))
         except RuntimeError as error:
             raise CommandError(str(error)) from error
         elapsed = time.perf_counter() - started
