@@ -50,3 +50,13 @@ def api_as(client):
             return client.delete(path, headers=self.headers)
 
     return ApiClient
+
+
+@pytest.fixture
+def smtp(settings):
+    """A real SMTP server on 127.0.0.1; Django's mail goes to it. Yields its inbox."""
+    from wuyedesk.testing_mail import start_smtp
+
+    inbox, controller = start_smtp(settings)
+    yield inbox
+    controller.stop()
