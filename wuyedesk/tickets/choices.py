@@ -72,6 +72,11 @@ class EventKind(models.TextChoices):
     ASSIGN = "assign", _("指派")
     MERGE = "merge", _("合并")
     INCIDENT = "incident", _("事件通报")
+    LINK = "link", _("关联工单")
+    CUSTOMER_REPLY = "customer_reply", _("客户回复")
+    CONFIRMED = "confirmed", _("客户确认结果")
+    RATING = "rating", _("客户评价")
+    CALL = "call", _("通话记录")
 
 
 class DispatchPurpose(models.TextChoices):

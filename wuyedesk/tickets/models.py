@@ -162,6 +162,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="merged",
     )
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("关联工单"))
     first_contact_resolution = models.BooleanField(_("首问解决"), default=False)
     # Clocks. Each *_due comes from the policy in force when that clock started.
     follow_up_due = models.DateTimeField(_("跟进期限"), null=True, blank=True)
