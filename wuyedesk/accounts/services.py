@@ -7,6 +7,20 @@ from wuyedesk.accounts.access import forget_cached_access, require_post
 from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
 
+SYSTEM_USERNAME = "wuyedesk-system"
+
+
+def system_user() -> User:
+    """The actor of what the software does by itself (a ticket from an inbound mail): a staff
+    account with no post and no usable password, so it can never log in or hold a token."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"kind": UserKind.STAFF, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
 
 def staff_save(*, by, form) -> Staff:
     """Create or update a staff member with their login and posts (called by record_save)."""

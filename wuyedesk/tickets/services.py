@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.services import system_user
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
+from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
     OPEN_STATUSES,
@@ -204,18 +206,135 @@ def ticket_create(
     first contact (首问解决)."""
     if not has_post(by, *INTAKE_POSTS):
         raise PermissionDenied
+    community, building = _place(room, building, community)
+    require_community(by, community.pk)
+    return _create(
+        by=by,
+        kind=kind,
+        channel=channel,
+        category=category,
+        title=title,
+        description=description,
+        community=community,
+        resident=resident,
+        room=room,
+        building=building,
+        severity=severity,
+        contact_at=contact_at,
+        answer=answer,
+    )
+
+
+def _place(room, building, community):
+    """The community and public-area building of a ticket about `room` or a public area."""
+    if room is not None:
+        return room.community, None
+    if building is not None:
+        return building.community, building
+    if community is None:
+        raise _invalid("room", _("请选择房屋或公共区域。"), "required")
+    return community, None
+
+
+@transaction.atomic
+def ticket_submit(
+    *,
+    by,
+    kind: str,
+    category,
+    title: str,
+    description: str,
+    room=None,
+    building=None,
+    channel: str = Channel.PORTAL,
+) -> Ticket:
+    """A resident's own submission (portal or the portal API, INQ-1/CMP-1): about one of the
+    rooms they live in now, or a public area of a building or community where they live.
+    It starts unowned, in the desk's queue; the contact time is now."""
+    if not getattr(by, "is_resident", False) or by.resident_id is None:
+        raise PermissionDenied
+    if channel not in (Channel.PORTAL, Channel.API):
+        raise _invalid("channel", _("渠道不正确。"))
+    homes = [o.room for o in resident_households(by.resident) if o.is_current]
+    if room is not None and room.pk not in {r.pk for r in homes}:
+        raise _invalid("room", _("只能为自己居住的房屋提交。"), "not_your_room")
+    if (
+        room is None
+        and building is not None
+        and building.pk not in {h.unit.building_id for h in homes}
+    ):
+        raise _invalid("room", _("只能为自己所住楼栋的公共区域提交。"), "not_your_room")
+    community, building = _place(room, building, homes[0].community if homes else None)
+    return _create(
+        by=by,
+        kind=kind,
+        channel=channel,
+        category=category,
+        title=title,
+        description=description,
+        community=community,
+        resident=by.resident,
+        room=room,
+        building=building,
+        severity=Severity.NORMAL,
+        contact_at=None,
+    )
+
+
+@transaction.atomic
+def ticket_receive(
+    *,
+    channel: str,
+    kind: str,
+    category,
+    title: str,
+    description: str,
+    community,
+    resident=None,
+    room=None,
+    contact_at=None,
+) -> Ticket:
+    """A contact that arrived by itself (an inbound mail): recorded by the system user, unowned,
+    with the time the customer sent it as the start of its clocks."""
+    if channel != Channel.EMAIL:
+        raise _invalid("channel", _("渠道不正确。"))
+    community, building = _place(room, None, community)
+    return _create(
+        by=system_user(),
+        kind=kind,
+        channel=channel,
+        category=category,
+        title=title,
+        description=description,
+        community=community,
+        resident=resident,
+        room=room,
+        building=building,
+        severity=Severity.NORMAL,
+        contact_at=contact_at,
+    )
+
+
+def _create(
+    *,
+    by,
+    kind,
+    channel,
+    category,
+    title,
+    description,
+    community,
+    resident,
+    room,
+    building,
+    severity,
+    contact_at,
+    answer="",
+) -> Ticket:
     now = timezone.now()
     contact_at = contact_at or now
     if contact_at > now + CONTACT_SKEW:
         raise _invalid("contact_at", _("联系时间不能晚于现在。"))
-    if room is not None:
-        community = room.community
-        building = None
-    elif building is not None:
-        community = building.community
-    if community is None:
-        raise _invalid("room", _("请选择房屋或公共区域。"), "required")
-    require_community(by, community.pk)
     # A resident may report about a room they do not live in (a neighbour's leak): allowed.
     if not category.active or (category.parent_id is None and category.children.exists()):
         raise _invalid("category", _("请选择具体的分类。"))
