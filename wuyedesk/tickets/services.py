@@ -613,14 +613,17 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
         if m.get("due") is None:
             raise _invalid(f"measures.{i}.due", _("请填写完成期限。"), "required")
     now = timezone.now()
+    from wuyedesk.improvements.services import item_from_measure  # one list of improvements
+
     for m in measures:
-        CorrectiveMeasure.objects.create(
+        measure = CorrectiveMeasure.objects.create(
             ticket=ticket,
             what=m["what"],
             department=m["department"],
             owner=m.get("owner"),
             due=m["due"],
         )
+        item_from_measure(measure=measure, by=by)
     for dispatch in ticket.dispatches.filter(replied_at__isnull=True, cancelled_at__isnull=True):
         dispatch.cancelled_at = now
         dispatch.save(update_fields=["cancelled_at"])
