@@ -1,0 +1,181 @@
+"""Reads of surveys, scoped to what the user may see."""
+
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404
+
+from wuyedesk.accounts.access import community_ids, has_post, is_staff_member, staff_of
+from wuyedesk.accounts.choices import Post
+from wuyedesk.surveys.choices import InvitationStatus
+from wuyedesk.surveys.models import (
+    Answer,
+    Campaign,
+    Invitation,
+    Questionnaire,
+    QuestionnaireVersion,
+)
+
+# Posts that run surveys (SUR-1, SPE-4, AST-4) and see campaigns.
+SURVEY_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST, Post.ADMIN, Post.EXECUTIVE)
+# Posts that edit questionnaires and create/close campaigns.
+SURVEY_ADMIN_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.ADMIN)
+
+ANSWER_ROW_FIELDS = (
+    "id",
+    "response_id",
+    "question_id",
+    "question__code",
+    "question__kind",
+    "question__dimension_id",
+    "question__is_overall",
+    "value_int",
+    "value_choices",
+    "value_text",
+    "response__room_id",
+    "response__community_id",
+    "response__building_id",
+    "response__channel",
+    "response__entered_by_id",
+    "response__invitation__assigned_to_id",
+    "response__respondent_id",
+    "response__submitted_at",
+)
+
+
+def campaign_answer_rows(campaign):
+    """Every answer of a campaign, one row each, with household, place, channel, specialist."""
+    return Answer.objects.filter(response__campaign=campaign).values(*ANSWER_ROW_FIELDS)
+
+
+def questionnaires_visible_to(user):
+    if not has_post(user, *SURVEY_POSTS):
+        return Questionnaire.objects.none()
+    return Questionnaire.objects.all()
+
+
+def version_get_for_user(user, pk) -> QuestionnaireVersion:
+    if not has_post(user, *SURVEY_POSTS):
+        return get_object_or_404(QuestionnaireVersion.objects.none(), pk=pk)
+    return get_object_or_404(QuestionnaireVersion.objects.select_related("questionnaire"), pk=pk)
+
+
+def campaigns_visible_to(user):
+    """Campaigns with at least one of the user's communities (all for company-wide posts)."""
+    if not has_post(user, *SURVEY_POSTS):
+        return Campaign.objects.none()
+    ids = community_ids(user)
+    qs = Campaign.objects.all()
+    if ids is not None:
+        qs = qs.filter(communities__in=ids).distinct()
+    return qs
+
+
+def campaign_get_for_user(user, pk) -> Campaign:
+    return get_object_or_404(campaigns_visible_to(user).select_related("version"), pk=pk)
+
+
+def invitations_visible_to(user):
+    """Invitations of the user's communities. A specialist who is not also manager/assistant
+    sees the whole community's list (colleagues cover each other's calls)."""
+    if not has_post(user, *SURVEY_POSTS):
+        return Invitation.objects.none()
+    ids = community_ids(user)
+    qs = Invitation.objects.all()
+    if ids is not None:
+        qs = qs.filter(community_id__in=ids)
+    return qs
+
+
+def invitation_get_for_user(user, pk) -> Invitation:
+    return get_object_or_404(
+        invitations_visible_to(user).select_related(
+            "campaign__version", "room__unit__building__community", "resident", "assigned_to"
+        ),
+        pk=pk,
+    )
+
+
+def call_list(user, campaign):
+    """The open phone invitations assigned to the user in a campaign, call-backs first."""
+    staff = staff_of(user)
+    if staff is None:
+        return Invitation.objects.none()
+    return (
+        invitations_visible_to(user)
+        .filter(campaign=campaign, assigned_to=staff, channel="phone")
+        .select_related("room__unit__building__community", "resident")
+        .order_by("status", "call_back_at", "community_id", "building_id", "room_id")
+    )
+
+
+def _rate(done: int, total: int) -> float:
+    return round(100.0 * done / total, 1) if total else 0.0
+
+
+def campaign_progress(campaign, user=None) -> dict:
+    """Response rate by community, channel and specialist: three grouped queries (plus the
+    names), whatever the number of invitations."""
+    qs = Invitation.objects.filter(campaign=campaign)
+    if user is not None:
+        ids = community_ids(user)
+        if ids is not None:
+            qs = qs.filter(community_id__in=ids)
+    done = Count("id", filter=Q(status=InvitationStatus.COMPLETED))
+    closed = Count(
+        "id",
+        filter=Q(
+            status__in=[
+                InvitationStatus.REFUSED,
+                InvitationStatus.UNREACHABLE,
+                InvitationStatus.OPTED_OUT,
+            ]
+        ),
+    )
+
+    def rows(*group):
+        out = []
+        for row in (
+            qs.values(*group).annotate(total=Count("id"), done=done, closed=closed).order_by(*group)
+        ):
+            row["rate"] = _rate(row["done"], row["total"])
+            out.append(row)
+        return out
+
+    by_community = rows("community_id", "community__name")
+    by_channel = rows("channel")
+    by_specialist = rows("assigned_to_id", "assigned_to__name")
+    total = sum(r["total"] for r in by_community)
+    completed = sum(r["done"] for r in by_community)
+    return {
+        "total": total,
+        "done": completed,
+        "closed": sum(r["closed"] for r in by_community),
+        "rate": _rate(completed, total),
+        "by_community": by_community,
+        "by_channel": by_channel,
+        "by_specialist": [r for r in by_specialist if r["assigned_to_id"] is not None],
+    }
+
+
+def pending_for_resident(user):
+    """The open invitations of the resident's current households (portal)."""
+    from django.utils import timezone
+
+    from wuyedesk.surveys.choices import ANSWERABLE, CampaignStatus
+
+    if not getattr(user, "is_authenticated", False) or not user.is_resident:
+        return Invitation.objects.none()
+    return (
+        Invitation.objects.filter(
+            room__occupancies__resident_id=user.resident_id,
+            room__occupancies__move_out__isnull=True,
+            status__in=ANSWERABLE,
+            campaign__status=CampaignStatus.OPEN,
+            campaign__closes_at__gt=timezone.now(),
+        )
+        .select_related("campaign", "room__unit__building__community")
+        .distinct()
+    )
+
+
+def is_survey_staff(user) -> bool:
+    return is_staff_member(user) and has_post(user, *SURVEY_POSTS)
