@@ -199,6 +199,18 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wuyedesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# The email channel (docs/email.md): the IMAP mailbox residents write to. No host: no polling.
+MAIL_IMAP_HOST = env_str("MAIL_IMAP_HOST")
+MAIL_IMAP_PORT = env_int("MAIL_IMAP_PORT", 993)
+MAIL_IMAP_SECURITY = env_str("MAIL_IMAP_SECURITY", "ssl")  # ssl, starttls or none
+MAIL_IMAP_USER = env_str("MAIL_IMAP_USER")
+MAIL_IMAP_PASSWORD = env_str("MAIL_IMAP_PASSWORD")
+MAIL_IMAP_FOLDER = env_str("MAIL_IMAP_FOLDER", "INBOX")
+MAIL_IMAP_DONE_FOLDER = env_str("MAIL_IMAP_DONE_FOLDER")  # empty: processed mail is marked seen
+MAIL_MAX_MB = env_int("MAIL_MAX_MB", 50)
+MAIL_FROM = env_str("MAIL_FROM", DEFAULT_FROM_EMAIL)
+MAIL_DEFAULT_COMMUNITY = env_str("MAIL_DEFAULT_COMMUNITY")  # community code for unknown senders
+MAIL_CATEGORY = env_str("MAIL_CATEGORY", "OTHER")
 
 _redis_url = env_str("REDIS_URL")
 HUEY = {
