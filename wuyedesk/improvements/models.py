@@ -32,6 +32,23 @@ class ImprovementItem(models.Model):
         related_name="+",
         verbose_name=_("小区"),
     )
+    # A survey finding: the campaign it came from and the dimension it is about.
+    campaign = models.ForeignKey(
+        "surveys.Campaign",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("调查活动"),
+    )
+    dimension = models.ForeignKey(
+        "surveys.Dimension",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("服务维度"),
+    )
     department = models.ForeignKey(
         "properties.Department",
         on_delete=models.PROTECT,

@@ -15,7 +15,15 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.improvements.choices import ACTIVE_STATUSES, ItemStatus
 from wuyedesk.improvements.models import ImprovementItem, ImprovementUpdate
 
-RELATED = ("department", "community", "owner__staff", "measure__ticket", "verified_by__staff")
+RELATED = (
+    "department",
+    "community",
+    "owner__staff",
+    "measure__ticket",
+    "verified_by__staff",
+    "campaign",
+    "dimension",
+)
 
 
 def with_status(queryset):
