@@ -208,6 +208,14 @@ class Ticket(models.Model):
             ),
             models.Index(fields=["resident", "-id"], name="ticket_resident_idx"),
             models.Index(fields=["status", "-id"], name="ticket_status_idx"),
+            # The manager's banner on every page: open major complaints and emergencies not
+            # yet acknowledged, newest first. The condition has no parameters, so SQLite can
+            # match it against the query's own `IS NULL` terms.
+            models.Index(
+                fields=["severity", "-id"],
+                name="ticket_unacked_idx",
+                condition=Q(manager_acknowledged_at__isnull=True, closed_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
