@@ -4,6 +4,7 @@ from wuyedesk.accounts import views as accounts
 from wuyedesk.api.main import api
 from wuyedesk.audit import views as audit
 from wuyedesk.channels import portal
+from wuyedesk.channels import urls as portal_urls
 from wuyedesk.core import views as core
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
@@ -12,6 +13,7 @@ portal_patterns = (
     [
         path("", portal.home, name="home"),
         path("login/", accounts.resident_login, name="login"),
+        *portal_urls.patterns,
     ],
     "portal",
 )

@@ -25,6 +25,7 @@ from wuyedesk.api.schemas import (
     TokenInfo,
     TokenOut,
 )
+from wuyedesk.channels import api as portal_api
 from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.core.services import record_archive, record_save
 from wuyedesk.improvements import api as improvements_api
@@ -271,4 +272,5 @@ api.add_router("/mail", mailbox_api.router)
 api.add_router("/telephony", telephony_api.router)
 api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
+api.add_router("/portal", portal_api.router)
 build()

@@ -1,14 +1,32 @@
-"""The resident portal (业主服务): mobile-first pages for residents only."""
+"""The resident portal (业主服务): mobile-first pages for residents only.
+
+A resident sees their own tickets and the announcements of where they live; any other id is a
+404. Every change is one service of channels.services."""
 
 import functools
 
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
-from wuyedesk.properties.selectors import resident_households
+from wuyedesk.channels import forms, selectors, services
+from wuyedesk.lib.paging import page_of
+from wuyedesk.tickets.choices import Kind
+from wuyedesk.tickets.intake_forms import add_service_error
+from wuyedesk.tickets.models import Category
+
+RESIDENT_BACKEND = "wuyedesk.accounts.backends.ResidentPhoneBackend"
+PAGE_SIZE = 20
 
 
 def resident_required(view):
@@ -23,12 +41,320 @@ def resident_required(view):
     return wrapper
 
 
+def _optional_url(name: str) -> str:
+    """A page another part of the product may provide (e.g. notification preferences)."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
+
+
 @resident_required
 def home(request):
     resident = request.user.resident
-    households = [o for o in resident_households(resident) if o.is_current]
+    households = selectors.current_homes(request.user)
     return render(
         request,
         "channels/portal_home.html",
-        {"resident": resident, "households": households, "title": _("业主服务")},
+        {
+            "resident": resident,
+            "households": households,
+            "announcements": list(selectors.announcements_for(request.user, limit=5)),
+            "open_tickets": list(
+                selectors.my_tickets(request.user).filter(closed_at__isnull=True)[:5]
+            ),
+            "preferences_url": _optional_url("notification_preferences"),
+            "title": _("业主服务"),
+        },
     )
+
+
+# ---------------------------------------------------------------- sign-up
+
+
+def signup(request):
+    if request.user.is_authenticated and request.user.is_resident:
+        return redirect("portal:home")
+    form = forms.SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, pending = services.signup_submit(
+                phone=data["mobile"],
+                name=data["name"],
+                room=data["room"],
+                email=data["email"],
+                password=data["password"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            if user is not None:
+                login(request, user, backend=RESIDENT_BACKEND)
+                messages.success(request, _("注册成功,已关联您的房屋。"))
+                return redirect("portal:home")
+            return render(
+                request,
+                "channels/signup_status.html",
+                {"signup": pending, "title": _("注册申请已提交")},
+            )
+    return render(
+        request,
+        "channels/signup.html",
+        {"form": form, "title": _("业主注册")},
+        status=422 if form.is_bound else 200,
+    )
+
+
+def _options(rows) -> HttpResponse:
+    html = format_html_join("", '<option value="{}">{}</option>', rows)
+    return HttpResponse('<option value="">—</option>' + html)
+
+
+@require_GET
+def signup_buildings(request):
+    community = request.GET.get("community", "")
+    rows = []
+    if community.isdigit():
+        rows = [(b.pk, b.name) for b in selectors.signup_buildings(int(community))]
+    response = _options(rows)
+    # The room list empties too: its building changed.
+    response.content += (
+        b'<select id="id_room" hx-swap-oob="innerHTML"><option value="">\xe2\x80\x94</option>'
+    )
+    response.content += b"</select>"
+    return response
+
+
+@require_GET
+def signup_rooms(request):
+    building = request.GET.get("building", "")
+    if not building.isdigit():
+        return _options([])
+    groups = forms.room_choices(selectors.signup_rooms(int(building)))
+    parts = ['<option value="">—</option>']
+    for unit, rooms in groups:
+        parts.append(format_html('<optgroup label="{}">', unit))
+        parts.append(format_html_join("", '<option value="{}">{}</option>', rooms))
+        parts.append("</optgroup>")
+    return HttpResponse("".join(parts))
+
+
+def signup_status(request):
+    """The applicant checks their sign-up (pending, or refused with the reason) with the
+    number and the password they chose: nobody else can read it."""
+    form = forms.SignupStatusForm(request.POST or None)
+    found = None
+    if request.method == "POST" and form.is_valid():
+        found = services.signup_status(phone=form.cleaned_data["mobile"])
+        if found is None or not check_password(form.cleaned_data["password"], found.password):
+            found = None
+            form.add_error(None, _("没有找到该手机号的注册申请,或密码不正确。"))
+    return render(
+        request,
+        "channels/signup_status.html",
+        {"form": form, "signup": found, "title": _("注册进度")},
+    )
+
+
+# ---------------------------------------------------------------- tickets
+
+
+@resident_required
+def submit(request):
+    homes = selectors.current_homes(request.user)
+    if not homes:
+        messages.error(request, _("尚未关联房屋,请联系客服中心。"))
+        return redirect("portal:home")
+    form = forms.SubmitForm(request.POST or None, request.FILES or None, homes=homes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        room_id, building_id = form.place_ids()
+        rooms = {o.room.pk: o.room for o in homes}
+        buildings = {o.room.unit.building_id: o.room.unit.building for o in homes}
+        try:
+            ticket = services.portal_submit(
+                by=request.user,
+                kind=data["kind"],
+                category=data["category"],
+                title=data["title"],
+                description=data["description"],
+                room=rooms.get(room_id),
+                building=buildings.get(building_id),
+                photos=data["photos"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("已受理,工单编号 %(number)s。") % {"number": ticket.number})
+            return redirect("portal:ticket", pk=ticket.pk)
+    return render(
+        request,
+        "channels/submit.html",
+        {"form": form, "title": _("我要反映")},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@resident_required
+def ticket_list(request):
+    page = page_of(selectors.my_tickets(request.user), request.GET.get("page"), PAGE_SIZE)
+    return render(request, "channels/tickets.html", {"page": page, "title": _("我的工单")})
+
+
+def promised(ticket) -> list[tuple[str, object, bool]]:
+    """(label, due, met?) of the deadlines the company promised the customer."""
+    rows = []
+    if ticket.follow_up_due:
+        rows.append((_("答复期限"), ticket.follow_up_due, ticket.followed_up_at is not None))
+    if ticket.kind == Kind.COMPLAINT and ticket.investigation_due:
+        rows.append((_("处理期限"), ticket.investigation_due, ticket.decided_at is not None))
+    return rows
+
+
+def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status=200):
+    files = list(selectors.public_attachments(ticket))
+    by_event = {a.event_id: a for a in files if a.event_id}
+    timeline = [(e, by_event.get(e.pk)) for e in selectors.public_timeline(ticket)]
+    rating = getattr(ticket, "rating", None) if hasattr(ticket, "rating") else None
+    answered = selectors.has_answer(ticket)
+    closed_refuses = ticket.is_closed and services.closed_reply_refused()
+    return render(
+        request,
+        "channels/ticket.html",
+        {
+            "ticket": ticket,
+            "timeline": timeline,
+            "attachments": files,
+            "promised": promised(ticket),
+            "rating": rating,
+            "reply_form": None if closed_refuses else (reply or forms.ReplyForm()),
+            "closed_refuses": closed_refuses,
+            "confirm_form": (confirm or forms.ConfirmForm())
+            if services.may_confirm(ticket)
+            else None,
+            "rate_form": (rate or forms.RatingForm()) if answered and rating is None else None,
+            "category_label": _category_label(ticket.category),
+            "title": ticket.number,
+        },
+        status=status,
+    )
+
+
+def _category_label(category: Category) -> str:
+    from wuyedesk.tickets.categories import category_label
+
+    if category.parent_id:
+        return f"{category_label(category.parent)}/{category_label(category)}"
+    return category_label(category)
+
+
+@resident_required
+def ticket_detail(request, pk):
+    return _ticket_page(request, selectors.my_ticket(request.user, pk))
+
+
+def _act(request, pk, form_class, key, run, done):
+    ticket = selectors.my_ticket(request.user, pk)
+    form = form_class(request.POST, request.FILES or None)
+    if form.is_valid():
+        try:
+            run(ticket, form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("portal:ticket", kwargs={"pk": pk}) + f"#{key}")
+    messages.error(request, _("未提交:请更正标出的错误。"))
+    fresh = selectors.my_ticket(request.user, pk)
+    return _ticket_page(request, fresh, status=422, **{key: form})
+
+
+@resident_required
+@require_POST
+def ticket_reply(request, pk):
+    return _act(
+        request,
+        pk,
+        forms.ReplyForm,
+        "reply",
+        lambda t, d: services.portal_reply(
+            by=request.user, ticket=t, text=d["text"], photo=d.get("photo")
+        ),
+        _("回复已发送。"),
+    )
+
+
+@resident_required
+@require_POST
+def ticket_confirm(request, pk):
+    return _act(
+        request,
+        pk,
+        forms.ConfirmForm,
+        "confirm",
+        lambda t, d: services.portal_confirm(by=request.user, ticket=t, text=d["text"]),
+        _("已确认处理结果,谢谢。"),
+    )
+
+
+@resident_required
+@require_POST
+def ticket_rate(request, pk):
+    return _act(
+        request,
+        pk,
+        forms.RatingForm,
+        "rate",
+        lambda t, d: services.portal_rate(
+            by=request.user, ticket=t, stars=d["stars"], comment=d["comment"]
+        ),
+        _("感谢您的评价。"),
+    )
+
+
+@resident_required
+def attachment_download(request, pk, attachment_pk):
+    ticket = selectors.my_ticket(request.user, pk)
+    attachment = get_object_or_404(selectors.public_attachments(ticket), pk=attachment_pk)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=not attachment.content_type.startswith("image/"),
+        filename=attachment.name,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@resident_required
+def announcement_detail(request, pk):
+    announcement = selectors.announcement_for(request.user, pk)
+    return render(
+        request,
+        "channels/announcement.html",
+        {"announcement": announcement, "title": announcement.title},
+    )
+
+
+# ---------------------------------------------------------------- password reset by e-mail
+
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=forms.PortalPasswordResetForm,
+    template_name="channels/password_reset.html",
+    email_template_name="channels/password_reset_email.txt",
+    subject_template_name="channels/password_reset_subject.txt",
+    success_url=reverse_lazy("portal:password_reset_done"),
+    extra_context={"title": gettext_lazy("找回密码")},
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="channels/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=forms.PortalSetPasswordForm,
+    template_name="channels/password_reset_confirm.html",
+    success_url=reverse_lazy("portal:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="channels/password_reset_complete.html"
+)

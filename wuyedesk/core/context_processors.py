@@ -14,6 +14,8 @@ NAV = [
     (_("工作台"), "home", {}, ALL),
     (pgettext_lazy("plural", "工单"), "ticket_queue", {}, ALL),
     (_("接听登记"), "ticket_intake", {}, INTAKE),
+    (_("公告"), "portal:announcements", {}, (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)),
+    (_("注册审核"), "portal:signup_queue", {}, (Post.ASSISTANT, Post.MANAGER)),
     (_("知识库"), "knowledge_list", {}, ALL),
     (_("数据看板"), "dashboard", {}, (Post.MANAGER, Post.EXECUTIVE, Post.ADMIN, Post.SUPERVISOR)),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL),

@@ -44,9 +44,12 @@ def _clean_name(name: str) -> str:
 
 @transaction.atomic
 def attachment_add(*, by, ticket, upload, public: bool = False) -> Attachment:
-    """Store an uploaded file on the ticket, with a timeline row. Refused: nothing stored."""
-    if not selectors.tickets_visible_to(by).filter(pk=ticket.pk).exists():
+    """Store an uploaded file on the ticket, with a timeline row. Refused: nothing stored.
+    A resident may add files to a ticket of their own; those are always customer-visible."""
+    own = getattr(by, "is_resident", False) and ticket.resident_id == by.resident_id
+    if not own and not selectors.tickets_visible_to(by).filter(pk=ticket.pk).exists():
         raise PermissionDenied
+    public = public or own
     if upload is None:
         raise ValidationError({"file": ValidationError(_("请选择文件。"), code="required")})
     limit_mb = policy().attachment_max_mb

@@ -981,3 +981,66 @@ def incident_update(*, by, incident, text: str, close: bool = False) -> int:
         incident.closed_at = now
         incident.save(update_fields=["closed_at"])
     return len(tickets)
+
+
+# ---------------------------------------------------------------- the customer's own actions
+
+
+def _require_customer(by, ticket):
+    """A resident acting on a ticket of their own (portal, portal API)."""
+    if not getattr(by, "is_resident", False) or ticket.resident_id != by.resident_id:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def ticket_customer_reply(*, by, ticket, text: str, channel: str, version=None) -> TicketEvent:
+    """SPE-2: the customer writes on their own ticket. On a closed ticket the policy decides:
+    the reply reopens it, or it is refused and the customer is asked to submit a new one."""
+    _require_customer(by, ticket)
+    if not text.strip():
+        raise _invalid("text", _("内容不能为空。"), "required")
+    now = timezone.now()
+    if ticket.status == Status.CLOSED:
+        if policy().closed_reply != "reopen" or ticket.merged_into_id:
+            raise _invalid("text", _("该工单已关闭,请提交新的诉求。"), "closed")
+        _reopen(ticket, by, _("客户回复"), now)
+        _save(
+            ticket,
+            version,
+            "status",
+            "closed_at",
+            "outcome",
+            "decided_at",
+            "feedback_at",
+            "return_visit_due",
+            "return_visit_at",
+            "followed_up_at",
+            "follow_up_due",
+            "reported_at",
+            "investigation_due",
+        )
+    else:
+        _save(ticket, version)
+    event = _event(ticket, EventKind.CUSTOMER_REPLY, by, text, public=True, channel=channel)
+    people = [ticket.owner] if ticket.owner_id else managers_of(ticket.community_id)
+    note = _("客户回复了工单 %(number)s") % {"number": ticket.number}
+    transaction.on_commit(
+        lambda: notify(
+            users=people,
+            kind="customer_reply",
+            text=note,
+            link=_link(ticket),
+            key=f"customer_reply:{event.pk}",
+        )
+    )
+    refresh_search_text(ticket)
+    return event
+
+
+@transaction.atomic
+def ticket_customer_record(*, by, ticket, kind: str, body: str = "", **data) -> TicketEvent:
+    """The customer confirmed the result or rated the handling: a customer-visible row."""
+    _require_customer(by, ticket)
+    if kind not in (EventKind.CONFIRMED, EventKind.RATING):
+        raise _invalid("kind", _("类型不正确。"))
+    return _event(ticket, kind, by, body, public=True, **data)

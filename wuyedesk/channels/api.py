@@ -1,0 +1,566 @@
+"""The portal under /api/v1/portal/: everything the resident portal does, for a WeChat
+mini-program or any app (issue #4 §5). Resident bearer tokens only; a staff token gets 403.
+The staff side of the portal (announcements, the sign-up queue) is under /portal/staff/ and
+refuses residents.
+
+Errors are JSON {code, message, field}. Another resident's ticket is a 404, as if absent.
+"""
+
+import datetime as dt
+
+from django.contrib.auth import authenticate
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from wuyedesk.accounts import services as account_services
+from wuyedesk.accounts.access import has_post
+from wuyedesk.api import errors
+from wuyedesk.api.schemas import MAX_ID, ErrorOut, Id
+from wuyedesk.channels import selectors, services
+from wuyedesk.channels.services import COMMENT_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
+from wuyedesk.properties.selectors import communities_visible_to, residents_visible_to
+from wuyedesk.tickets.categories import category_label, leaf_categories
+from wuyedesk.tickets.choices import Kind
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+router = Router(tags=["portal"])
+staff_router = Router(tags=["portal staff"])
+
+
+def _resident(request):
+    user = request.auth
+    if not getattr(user, "is_resident", False):
+        raise PermissionDenied
+    return user
+
+
+def _staff(request):
+    user = request.auth
+    if getattr(user, "is_resident", True):
+        raise PermissionDenied
+    return user
+
+
+def _field_error(field: str, message: str, code: str = "invalid_choice") -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+# ---------------------------------------------------------------- schemas
+
+
+class TokenIn(Schema):
+    mobile: str = Field(..., max_length=20)
+    password: str = Field(..., max_length=256)
+
+
+class TokenOut(Schema):
+    token: str
+
+
+class SignupIn(Schema):
+    mobile: str = Field(..., max_length=20)
+    name: str = Field(..., max_length=50)
+    room: Id
+    email: str = Field("", max_length=254)
+    password: str = Field(..., max_length=256)
+
+
+class SignupOut(Schema):
+    status: str  # "linked": account ready (token given); "pending": an assistant decides
+    token: str | None = None
+    signup_id: int | None = None
+
+
+class NamedOut(Schema):
+    id: int
+    name: str
+
+
+class RoomChoiceOut(Schema):
+    id: int
+    unit: str
+    number: str
+
+
+class HomeOut(Schema):
+    room_id: int
+    building_id: int
+    community_id: int
+    address: str
+    role: str
+
+
+class MeOut(Schema):
+    name: str
+    homes: list[HomeOut]
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    group: str | None
+
+
+class DeadlineOut(Schema):
+    label: str
+    due: dt.datetime
+    met: bool
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    at: dt.datetime
+    by_me: bool
+    body: str
+    stars: int | None = None
+    attachment_id: int | None = None
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+class RatingOut(Schema):
+    stars: int
+    comment: str
+    created_at: dt.datetime
+
+
+class TicketOut(Schema):
+    id: int
+    number: str
+    kind: str
+    status: str
+    status_label: str
+    title: str
+    category_id: int
+    room_id: int | None
+    building_id: int | None
+    community_id: int
+    contact_at: dt.datetime
+    closed: bool
+
+
+class TicketDetailOut(TicketOut):
+    description: str
+    deadlines: list[DeadlineOut]
+    timeline: list[EventOut]
+    attachments: list[AttachmentOut]
+    rating: RatingOut | None
+    may_reply: bool
+    may_confirm: bool
+    may_rate: bool
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: int | None = None
+
+
+class ListIn(Schema):
+    limit: int = Field(20, ge=1, le=100)
+    cursor: int | None = Field(None, ge=0, le=MAX_ID)
+
+
+class SubmitIn(Schema):
+    kind: Kind
+    category: Id
+    room: Id | None = None
+    building: Id | None = Field(None, description="a public area of this building instead")
+    title: str = Field("", max_length=TITLE_MAX)
+    description: str = Field(..., min_length=1, max_length=TEXT_MAX)
+
+
+class ReplyIn(Schema):
+    text: str = Field(..., min_length=1, max_length=TEXT_MAX)
+
+
+class ConfirmIn(Schema):
+    text: str = Field("", max_length=COMMENT_MAX)
+
+
+class RateIn(Schema):
+    stars: int = Field(..., ge=1, le=5)
+    comment: str = Field("", max_length=COMMENT_MAX)
+
+
+class AnnouncementOut(Schema):
+    id: int
+    community_id: int
+    building_id: int | None
+    title: str
+    body: str
+    publish_at: dt.datetime
+
+
+class StaffAnnouncementOut(AnnouncementOut):
+    emailed_at: dt.datetime | None
+    emailed_count: int
+
+
+class AnnouncementIn(Schema):
+    community: Id
+    building: Id | None = None
+    title: str = Field(..., min_length=1, max_length=100)
+    body: str = Field(..., min_length=1, max_length=5000)
+    publish_at: dt.datetime | None = None
+
+
+class SignupQueueOut(Schema):
+    id: int
+    name: str
+    masked_phone: str
+    email: str
+    room_id: int
+    room: str
+    status: str
+    reason: str
+    created_at: dt.datetime
+
+
+class DecisionIn(Schema):
+    decision: str = Field(..., pattern="^(link|create|refuse)$")
+    resident: Id | None = None
+    role: str = Field("owner", pattern="^(owner|family|tenant)$")
+    reason: str = Field("", max_length=REASON_MAX)
+
+
+# ---------------------------------------------------------------- tokens and sign-up
+
+
+@router.post(
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
+def token_create(request, payload: TokenIn):
+    """Exchange a resident's mobile number and password for a bearer token."""
+    user = authenticate(request, mobile=payload.mobile, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        request.axes_locked_out = False
+        return Status(429, errors.error_body("locked_out", _("登录失败次数过多,请稍后再试。")))
+    if user is None or not user.is_resident:
+        return Status(401, errors.error_body("invalid_credentials", _("手机号或密码不正确。")))
+    _token, raw = account_services.token_create(user=user, name="portal")
+    return Status(200, {"token": raw})
+
+
+@router.post("/signup", auth=None, response={201: SignupOut, 422: ErrorOut})
+def signup(request, payload: SignupIn):
+    """Sign up with mobile, name and room. Linked at once when the number is on record for
+    someone living in that room (a token comes back); otherwise pending for an assistant."""
+    room = selectors.signup_room(payload.room)
+    if room is None:
+        raise _field_error("room", _("找不到该房屋。"))
+    user, pending = services.signup_submit(
+        phone=payload.mobile,
+        name=payload.name,
+        room=room,
+        email=payload.email,
+        password=payload.password,
+    )
+    if user is not None:
+        _token, raw = account_services.token_create(user=user, name="portal")
+        return Status(201, {"status": "linked", "token": raw})
+    return Status(201, {"status": "pending", "signup_id": pending.pk})
+
+
+@router.get("/signup/communities", auth=None, response=list[NamedOut])
+def signup_communities(request):
+    return list(selectors.signup_communities())
+
+
+@router.get("/signup/buildings", auth=None, response=list[NamedOut])
+def signup_buildings(request, community: Id):
+    return list(selectors.signup_buildings(community))
+
+
+@router.get("/signup/rooms", auth=None, response=list[RoomChoiceOut])
+def signup_rooms(request, building: Id):
+    return [
+        {"id": r.pk, "unit": r.unit.name, "number": r.number}
+        for r in selectors.signup_rooms(building)
+    ]
+
+
+# ---------------------------------------------------------------- the resident's own
+
+
+@router.get("/me", response={200: MeOut, **ERRORS})
+def me(request):
+    """Who I am and the rooms I live in now (what I may submit about)."""
+    user = _resident(request)
+    return {
+        "name": user.resident.name,
+        "homes": [
+            {
+                "room_id": o.room.pk,
+                "building_id": o.room.building_id,
+                "community_id": o.room.community_id,
+                "address": o.room.address,
+                "role": o.role,
+            }
+            for o in selectors.current_homes(user)
+        ],
+    }
+
+
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS})
+def categories(request):
+    _resident(request)
+    rows = leaf_categories().select_related("parent").order_by("position", "code")
+    return [
+        {
+            "id": c.pk,
+            "name": category_label(c),
+            "group": category_label(c.parent) if c.parent_id else None,
+        }
+        for c in rows
+    ]
+
+
+def _ticket_out(ticket) -> dict:
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "kind": ticket.kind,
+        "status": ticket.status,
+        "status_label": str(ticket.get_status_display()),
+        "title": ticket.title,
+        "category_id": ticket.category_id,
+        "room_id": ticket.room_id,
+        "building_id": ticket.building_id,
+        "community_id": ticket.community_id,
+        "contact_at": ticket.contact_at,
+        "closed": ticket.is_closed,
+    }
+
+
+def _detail(user, pk) -> dict:
+    from wuyedesk.channels.portal import promised
+
+    ticket = selectors.my_ticket(user, pk)
+    files = list(selectors.public_attachments(ticket))
+    by_event = {a.event_id: a.pk for a in files if a.event_id}
+    rating = getattr(ticket, "rating", None) if hasattr(ticket, "rating") else None
+    answered = selectors.has_answer(ticket)
+    return {
+        **_ticket_out(ticket),
+        "description": ticket.description,
+        "deadlines": [
+            {"label": label, "due": due, "met": met} for label, due, met in promised(ticket)
+        ],
+        "timeline": [
+            {
+                "id": e.pk,
+                "kind": e.kind,
+                "kind_label": str(e.get_kind_display()),
+                "at": e.at,
+                "by_me": e.actor_id == user.pk,
+                "body": e.body,
+                "stars": e.data.get("stars"),
+                "attachment_id": by_event.get(e.pk),
+            }
+            for e in selectors.public_timeline(ticket)
+        ],
+        "attachments": files,
+        "rating": rating,
+        "may_reply": not (ticket.is_closed and services.closed_reply_refused()),
+        "may_confirm": services.may_confirm(ticket),
+        "may_rate": answered and rating is None,
+    }
+
+
+@router.get("/tickets", response={200: TicketPage, **ERRORS})
+def ticket_list(request, params: Query[ListIn]):
+    """My tickets, newest first (keyset pagination by id)."""
+    user = _resident(request)
+    qs = selectors.my_tickets(user)
+    if params.cursor is not None:
+        qs = qs.filter(id__lt=params.cursor)
+    rows = list(qs[: params.limit + 1])
+    more = len(rows) > params.limit
+    rows = rows[: params.limit]
+    return {"items": [_ticket_out(t) for t in rows], "next_cursor": rows[-1].pk if more else None}
+
+
+@router.post("/tickets", response={201: TicketDetailOut, **ERRORS})
+def ticket_submit(request, payload: Form[SubmitIn], photos: File[list[UploadedFile]] = None):
+    """Submit an inquiry, complaint, repair request or suggestion (multipart/form-data), with
+    up to nine photos in `photos`. Answers with the ticket, its number and its deadlines."""
+    user = _resident(request)
+    homes = selectors.current_homes(user)
+    rooms = {o.room.pk: o.room for o in homes}
+    buildings = {o.room.unit.building_id: o.room.unit.building for o in homes}
+    room = building = None
+    if payload.room is not None:
+        room = rooms.get(payload.room)
+        if room is None:
+            raise _field_error("room", _("只能为自己居住的房屋提交。"), "not_your_room")
+    elif payload.building is not None:
+        building = buildings.get(payload.building)
+        if building is None:
+            raise _field_error("room", _("只能为自己所住楼栋的公共区域提交。"), "not_your_room")
+    else:
+        raise _field_error("room", _("请选择房屋或公共区域。"), "required")
+    category = leaf_categories().filter(pk=payload.category).first()
+    if category is None:
+        raise _field_error("category", _("请选择具体的分类。"))
+    ticket = services.portal_submit(
+        by=user,
+        kind=payload.kind,
+        category=category,
+        title=payload.title,
+        description=payload.description,
+        room=room,
+        building=building,
+        photos=photos or [],
+        channel="api",
+    )
+    return Status(201, _detail(user, ticket.pk))
+
+
+@router.get("/tickets/{pk}", response={200: TicketDetailOut, **ERRORS})
+def ticket_get(request, pk: Id):
+    """One of my tickets with its customer-visible timeline (never internal notes)."""
+    return _detail(_resident(request), pk)
+
+
+@router.post("/tickets/{pk}/reply", response={200: TicketDetailOut, **ERRORS})
+def ticket_reply(request, pk: Id, payload: ReplyIn):
+    """A message to customer service. On a closed ticket it reopens it, or is refused (422
+    `closed`), as the company's policy says."""
+    user = _resident(request)
+    ticket = selectors.my_ticket(user, pk)
+    services.portal_reply(by=user, ticket=ticket, text=payload.text, channel="api")
+    return _detail(user, pk)
+
+
+@router.post("/tickets/{pk}/confirm", response={200: TicketDetailOut, **ERRORS})
+def ticket_confirm(request, pk: Id, payload: ConfirmIn):
+    user = _resident(request)
+    services.portal_confirm(by=user, ticket=selectors.my_ticket(user, pk), text=payload.text)
+    return _detail(user, pk)
+
+
+@router.post("/tickets/{pk}/rate", response={200: TicketDetailOut, **ERRORS})
+def ticket_rate(request, pk: Id, payload: RateIn):
+    """1–5 stars and a comment, once per ticket, once it has been answered."""
+    user = _resident(request)
+    services.portal_rate(
+        by=user, ticket=selectors.my_ticket(user, pk), stars=payload.stars, comment=payload.comment
+    )
+    return _detail(user, pk)
+
+
+@router.get("/tickets/{pk}/files/{attachment_id}", response={200: None, **ERRORS})
+def ticket_file(request, pk: Id, attachment_id: Id):
+    user = _resident(request)
+    ticket = selectors.my_ticket(user, pk)
+    attachment = get_object_or_404(selectors.public_attachments(ticket), pk=attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@router.get("/announcements", response={200: list[AnnouncementOut], **ERRORS})
+def announcements(request):
+    """Published announcements for where I live, newest first."""
+    return list(selectors.announcements_for(_resident(request), limit=50))
+
+
+# ---------------------------------------------------------------- staff side
+
+
+@staff_router.get("/announcements", response={200: list[StaffAnnouncementOut], **ERRORS})
+def staff_announcements(request, params: Query[ListIn]):
+    user = _staff(request)
+    if not has_post(user, *selectors.ANNOUNCE_READERS):
+        raise PermissionDenied
+    qs = selectors.announcements_visible_to(user).order_by("-id")
+    if params.cursor is not None:
+        qs = qs.filter(id__lt=params.cursor)
+    return list(qs[: params.limit])
+
+
+@staff_router.post("/announcements", response={201: StaffAnnouncementOut, **ERRORS})
+def staff_announcement_create(request, payload: AnnouncementIn):
+    """Write an announcement to a community or one of its buildings; e-mailed when published."""
+    user = _staff(request)
+    community = communities_visible_to(user).filter(pk=payload.community).first()
+    if community is None:
+        raise _field_error("community", _("找不到该记录,或不在您的权限范围内。"))
+    building = None
+    if payload.building is not None:
+        building = community.buildings.filter(pk=payload.building).first()
+        if building is None:
+            raise _field_error("building", _("楼栋不在该小区。"))
+    announcement = services.announcement_create(
+        by=user,
+        community=community,
+        building=building,
+        title=payload.title,
+        body=payload.body,
+        publish_at=payload.publish_at,
+    )
+    announcement.refresh_from_db()
+    return Status(201, announcement)
+
+
+def _queue_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "name": s.name,
+        "masked_phone": s.masked_phone,
+        "email": s.email,
+        "room_id": s.room_id,
+        "room": s.room.address,
+        "status": s.status,
+        "reason": s.reason,
+        "created_at": s.created_at,
+    }
+
+
+@staff_router.get("/signups", response={200: list[SignupQueueOut], **ERRORS})
+def staff_signups(request):
+    """Sign-ups waiting for an assistant or manager of the room's community."""
+    user = _staff(request)
+    if not has_post(user, *selectors.SIGNUP_POSTS):
+        raise PermissionDenied
+    return [_queue_out(s) for s in selectors.pending_signups(user).order_by("id")[:200]]
+
+
+@staff_router.post("/signups/{pk}", response={200: SignupQueueOut, **ERRORS})
+def staff_signup_decide(request, pk: Id, payload: DecisionIn):
+    """Link to an existing resident (`resident`), create one (`role`), or refuse (`reason`)."""
+    user = _staff(request)
+    if not has_post(user, *selectors.SIGNUP_POSTS):
+        raise PermissionDenied
+    signup = get_object_or_404(selectors.signups_visible_to(user), pk=pk)
+    if payload.decision == "refuse":
+        services.signup_refuse(by=user, signup=signup, reason=payload.reason)
+    else:
+        resident = None
+        if payload.decision == "link":
+            resident = (
+                residents_visible_to(user)
+                .filter(pk=payload.resident or 0, community_id=signup.community_id)
+                .first()
+            )
+            if resident is None:
+                raise _field_error("resident", _("找不到该记录,或不在您的权限范围内。"))
+        services.signup_approve(by=user, signup=signup, resident=resident, role=payload.role)
+    return _queue_out(get_object_or_404(selectors.signups_visible_to(user), pk=pk))
+
+
+router.add_router("/staff", staff_router)

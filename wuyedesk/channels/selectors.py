@@ -1,0 +1,144 @@
+"""Reads for the portal (a resident's own tickets, rooms and announcements) and for the staff
+pages of the portal (the sign-up queue, announcements), each scoped to who asks."""
+
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from wuyedesk.accounts.access import has_post, scope_to_communities
+from wuyedesk.accounts.choices import Post
+from wuyedesk.channels.models import Announcement, Signup, SignupStatus
+from wuyedesk.properties.models import Building, Community, Room
+from wuyedesk.properties.selectors import resident_households
+from wuyedesk.tickets.attachments import attachments_of
+from wuyedesk.tickets.models import Ticket
+
+SIGNUP_POSTS = (Post.ASSISTANT, Post.MANAGER)
+ANNOUNCE_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)
+ANNOUNCE_READERS = (*ANNOUNCE_POSTS, Post.ADMIN, Post.EXECUTIVE, Post.SUPERVISOR)
+
+
+def _is_resident(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_resident)
+
+
+def current_homes(user) -> list:
+    """The resident's current occupancies, each with its room's address loaded."""
+    if not _is_resident(user):
+        return []
+    return [o for o in resident_households(user.resident) if o.is_current]
+
+
+def my_tickets(user):
+    """The tickets a resident raised (or that were recorded for them): nobody else's."""
+    if not _is_resident(user):
+        return Ticket.objects.none()
+    return (
+        Ticket.objects.filter(resident_id=user.resident_id)
+        .select_related("category", "category__parent", "room__unit__building__community")
+        .select_related("building", "community")
+        .order_by("-id")
+    )
+
+
+def my_ticket(user, pk):
+    """One of the resident's own tickets; anybody else's is a 404, as if it did not exist."""
+    return get_object_or_404(my_tickets(user).select_related("rating"), pk=pk)
+
+
+def public_timeline(ticket):
+    """Only what the customer may see: public events, never internal notes. Actors appear by
+    role (staff) or as the customer, not by name."""
+    return ticket.events.filter(public=True).select_related("actor").order_by("at", "id")
+
+
+def public_attachments(ticket):
+    return attachments_of(ticket).filter(public=True)
+
+
+def has_answer(ticket) -> bool:
+    """Whether the customer has been answered: something to confirm or rate."""
+    if ticket.closed_at or ticket.followed_up_at or ticket.feedback_at:
+        return True
+    return ticket.events.filter(
+        public=True, kind__in=["answer", "follow_up", "feedback", "message", "reply"]
+    ).exists()
+
+
+def announcements_for(user, *, limit: int = 20):
+    """Published announcements for the communities and buildings the resident lives in."""
+    homes = current_homes(user)
+    if not homes:
+        return Announcement.objects.none()
+    communities = {o.room.community_id for o in homes}
+    buildings = {o.room.building_id for o in homes}
+    return (
+        Announcement.objects.filter(publish_at__lte=timezone.now(), community_id__in=communities)
+        .filter(Q(building__isnull=True) | Q(building_id__in=buildings))
+        .select_related("community", "building")
+        .order_by("-publish_at", "-id")[:limit]
+    )
+
+
+def announcement_for(user, pk):
+    homes = current_homes(user)
+    communities = {o.room.community_id for o in homes}
+    buildings = {o.room.building_id for o in homes}
+    qs = Announcement.objects.filter(
+        publish_at__lte=timezone.now(), community_id__in=communities
+    ).filter(Q(building__isnull=True) | Q(building_id__in=buildings))
+    return get_object_or_404(qs.select_related("community", "building"), pk=pk)
+
+
+def announcements_visible_to(user):
+    """Staff: announcements of their communities."""
+    if not has_post(user, *ANNOUNCE_READERS):
+        return Announcement.objects.none()
+    return scope_to_communities(
+        Announcement.objects.select_related("community", "building", "created_by__staff"), user
+    )
+
+
+def signups_visible_to(user):
+    """The sign-up queue: assistants and managers of the room's community."""
+    if not has_post(user, *SIGNUP_POSTS):
+        return Signup.objects.none()
+    return scope_to_communities(
+        Signup.objects.select_related(
+            "room__unit__building__community", "decided_by__staff", "community"
+        ),
+        user,
+    )
+
+
+def pending_signups(user):
+    return signups_visible_to(user).filter(status=SignupStatus.PENDING)
+
+
+# The sign-up form's pickers: any active community, building and room (names, no people).
+
+
+def signup_communities():
+    return Community.objects.filter(archived_at__isnull=True).order_by("code")
+
+
+def signup_buildings(community_id):
+    return Building.objects.filter(community_id=community_id, archived_at__isnull=True).order_by(
+        "name"
+    )
+
+
+def signup_rooms(building_id):
+    return (
+        Room.objects.filter(building_id=building_id, archived_at__isnull=True)
+        .select_related("unit")
+        .order_by("unit__name", "number")
+    )
+
+
+def signup_room(pk):
+    return (
+        Room.objects.filter(pk=pk, archived_at__isnull=True)
+        .select_related("unit__building__community")
+        .first()
+    )

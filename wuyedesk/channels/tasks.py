@@ -1,0 +1,15 @@
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from wuyedesk.channels import services
+
+
+@db_task()
+def announcement_send_task(announcement_id: int) -> int:
+    return services.announcement_send(announcement_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def announcements_due_task() -> int:
+    """Every minute: announcements published since (safe to overlap: each is claimed)."""
+    return services.announcements_send_due()
