@@ -17,6 +17,7 @@ NAV = [
     (_("公告"), "portal:announcements", {}, (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)),
     (_("注册审核"), "portal:signup_queue", {}, (Post.ASSISTANT, Post.MANAGER)),
     (_("知识库"), "knowledge_list", {}, ALL),
+    (_("通话记录"), "call_list", {}, ALL),
     (_("数据看板"), "dashboard", {}, (Post.MANAGER, Post.EXECUTIVE, Post.ADMIN, Post.SUPERVISOR)),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL),

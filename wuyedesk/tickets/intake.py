@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wuyedesk.accounts.access import has_post
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.privacy import normalize_phone
+from wuyedesk.telephony import intake as call_intake
 from wuyedesk.tickets import contacts, knowledge, services
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm, add_service_error
@@ -47,7 +48,7 @@ def _contact(user, resident_id, room_id):
         return None, None
 
 
-def _page(request, form, *, lookup=None):
+def _page(request, form, *, lookup=None, call=None):
     if form.is_bound:
         resident_id, room_id = form.data.get("resident"), form.data.get("room")
         if "resident" in form.errors:
@@ -72,6 +73,7 @@ def _page(request, form, *, lookup=None):
             "room": room,
             "may_create_contact": may_create,
             "contact_form": ContactForm(user=request.user) if may_create else None,
+            "call": call,
             "title": _("登记来电"),
         },
     )
@@ -85,6 +87,9 @@ def ticket_intake(request):
         query = request.GET.copy()
         del query["phone"]
         return redirect(request.path + (f"?{query.urlencode()}" if query else ""))
+    call = call_intake.call_for_intake(
+        request.user, request.POST.get("call") or request.GET.get("call")
+    )
     if request.method == "POST":
         form = IntakeForm(request.POST, user=request.user)
         if form.is_valid():
@@ -93,6 +98,7 @@ def ticket_intake(request):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
+                call_intake.attach(request.user, call, ticket)
                 if ticket.first_contact_resolution:
                     messages.success(request, _("已登记并当场解答,工单已关闭。"))
                 else:
@@ -101,15 +107,17 @@ def ticket_intake(request):
                     )
                 return redirect("ticket_detail", pk=ticket.pk)
         messages.error(request, _("请更正下面标出的错误,内容尚未保存。"))
-        return _page(request, form)
+        return _page(request, form, call=call)
     initial = {k: v for k, v in request.GET.items() if k in PREFILL}
     phone = request.session.pop(PHONE_KEY, "")
+    if call is not None:  # a screen pop: the number comes from the call record, not the URL
+        phone = call_intake.prefill(call, initial)
     lookup = contacts.contact_lookup(request.user, phone) if phone else None
     if lookup and len(lookup.residents) == 1 and len(lookup.residents[0].households) == 1:
         # The screen-pop found exactly one caller in one home: chosen already.
         caller = lookup.residents[0]
         initial.update(resident=caller.pk, room=caller.households[0].room_id)
-    return _page(request, IntakeForm(user=request.user, initial=initial), lookup=lookup)
+    return _page(request, IntakeForm(user=request.user, initial=initial), lookup=lookup, call=call)
 
 
 @_intake_required

@@ -1,0 +1,28 @@
+"""The intake page opened from a call (`/tickets/new/?call=<pk>`): the caller's number is read
+from the call record within the user's scope — it never travels in the URL — and the ticket
+saved from that page is linked back to the call."""
+
+from django.utils import timezone
+
+from wuyedesk.telephony import selectors, services
+
+
+def call_for_intake(user, raw_pk):
+    """The call named by the intake's `call` parameter (404 when out of scope), or None."""
+    if not raw_pk:
+        return None
+    return selectors.call_get_for_user(user, raw_pk)
+
+
+def prefill(call, initial: dict) -> str:
+    """Fill the intake form from the call; returns the number to look the caller up by."""
+    from wuyedesk.tickets.choices import Channel
+
+    initial.setdefault("channel", Channel.PHONE)
+    initial.setdefault("contact_at", timezone.localtime(call.started_at).replace(tzinfo=None))
+    return call.number
+
+
+def attach(user, call, ticket) -> None:
+    if call is not None and call.ticket_id is None:
+        services.call_link(by=user, call=call, ticket=ticket)

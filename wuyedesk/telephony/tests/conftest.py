@@ -1,0 +1,61 @@
+import pytest
+
+
+@pytest.fixture
+def categories(world):
+    from wuyedesk.tickets.defaults import load_categories
+
+    return load_categories()
+
+
+@pytest.fixture
+def pbx(world, client):
+    """pbx.ring(...), pbx.end(...): the PBX's side, with a fresh integration token."""
+    from wuyedesk.telephony.services import integration_create
+
+    integration, raw = integration_create(by=world.admin, name="Asterisk", source="asterisk-hq")
+
+    class Pbx:
+        token = raw
+        source = integration.source
+        headers = {"Authorization": f"Bearer {raw}"}
+
+        def ring(self, caller, extension="", call_id="c-1", **extra):
+            body = {"caller": caller, "extension": extension, "call_id": call_id, **extra}
+            return client.post(
+                "/api/v1/telephony/calls",
+                body,
+                content_type="application/json",
+                headers=self.headers,
+            )
+
+        def end(self, call_id="c-1", body=None):
+            return client.post(
+                f"/api/v1/telephony/calls/{call_id}/end",
+                body if body is not None else {},
+                content_type="application/json",
+                headers=self.headers,
+            )
+
+    return Pbx()
+
+
+@pytest.fixture
+def ticket(world, categories):
+    from wuyedesk.tickets.services import ticket_create
+
+    def make(**fields):
+        data = {
+            "by": world.specialist,
+            "kind": "inquiry",
+            "channel": "phone",
+            "category": categories["UTILITY"],
+            "title": "",
+            "description": "卫生间漏水,楼下天花板在滴水",
+            "resident": world.resident_a,
+            "room": world.rooms_a[0],
+        }
+        data.update(fields)
+        return ticket_create(**data)
+
+    return make
