@@ -32,6 +32,7 @@ from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
+from wuyedesk.reports import api as reports_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
 
@@ -272,5 +273,6 @@ api.add_router("/mail", mailbox_api.router)
 api.add_router("/telephony", telephony_api.router)
 api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
+api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 build()

@@ -18,6 +18,8 @@ NAV = [
     (_("注册审核"), "portal:signup_queue", {}, (Post.ASSISTANT, Post.MANAGER)),
     (_("知识库"), "knowledge_list", {}, ALL),
     (_("通话记录"), "call_list", {}, ALL),
+    (_("改进计划"), "improvement_list", {}, ALL),
+    (_("满意度分析"), "survey_analysis_list", {}, (*KEEPERS, Post.SPECIALIST, Post.EXECUTIVE)),
     (_("数据看板"), "dashboard", {}, (Post.MANAGER, Post.EXECUTIVE, Post.ADMIN, Post.SUPERVISOR)),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL),

@@ -23,6 +23,9 @@ from wuyedesk.reports import survey_themes
 SEE_RESPONDENT_POSTS = (Post.MANAGER, Post.ASSISTANT)
 PREVIOUS_QUARTERS = 4
 LOWEST = 3
+# A community's dimension is a finding when its share satisfied is significantly below the
+# other communities', or when even its upper bound (share + margin) stays below this target.
+TARGET_SHARE = 0.7
 # Weights of the dimensions in a group's satisfaction index, by dimension code; a dimension
 # not named here weighs 1 (equal weights). See docs/survey-analysis.md.
 DIMENSION_WEIGHTS: dict[str, float] = {}
@@ -48,6 +51,13 @@ def _present(stats: dict | None) -> dict | None:
         if out.get(key) is not None:
             out[f"{key}_r"] = round(out[key] * scale, digits)
     return out
+
+
+def _is_finding(cell: dict, versus: dict | None) -> bool:
+    if not cell["n"]:
+        return False
+    below_rest = bool(versus and versus["significant"] and versus["diff"] < 0)
+    return below_rest or cell["satisfied"] + (cell["margin"] or 0) < TARGET_SHARE
 
 
 def _group(rows, z, population, weights) -> dict:
@@ -175,7 +185,7 @@ def analyse(
                     "department": dept_of.get(d),
                     **_present(cell),
                     "versus_rest": _present(versus),
-                    "finding": bool(versus and versus["significant"] and versus["diff"] < 0),
+                    "finding": _is_finding(cell, versus),
                 }
             )
 

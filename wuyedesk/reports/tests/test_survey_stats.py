@@ -174,3 +174,11 @@ def test_themes_group_free_text_by_complaint_category(result):
     assert themes["LIFT"]["n"] == 1
     assert themes["PARKING"]["n"] == 1
     assert themes["OTHER"]["n"] == 1
+
+
+def test_a_single_community_finding_is_below_the_target_share():
+    rows = [r for r in CURRENT if r["community"] == 1]
+    result = analyse(rows, z=Z, dimensions=DIMENSIONS)
+    findings = {(f["community"], f["dimension"]) for f in result["findings"]}
+    # cleaning: 0 of 4 satisfied, upper bound 0 < 70 %; service: 3 of 4 (75 % ± 42) is not
+    assert findings == {(1, CLEAN)}

@@ -1,0 +1,27 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from wuyedesk.mailbox import imap, outbound
+
+
+class Command(BaseCommand):
+    help = "Fetch new mail from the IMAP mailbox into tickets; resend failed outbound mail."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="one poll, then exit")
+        parser.add_argument("--interval", type=int, default=60)
+
+    def handle(self, *args, once, interval, **options):
+        if not imap.configured():
+            self.stderr.write("MAIL_IMAP_HOST and MAIL_IMAP_USER are not set: nothing to poll.")
+        while True:
+            result = imap.poll_once() if imap.configured() else {}
+            resent = outbound.retry_failed()
+            self.stdout.write(
+                f"fetched {result.get('fetched', 0)}, stored {result.get('stored', 0)}, "
+                f"duplicates {result.get('skipped', 0)}, resent {resent}"
+            )
+            if once:
+                return
+            time.sleep(interval)
