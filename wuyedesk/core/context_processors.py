@@ -21,6 +21,7 @@ NAV = [
     (_("改进计划"), "improvement_list", {}, ALL),
     (_("满意度分析"), "survey_analysis_list", {}, (*KEEPERS, Post.SPECIALIST, Post.EXECUTIVE)),
     (_("数据看板"), "dashboard", {}, (Post.MANAGER, Post.EXECUTIVE, Post.ADMIN, Post.SUPERVISOR)),
+    (_("满意度调查"), "surveys:campaign_list", {}, (*KEEPERS, Post.SPECIALIST, Post.EXECUTIVE)),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL),
     (pgettext_lazy("plural", "小区"), "record_list", {"key": "communities"}, ALL),
