@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wuyedesk.accounts.services import SYSTEM_USERNAME
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import EventKind
@@ -47,7 +48,9 @@ def attachment_add(*, by, ticket, upload, public: bool = False) -> Attachment:
     """Store an uploaded file on the ticket, with a timeline row. Refused: nothing stored.
     A resident may add files to a ticket of their own; those are always customer-visible."""
     own = getattr(by, "is_resident", False) and ticket.resident_id == by.resident_id
-    if not own and not selectors.tickets_visible_to(by).filter(pk=ticket.pk).exists():
+    # The software itself (the system user) attaches what an inbound mail carried.
+    system = getattr(by, "username", None) == SYSTEM_USERNAME
+    if not (own or system) and not selectors.tickets_visible_to(by).filter(pk=ticket.pk).exists():
         raise PermissionDenied
     public = public or own
     if upload is None:

@@ -997,6 +997,10 @@ def ticket_customer_reply(*, by, ticket, text: str, channel: str, version=None) 
     """SPE-2: the customer writes on their own ticket. On a closed ticket the policy decides:
     the reply reopens it, or it is refused and the customer is asked to submit a new one."""
     _require_customer(by, ticket)
+    return _customer_reply(ticket, by, text, channel, version)
+
+
+def _customer_reply(ticket, by, text, channel, version) -> TicketEvent:
     if not text.strip():
         raise _invalid("text", _("内容不能为空。"), "required")
     now = timezone.now()
@@ -1044,3 +1048,43 @@ def ticket_customer_record(*, by, ticket, kind: str, body: str = "", **data) -> 
     if kind not in (EventKind.CONFIRMED, EventKind.RATING):
         raise _invalid("kind", _("类型不正确。"))
     return _event(ticket, kind, by, body, public=True, **data)
+
+
+# ------------------------------------------------------- what arrives by itself (inbound mail)
+
+
+@transaction.atomic
+def ticket_mail_reply(*, ticket, text: str, channel: str = Channel.EMAIL) -> TicketEvent:
+    """The customer's reply that arrived by mail, threaded onto their ticket and recorded by
+    the system user; on a closed ticket the policy decides, as for ticket_customer_reply."""
+    ticket = Ticket.objects.get(pk=ticket.pk)  # the current version, whatever the caller held
+    return _customer_reply(ticket, system_user(), text, channel, None)
+
+
+def ticket_system_note(*, ticket, text: str) -> TicketEvent:
+    """An internal note the software writes (e.g. which mail attachment was refused)."""
+    return _event(ticket, EventKind.COMMENT, system_user(), text)
+
+
+@transaction.atomic
+def ticket_link_resident(*, by, ticket, resident, version=None) -> Ticket:
+    """An assistant names the customer of a ticket that arrived from an unknown sender; their
+    only home in the ticket's community becomes its room when it has none."""
+    if not has_post(by, *INTAKE_POSTS):
+        raise PermissionDenied
+    require_community(by, ticket.community_id)
+    if ticket.resident_id == resident.pk:
+        return ticket
+    ticket.resident = resident
+    if ticket.room_id is None and ticket.building_id is None:
+        homes = [
+            o.room
+            for o in resident_households(resident)
+            if o.is_current and o.room.community_id == ticket.community_id
+        ]
+        if len(homes) == 1:
+            ticket.room = homes[0]
+    _save(ticket, version, "resident", "room")
+    _event(ticket, EventKind.COMMENT, by, _("关联客户:%(name)s") % {"name": resident.name})
+    refresh_search_text(ticket)
+    return ticket
