@@ -177,8 +177,9 @@ class SubmitIn(Schema):
     category: Id
     room: Id | None = None
     building: Id | None = Field(None, description="a public area of this building instead")
-    title: str = Field("", max_length=TITLE_MAX)
-    description: str = Field(..., min_length=1, max_length=TEXT_MAX)
+    # Lengths are checked by the service, so that its error names the field plainly.
+    title: str = Field("", description=f"at most {TITLE_MAX} characters")
+    description: str = Field(..., description=f"at most {TEXT_MAX} characters")
 
 
 class ReplyIn(Schema):

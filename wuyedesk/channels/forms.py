@@ -24,6 +24,19 @@ from wuyedesk.tickets.choices import Kind
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one <input type=file multiple>: a list (checked by the service)."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
 def _int(value):
     return int(value) if str(value or "").isdigit() else None
 
@@ -118,17 +131,15 @@ class SubmitForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("请说明时间、地点和情况。"),
     )
-    photos = forms.FileField(
+    photos = MultipleFileField(
         label=_("照片"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+        widget=MultipleFileInput(attrs={"accept": "image/*"}),
         help_text=_("最多 %(n)s 张,JPG/PNG/WebP/GIF。") % {"n": MAX_PHOTOS},
     )
 
     def __init__(self, *args, homes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["photos"].widget.allow_multiple_selected = True
-        self.fields["photos"].widget.attrs["multiple"] = True
         rooms = [(f"room:{o.room.pk}", o.room.address) for o in homes]
         buildings = {}
         for o in homes:
@@ -141,9 +152,6 @@ class SubmitForm(StyledFormMixin, forms.Form):
         self.fields["place"].choices = [(_("我的房屋"), rooms), (_("公共区域"), public)]
         self.fields["category"].choices = grouped_choices(leaves_only=True)
         self.fields["description"].widget.attrs["maxlength"] = TEXT_MAX
-
-    def clean_photos(self):
-        return self.files.getlist("photos") if self.files else []
 
     def clean_category(self):
         pk = self.cleaned_data["category"]

@@ -228,7 +228,7 @@ def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status
             "attachments": files,
             "promised": promised(ticket),
             "rating": rating,
-            "reply_form": None if closed_refuses else (reply or forms.ReplyForm()),
+            "reply_form": reply or (None if closed_refuses else forms.ReplyForm()),
             "closed_refuses": closed_refuses,
             "confirm_form": (confirm or forms.ConfirmForm())
             if services.may_confirm(ticket)
