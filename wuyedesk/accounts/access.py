@@ -8,6 +8,7 @@ from wuyedesk.accounts.choices import COMPANY_WIDE_POSTS, Post
 
 _POSTS_ATTR = "_wuyedesk_posts"
 _COMMUNITIES_ATTR = "_wuyedesk_community_ids"
+_UNSET = object()
 
 
 def staff_of(user):
@@ -54,13 +55,23 @@ def community_ids(user) -> frozenset[int] | None:
     """The communities a staff user may see; None means all of them."""
     if sees_all_communities(user):
         return None
-    cached = getattr(user, _COMMUNITIES_ATTR, None)
-    if cached is not None:
+    cached = getattr(user, _COMMUNITIES_ATTR, _UNSET)
+    if cached is not _UNSET:
         return cached
     staff = staff_of(user)
     ids = frozenset(staff.communities.values_list("id", flat=True)) if staff else frozenset()
+    if ids and len(ids) == _community_count():
+        # Assigned every community there is: the same as no filter, and a filter of
+        # hundreds of ids costs every list of the company-wide manager (bench/README.md).
+        ids = None
     setattr(user, _COMMUNITIES_ATTR, ids)
     return ids
+
+
+def _community_count() -> int:
+    from wuyedesk.properties.models import Community
+
+    return Community.objects.count()
 
 
 def scope_to_communities(queryset, user, field: str = "community"):

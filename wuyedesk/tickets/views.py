@@ -15,7 +15,7 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
-from wuyedesk.tickets import selectors
+from wuyedesk.tickets import rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
 from wuyedesk.tickets.attachments import attachments_of
@@ -73,7 +73,7 @@ def ticket_queue(request):
     data = getattr(form, "cleaned_data", {})
     department = data.get("department")
     tickets = selectors.queue(
-        user, name, department_id=department.pk if name == "department" and department else None
+        user, name, department_id=department if name == "department" else None
     )
     tickets = selectors.filter_tickets(
         tickets,
@@ -89,7 +89,9 @@ def ticket_queue(request):
         department=department if name != "department" else None,
     )
     tickets = selectors.search(tickets, data.get("q", ""))
-    page = page_of(tickets, request.GET.get("page"), PAGE_SIZE)
+    page = page_of(tickets.values(*rows.PAGE_COLUMNS), request.GET.get("page"), PAGE_SIZE)
+    due_field = "return_visit_due" if name == "return_visits" else "next_due"
+    page.object_list = rows.page_rows(page.object_list, due_field=due_field)
     return render(
         request,
         "tickets/queue.html",
@@ -102,6 +104,7 @@ def ticket_queue(request):
             "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": has_post(user, Post.MANAGER),
             "title": QUEUES[name],
+            "tickets_url": reverse("ticket_queue"),
         },
     )
 

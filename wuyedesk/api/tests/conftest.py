@@ -1,5 +1,7 @@
 import pytest
 
+from wuyedesk.tickets.tests.conftest import call  # noqa: F401  (shared fixture)
+
 
 @pytest.fixture
 def categories(world):

@@ -1,0 +1,53 @@
+"""The ticket list API reads plain rows (tickets/rows.py) instead of models: its items must be
+exactly what the TicketOut schema makes of the same tickets, for every shape of ticket."""
+
+import datetime as dt
+import json
+
+from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
+
+from wuyedesk.api.ticket_schemas import TicketOut
+from wuyedesk.tickets import services
+from wuyedesk.tickets.models import Ticket
+
+
+def _schema_json(ticket) -> dict:
+    dumped = TicketOut.from_orm(ticket).model_dump()
+    return json.loads(json.dumps(dumped, cls=NinjaJSONEncoder))
+
+
+def test_list_items_equal_the_schema_of_each_ticket(world, call, categories, api_as):
+    plain = call()  # a resident in a room, owned by the specialist
+    public_area = call(room=None, resident=None, building=world.rooms_a[0].unit.building)
+    community_wide = call(room=None, resident=None, community=world.a, kind="complaint")
+    transferred = call()
+    services.ticket_transfer(
+        by=world.specialist, ticket=transferred, department=world.engineering, note="请上门"
+    )
+    answered = call(answer="周二停水,已告知")
+    overdue = call()
+    Ticket.objects.filter(pk=overdue.pk).update(
+        overdue_since=timezone.now() - dt.timedelta(hours=1)
+    )
+    Ticket.objects.filter(pk=public_area.pk).update(owner=None)
+
+    response = api_as(world.manager).get("/api/v1/tickets", queue="all", limit=50)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    items = {item["id"]: item for item in response.json()["items"]}
+    shown = [plain, public_area, community_wide, transferred, answered, overdue]
+    assert set(items) == {t.pk for t in shown}
+    for ticket in Ticket.objects.filter(pk__in=items).select_related(
+        "category__parent",
+        "community",
+        "building",
+        "room__unit__building__community",
+        "resident",
+        "owner__staff",
+        "department",
+    ):
+        assert items[ticket.pk] == _schema_json(ticket), ticket.number
+    assert items[overdue.pk]["overdue"] is True
+    assert items[plain.pk]["resident"]["phone"] == "138****5678"
+    assert items[transferred.pk]["department"]["name"] == world.engineering.name
