@@ -16,6 +16,7 @@ NAV = [
     (_("接听登记"), "ticket_intake", {}, INTAKE),
     (_("公告"), "portal:announcements", {}, (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)),
     (_("注册审核"), "portal:signup_queue", {}, (Post.ASSISTANT, Post.MANAGER)),
+    (_("邮件来信"), "mail_queue", {}, KEEPERS),
     (_("知识库"), "knowledge_list", {}, ALL),
     (_("通话记录"), "call_list", {}, ALL),
     (_("改进计划"), "improvement_list", {}, ALL),

@@ -156,7 +156,7 @@ def _process(mail: InboundMail) -> None:
         mail.error = _("发件人不是已登记的住户,也未设置默认小区:请关联住户后生成工单。")
         _done(mail, InboundStatus.NEEDS_LINKING, attention=True)
         return
-    ticket = _new_ticket(mail, parsed, community=community, resident=resident, room=room)
+    ticket = new_ticket(mail, parsed, community=community, resident=resident, room=room)
     if resident is None:
         mail.error = _("发件人不是已登记的住户:请关联住户。")
     _done(mail, InboundStatus.TICKET, attention=resident is None or bool(mail.problems))
@@ -294,7 +294,7 @@ def _contact_time(parsed: Parsed, mail: InboundMail):
     return min(max(sent, floor), now)
 
 
-def _new_ticket(mail, parsed: Parsed, *, community, resident, room):
+def new_ticket(mail, parsed: Parsed, *, community, resident, room):
     from wuyedesk.tickets.choices import Channel, Kind
     from wuyedesk.tickets.services import ticket_receive
 

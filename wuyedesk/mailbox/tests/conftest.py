@@ -39,3 +39,24 @@ def mail_world(world, categories, settings):
     world.resident_a.save(update_fields=["email"])
     settings.MAIL_DEFAULT_COMMUNITY = ""
     return world
+
+
+@pytest.fixture
+def assistant_b(world):
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.testing import make_staff
+
+    return make_staff("assistant_b", [Post.ASSISTANT], [world.b], name="B助理")
+
+
+@pytest.fixture
+def deliver(mail_world, django_capture_on_commit_callbacks):
+    """deliver(raw) -> the InboundMail: received as the poller receives it, after-commit work
+    (the acknowledgement) run. For tests of the pages; the IMAP path has its own tests."""
+    from wuyedesk.mailbox import inbound
+
+    def run(raw):
+        with django_capture_on_commit_callbacks(execute=True):
+            return inbound.receive(raw)
+
+    return run
