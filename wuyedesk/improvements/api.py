@@ -8,7 +8,6 @@ post may not take is a 403.
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -73,9 +72,7 @@ class ItemOut(Schema):
 
     @staticmethod
     def resolve_overdue(obj):
-        return obj.status_now in (ItemStatus.OPEN, ItemStatus.IN_PROGRESS) and (
-            obj.due < timezone.localdate()
-        )
+        return obj.is_overdue
 
     @staticmethod
     def resolve_department(obj):

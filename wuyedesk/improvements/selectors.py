@@ -5,7 +5,7 @@ truth for "done" and "verified" (it may be marked on the ticket page too): `stat
 folds its state into the item's status, and every list, filter and count uses it.
 """
 
-from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -39,6 +39,12 @@ def with_status(queryset):
             output_field=CharField(),
         ),
         done_at_now=Coalesce("measure__done_at", "done_at"),
+    ).annotate(
+        is_overdue=Case(
+            When(status_now__in=ACTIVE_STATUSES, due__lt=timezone.localdate(), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
     )
 
 

@@ -60,6 +60,8 @@ def may_work(user, item) -> bool:
         return False
     if may_plan(user, item.community_id):
         return True
+    if item.measure_id is not None and has_post(user, *DESK) and _in_scope(user, item.community_id):
+        return True  # the desk follows a complaint's measures, as on the ticket page
     staff = staff_of(user)
     return item.owner_id == user.pk or bool(staff and staff.department_id == item.department_id)
 
