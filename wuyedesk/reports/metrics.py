@@ -8,10 +8,11 @@ rate; each number links to the list of tickets behind it.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Avg, Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.channels.models import Rating
 from wuyedesk.tickets.choices import Kind, Satisfaction, Status
 from wuyedesk.tickets.models import ReturnVisit
 from wuyedesk.tickets.selectors import tickets_visible_to
@@ -75,6 +76,12 @@ RATES = {
         Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.PARTLY]),
         ~Q(satisfaction=""),
     ),
+    # SUP-2: the residents' own ratings on the portal (channels.Rating, one per ticket).
+    "rated_well": (
+        _("客户好评率(4–5星)"),
+        Q(rating__stars__gte=4),
+        Q(rating__isnull=False),
+    ),
 }
 
 
@@ -117,8 +124,15 @@ def dashboard(user, scope: Scope) -> dict:
     satisfaction = {
         r["satisfaction"]: r["n"] for r in visits.values("satisfaction").annotate(n=Count("id"))
     }
+    ratings = Rating.objects.filter(ticket__in=qs.values("id")).aggregate(
+        average=Avg("stars"), n=Count("id")
+    )
     return {
         "total": sum(by_kind.values()),
+        "ratings": {
+            "average": round(ratings["average"], 2) if ratings["average"] is not None else None,
+            "n": ratings["n"],
+        },
         "by_kind": [
             {"key": k.value, "label": str(k.label), "n": by_kind.get(k.value, 0)} for k in Kind
         ],

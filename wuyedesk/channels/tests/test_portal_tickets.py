@@ -257,3 +257,38 @@ def test_event_counts_do_not_leak_internal_rows_to_the_portal(world, submitted, 
     internal = TicketEvent.objects.filter(ticket=ticket, public=False).count()
     assert internal >= 1
     assert page.count('data-kind="comment"') == 0
+
+
+def test_dashboard_shows_average_rating_scoped_with_drill_down(
+    world, submitted, portal_as, client_as, categories
+):
+    from wuyedesk.channels.services import portal_rate
+    from wuyedesk.tickets.services import ticket_create
+
+    first, second = submitted(), submitted(title="第二张")
+    for ticket, stars in ((first, 5), (second, 2)):
+        answer(world, ticket)
+        portal_rate(by=world.resident, ticket=ticket, stars=stars)
+    other = ticket_create(
+        by=world.specialist_b,
+        kind="inquiry",
+        channel="phone",
+        category=categories["FEES"],
+        title="",
+        description="B 小区的工单",
+        room=world.rooms_b[0],
+        resident=world.resident_b,
+    )
+    Rating.objects.create(
+        ticket=other, community=world.b, resident=world.resident_b, stars=1, comment=""
+    )
+
+    page = client_as(world.manager).get("/reports/").content.decode()
+
+    assert 'id="rating-average"' in page and "3.5 ★" in page
+    assert 'data-rate="rated_well"' in page
+    drill = client_as(world.manager).get(
+        "/reports/tickets/", {"metric": "rated_well", "part": "denominator"}
+    )
+    html = drill.content.decode()
+    assert first.number in html and second.number in html and other.number not in html

@@ -57,6 +57,7 @@ def test_figures_match_hand_counts(world, mix, day):
         "investigation_on_time": (1, 1, 100.0),
         "return_visit": (1, 1, 100.0),
         "satisfied": (1, 1, 100.0),
+        "rated_well": (0, 0, None),
     }
     assert data["overdue_now"] == 0
 
