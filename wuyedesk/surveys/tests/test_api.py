@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from wuyedesk.surveys.models import Campaign, CallAttempt, Invitation, Response
+from wuyedesk.surveys.models import CallAttempt, Campaign, Invitation, Response
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/surveys"
