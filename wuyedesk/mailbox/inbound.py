@@ -139,6 +139,8 @@ def _process(mail: InboundMail) -> None:
     except ParseError as error:
         _unparsed(mail, raw, str(error))
         return
+    if parsed.from_address == _own_address():
+        parsed.automated = "auto"  # our own mail come back (a forward, a loop): never a ticket
     _fill(mail, parsed)
     mail.error, mail.problems = "", []
     resident = match_resident(parsed.from_address)
@@ -387,9 +389,12 @@ def _company_name() -> str:
         return ""
 
 
+def _own_address() -> str:
+    return parseaddr(from_address())[1].lower()
+
+
 def _may_answer(mail: InboundMail) -> bool:
-    own = from_address().lower()
-    return bool(mail.from_address) and not mail.automated and mail.from_address not in own
+    return bool(mail.from_address) and not mail.automated and mail.from_address != _own_address()
 
 
 def acknowledge(mail_pk: int) -> OutboundMail | None:
