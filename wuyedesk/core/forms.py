@@ -1,6 +1,8 @@
+from html import escape
+
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 
@@ -20,8 +22,8 @@ class FastSelectMixin:
             for option in options:
                 selected = " selected" if option["selected"] else ""
                 parts.append(
-                    f'<option value="{escape(option["value"])}"{selected}>'
-                    f"{escape(option['label'])}</option>"
+                    f'<option value="{escape(str(option["value"]))}"{selected}>'
+                    f"{escape(str(option['label']))}</option>"
                 )
             if group_name:
                 parts.append("</optgroup>")
@@ -37,7 +39,57 @@ class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
     pass
 
 
+def _attrs(attrs: dict) -> str:
+    """Attributes in their own order, as django/forms/widgets/attrs.html writes them."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
+        for name, value in attrs.items()
+        if value is not False
+    )
+
+
+class FastInputMixin:
+    """An <input> in one format call: the same markup as Django's input.html template
+    (type, name, value, then the attributes), without a template render per field."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
+        return format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget["type"],
+            name,
+            shown,
+            mark_safe(_attrs(widget["attrs"])),  # noqa: S308  (every value is escaped)
+        )
+
+
+class FastTextarea(forms.Textarea):
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        text = "" if widget["value"] is None else widget["value"]
+        return format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            name,
+            mark_safe(_attrs(widget["attrs"])),  # noqa: S308  (every value is escaped)
+            text,
+        )
+
+
 FAST = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
+for _input in (
+    forms.TextInput,
+    forms.NumberInput,
+    forms.EmailInput,
+    forms.URLInput,
+    forms.PasswordInput,
+    forms.HiddenInput,
+    forms.DateInput,
+    forms.DateTimeInput,
+    forms.TimeInput,
+):
+    FAST[_input] = type(f"Fast{_input.__name__}", (FastInputMixin, _input), {})
+FAST[forms.Textarea] = FastTextarea
 
 
 class StyledFormMixin:
@@ -51,10 +103,10 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
                 widget.attrs.setdefault("class", "form-select")
-                if type(widget) in FAST:
-                    widget.__class__ = FAST[type(widget)]
             else:
                 widget.attrs.setdefault("class", "form-control")
+            if type(widget) in FAST:
+                widget.__class__ = FAST[type(widget)]
 
 
 class ScopedModelForm(StyledFormMixin, forms.ModelForm):
