@@ -24,8 +24,8 @@ SEE_RESPONDENT_POSTS = (Post.MANAGER, Post.ASSISTANT)
 PREVIOUS_QUARTERS = 4
 LOWEST = 3
 # A community's dimension is a finding when its share satisfied is significantly below the
-# other communities', or when even its upper bound (share + margin) stays below this target.
-TARGET_SHARE = 0.7
+# other communities', or when even its upper bound (share + margin) stays below half.
+TARGET_SHARE = 0.5
 # Weights of the dimensions in a group's satisfaction index, by dimension code; a dimension
 # not named here weighs 1 (equal weights). See docs/survey-analysis.md.
 DIMENSION_WEIGHTS: dict[str, float] = {}
@@ -216,7 +216,7 @@ def analyse(
         "buildings": by_building,
         "departments": by_department,
         "matrix": matrix,
-        "findings": [m for m in matrix if m["finding"]],
+        "findings": sorted((m for m in matrix if m["finding"]), key=lambda m: m["satisfied"]),
         "drivers": drivers,
         "lowest": [c["community"] for c in lowest],
         "themes": survey_themes.group(texts),
