@@ -95,7 +95,9 @@ class Dovecot:
         """The flags of every message in the folder, in order."""
         client = self.connect()
         try:
-            client.select(folder, readonly=True)
+            _status, count = client.select(folder, readonly=True)
+            if count[0] in (b"0", None):
+                return []
             _status, data = client.fetch("1:*", "(FLAGS)")
             return [] if data == [None] else [item.decode() for item in data if item]
         finally:

@@ -106,7 +106,11 @@ def _poll(client) -> dict:
             raw = _fetch(client, uid, "BODY.PEEK[]")
             mail = inbound.receive(raw, mailbox=key, uid=uid)
         counts["stored" if mail is not None else "skipped"] += 1
-        _done(client, uid, too_large=size is not None and size > limit)
+        try:
+            _done(client, uid, too_large=size is not None and size > limit)
+        except (MailboxError, imaplib.IMAP4.error) as error:
+            # Stored and processed: the flag or the move is a convenience, not worth a stall.
+            log.warning("mail %s in %s processed but not marked/moved: %s", uid, key, error)
         # Remember progress after every mail; only ever forward (two pollers may race).
         MailboxState.objects.filter(Q(last_uid__lt=uid), pk=state.pk).update(last_uid=uid)
     MailboxState.objects.filter(pk=state.pk).update(polled_at=timezone.now())

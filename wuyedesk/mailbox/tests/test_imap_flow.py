@@ -264,3 +264,45 @@ def test_reply_to_a_closed_ticket_reopens_it_by_default(mail_world, imap, smtp, 
     ticket.refresh_from_db()
     assert ticket.status == Status.OPEN
     assert ticket.events.filter(kind=EventKind.REOPEN).exists()
+
+
+def test_processed_mail_is_moved_to_the_done_folder(mail_world, imap, smtp, poll, settings):
+    client = imap.connect()
+    client.create("Done")
+    client.logout()
+    settings.MAIL_IMAP_DONE_FOLDER = "Done"
+    imap.append(mail())
+    poll()
+    assert imap.flags("INBOX") == [] and len(imap.flags("Done")) == 1
+    assert Ticket.objects.count() == 1
+
+
+def test_a_missing_done_folder_does_not_stall_the_poller(mail_world, imap, smtp, poll, settings):
+    settings.MAIL_IMAP_DONE_FOLDER = "Nowhere"
+    imap.append(mail())
+    poll()
+    imap.append(mail(subject="第二封"))
+    assert poll()["stored"] == 1
+    assert Ticket.objects.count() == 2
+
+
+def test_the_command_polls_once(mail_world, imap, smtp):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    imap.append(mail())
+    out = StringIO()
+    call_command("mail-poll", "--once", stdout=out)
+    assert "fetched 1, stored 1" in out.getvalue()
+    assert Ticket.objects.count() == 1
+
+
+def test_a_new_uidvalidity_reads_the_folder_again_without_duplicates(mail_world, imap, smtp, poll):
+    from wuyedesk.mailbox.models import MailboxState
+
+    imap.append(mail())
+    poll()
+    MailboxState.objects.update(uidvalidity=1)  # as if the server had renumbered the folder
+    assert poll() == {"fetched": 1, "stored": 0, "skipped": 1}
+    assert Ticket.objects.count() == 1
