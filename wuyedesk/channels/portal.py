@@ -63,7 +63,8 @@ def home(request):
             "open_tickets": list(
                 selectors.my_tickets(request.user).filter(closed_at__isnull=True)[:5]
             ),
-            "preferences_url": _optional_url("notification_preferences"),
+            "preferences_url": _optional_url("portal:notification_preferences"),
+            "messages_url": _optional_url("portal:notifications"),
             "title": _("业主服务"),
         },
     )
