@@ -148,7 +148,7 @@ class QuestionForm(StyledFormMixin, forms.Form):
         label=_("选项"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("选择题每行一个选项:中文 | English"),
+        help_text=_("选择题每行一个选项:中文 | English | 值(英文和值可不填)"),
     )
     position = forms.IntegerField(label=_("排序"), min_value=0, required=False)
 

@@ -195,10 +195,16 @@ def _clean_choices(kind: str, raw) -> list[dict]:
         return []
     items = []
     if isinstance(raw, str):
-        # One option a line: "中文 | English".
+        # One option a line: "中文 | English | value" (English and value optional).
         for n, line in enumerate(line for line in raw.splitlines() if line.strip()):
-            zh, _sep, en = line.partition("|")
-            items.append({"value": f"o{n + 1}", "zh": zh.strip(), "en": en.strip()})
+            parts = [part.strip() for part in line.split("|")]
+            items.append(
+                {
+                    "value": (parts[2] if len(parts) > 2 and parts[2] else f"o{n + 1}"),
+                    "zh": parts[0],
+                    "en": parts[1] if len(parts) > 1 else "",
+                }
+            )
     else:
         for n, item in enumerate(raw or []):
             items.append(

@@ -399,14 +399,46 @@ def _version_context(request, version, **forms):
             "section__position", "section_id", "position", "id"
         ),
         "other_versions": version.questionnaire.versions.order_by("-number"),
+        "editing": forms.get("editing") or _editing(request, version),
     }
     return context
+
+
+def _editing(request, version):
+    """The question a failed edit was for, so the form posts to it again."""
+    pk = request.POST.get("question_id", "") if request.method == "POST" else ""
+    return version.questions.filter(pk=int(pk)).first() if pk.isdigit() else None
 
 
 @staff_required
 def version_detail(request, pk):
     version = selectors.version_get_for_user(request.user, pk)
-    return render(request, "surveys/version_detail.html", _version_context(request, version))
+    forms = {}
+    editing = request.GET.get("edit", "")
+    if editing.isdigit():
+        question = get_object_or_404(Question, pk=int(editing), version=version)
+        forms["question_form"] = QuestionForm(
+            version=version,
+            initial={
+                "section": question.section_id,
+                "code": question.code,
+                "kind": question.kind,
+                "text": question.text,
+                "text_en": question.text_en,
+                "dimension": question.dimension_id,
+                "required": question.required,
+                "is_overall": question.is_overall,
+                "choices": "\n".join(
+                    f"{c.get('zh', '')} | {c.get('en', '')} | {c['value']}"
+                    for c in question.choices
+                ),
+                "position": question.position,
+            },
+        )
+        forms["editing"] = question
+    return render(
+        request, "surveys/version_detail.html", _version_context(request, version, **forms)
+    )
 
 
 @staff_required

@@ -142,3 +142,23 @@ def test_token_answers_once(client, campaign, households):
         f"{BASE}/token/{other}/answers", _answers(), content_type="application/json"
     )
     assert expired.status_code == 410 and expired.json()["code"] == "expired"
+
+
+def test_invitation_list_query_count_does_not_grow(
+    api_as, campaign, households, django_assert_max_num_queries
+):
+    from wuyedesk.properties.models import Room
+    from wuyedesk.testing import make_resident
+
+    api = api_as(households.manager)
+    url = f"{BASE}/campaigns/{campaign.pk}/invitations"
+    with django_assert_max_num_queries(30) as few:
+        assert len(api.get(url).json()["items"]) == 3
+    baseline = len(few.captured_queries)
+    unit = households.rooms_a[0].unit
+    for n in range(5):
+        room = Room.objects.create(unit=unit, number=f"8{n}1", floor=8)
+        resident = make_resident(room, name=f"住户{n}", phone=f"1390000001{n}")
+        Invitation.objects.create(campaign=campaign, room=room, channel="phone", resident=resident)
+    with django_assert_max_num_queries(baseline):
+        assert len(api.get(url).json()["items"]) == 8

@@ -198,3 +198,62 @@ def test_questionnaire_editing(households, version, client_as):
         .status_code
         == 403
     )
+
+
+def test_edit_a_draft_question_keeps_choice_values(households, version, client_as):
+    from wuyedesk.surveys import services
+
+    draft = services.version_new_draft(by=households.manager, version=version)
+    question = draft.questions.get(code="contact_way")
+    client = client_as(households.manager)
+    page = client.get(reverse("surveys:version_detail", args=[draft.pk]), {"edit": question.pk})
+    html = page.content.decode()
+    assert "电话 | Phone | phone" in html and f'value="{question.pk}"' in html
+    choices = "电话 | Phone | phone\n业主服务平台 | Portal | portal\n微信 | WeChat | wechat"
+    saved = client.post(
+        reverse("surveys:version_action", args=[draft.pk, "question"]),
+        {
+            "question_id": question.pk,
+            "section": question.section_id,
+            "code": "contact_way",
+            "kind": "single",
+            "text": "您通常怎样联系物业?",
+            "required": "on",
+            "choices": choices,
+        },
+    )
+    assert saved.status_code == 302
+    question.refresh_from_db()
+    assert question.text == "您通常怎样联系物业?"
+    assert [c["value"] for c in question.choices] == ["phone", "portal", "wechat"]
+
+
+def test_call_list_query_count_does_not_grow(
+    campaign, households, client_as, django_assert_max_num_queries
+):
+    from wuyedesk.testing import make_resident
+
+    client = client_as(households.specialist)
+    url = reverse("surveys:call_list", args=[campaign.pk])
+    client.get(url)
+    with django_assert_max_num_queries(20) as few:
+        client.get(url)
+    baseline = len(few.captured_queries)
+    # More phone households on the list: the same number of queries.
+    from wuyedesk.properties.models import Room
+    from wuyedesk.surveys.models import Invitation as Inv
+
+    unit = households.rooms_a[0].unit
+    for n in range(4):
+        room = Room.objects.create(unit=unit, number=f"9{n}1", floor=9)
+        resident = make_resident(room, name=f"住户{n}", phone=f"1390000000{n}")
+        Inv.objects.create(
+            campaign=campaign,
+            room=room,
+            channel="phone",
+            assigned_to=households.specialist.staff,
+            resident=resident,
+        )
+    assert client.get(url).content.decode().count("data-invitation=") == 6
+    with django_assert_max_num_queries(baseline):
+        client.get(url)
