@@ -50,9 +50,12 @@ def _unusable(field: str, message=None) -> ValidationError:
 
 
 def _pick(queryset, pk, field: str):
-    """The row `pk` of a scoped queryset, or a 422 on `field`: the id names nothing you may use."""
+    """The row `pk` of a scoped queryset, or a 422 on `field`: the id names nothing you may use.
+    `queryset` may be a function making it, called only when an id was sent."""
     if pk is None:
         return None
+    if callable(queryset):
+        queryset = queryset()
     found = queryset.filter(pk=pk).first()
     if found is None:
         raise _unusable(field)
@@ -147,17 +150,14 @@ def ticket_create(request, payload: s.TicketIn):
     if not has_post(user, *services.INTAKE_POSTS):
         raise PermissionDenied
     p = payload
-    rooms = rooms_visible_to(user).filter(archived_at__isnull=True).select_related("community")
-    room = _pick(rooms, p.room, "room")
-    building = _pick(
-        buildings_visible_to(user).filter(archived_at__isnull=True), p.building, "building"
-    )
-    community = _pick(
-        communities_visible_to(user).filter(archived_at__isnull=True), p.community, "community"
-    )
-    resident = _pick(
-        residents_visible_to(user).filter(archived_at__isnull=True), p.resident, "resident"
-    )
+
+    def usable(selector, *related):
+        return lambda: selector(user).filter(archived_at__isnull=True).select_related(*related)
+
+    room = _pick(usable(rooms_visible_to, "community"), p.room, "room")
+    building = _pick(usable(buildings_visible_to), p.building, "building")
+    community = _pick(usable(communities_visible_to), p.community, "community")
+    resident = _pick(usable(residents_visible_to), p.resident, "resident")
     if room is None and building is None and community is None and resident is not None:
         # As at intake: without a room the ticket belongs to the resident's own community.
         community = _pick(communities_visible_to(user), resident.community_id, "room")

@@ -8,7 +8,7 @@ TicketConflict when somebody changed the ticket meanwhile, so no update is ever 
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.services import system_user
+from wuyedesk.notifications import residents as resident_notices
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
@@ -42,6 +43,19 @@ from wuyedesk.tickets.models import (
     TicketSequence,
 )
 
+# A ticket's foreign keys: the services receive these rows already looked up and scoped.
+RELATED_FIELDS = [
+    "category",
+    "community",
+    "building",
+    "room",
+    "resident",
+    "created_by",
+    "owner",
+    "department",
+    "incident",
+    "merged_into",
+]
 INTAKE_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER, Post.ADMIN)
 DESK_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
 MANAGER_POSTS = (Post.MANAGER,)
@@ -58,15 +72,21 @@ def _invalid(field: str, message: str, code: str = "invalid"):
 
 
 def _next_number(now) -> str:
+    """The day's next readable number, claimed in one statement (both databases return the
+    updated counter), so two desks never get the same number."""
     day = timezone.localtime(now).strftime("%Y%m%d")
-    sequence, _created = TicketSequence.objects.get_or_create(day=day)
-    TicketSequence.objects.filter(pk=sequence.pk).update(last=F("last") + 1)
-    sequence.refresh_from_db(fields=["last"])
-    return f"{day}-{sequence.last:04d}"
+    table = TicketSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET last = last + 1 WHERE day = %s RETURNING last", [day])  # noqa: S608  (table name from the model)
+        row = cursor.fetchone()
+    if row is None:
+        TicketSequence.objects.get_or_create(day=day)
+        return _next_number(now)
+    return f"{day}-{row[0]:04d}"
 
 
 def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **data):
-    return TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=by,
@@ -76,6 +96,9 @@ def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **da
         at=at or timezone.now(),
         data=data,
     )
+    # The resident hears of the events that concern them, after the commit (issue #4).
+    resident_notices.queue_ticket_event(event)
+    return event
 
 
 def _link(ticket) -> str:
@@ -142,8 +165,6 @@ def managers_of(community_id: int):
 
 
 def refresh_search_text(ticket: Ticket) -> None:
-    from wuyedesk.lib.search import index_text
-
     messages = TicketEvent.objects.filter(
         ticket=ticket,
         kind__in=[
@@ -154,7 +175,14 @@ def refresh_search_text(ticket: Ticket) -> None:
             EventKind.FEEDBACK,
         ],
     ).values_list("body", flat=True)
-    ticket.search_text = index_text(
+    ticket.search_text = _search_text(ticket, messages)
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=ticket.search_text)
+
+
+def _search_text(ticket: Ticket, messages) -> str:
+    from wuyedesk.lib.search import index_text
+
+    return index_text(
         ticket.number,
         ticket.title,
         ticket.description,
@@ -162,7 +190,6 @@ def refresh_search_text(ticket: Ticket) -> None:
         ticket.room.address if ticket.room_id else "",
         *messages,
     )
-    Ticket.objects.filter(pk=ticket.pk).update(search_text=ticket.search_text)
 
 
 def _report(ticket, by, now, reason=""):
@@ -359,9 +386,11 @@ def _create(
     settings_now = policy()
     if kind != Kind.COMPLAINT:
         ticket.follow_up_due = contact_at + dt.timedelta(hours=settings_now.inquiry_follow_up_hours)
-    ticket.full_clean(exclude=["number", "created_by", "search_text"])
+    # The related rows were looked up (and scoped) by the caller: no query per foreign key.
+    ticket.full_clean(exclude=["number", "search_text", *RELATED_FIELDS], validate_unique=False)
     recompute_clocks(ticket, now)
-    ticket.save()
+    ticket.search_text = _search_text(ticket, [answer] if answer else [])
+    ticket.save(force_insert=True)
     _event(
         ticket,
         EventKind.CREATED,
@@ -412,7 +441,6 @@ def _create(
             "outcome",
             "closed_at",
         )
-    refresh_search_text(ticket)
     return ticket
 
 
