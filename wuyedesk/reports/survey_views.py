@@ -83,6 +83,7 @@ def analysis(request, pk):
             "chart": chart,
             "matrix": _matrix(data),
             "findings": [_finding(campaign, f) for f in data["findings"]],
+            "trend_rows": _trend_rows(data),
             "report": survey_reports.report_of(campaign),
             "can_plan": may_plan(request.user),
             "title": _("满意度分析:%(name)s") % {"name": campaign.name},
@@ -105,6 +106,18 @@ def _matrix(data) -> dict:
         for c in data["communities"]
     ]
     return {"dimensions": dims, "rows": rows}
+
+
+def _trend_rows(data) -> dict:
+    """Each dimension's index in this and the previous quarters (a table beside the chart)."""
+    quarters = [t["quarter"] for t in data["trend"]]
+    labels = [d["label"] for d in data["dimension_list"]]
+    rows = [
+        {"label": label, "values": [t["dims"].get(label) for t in data["trend"]]}
+        for label in labels
+        if any(label in t["dims"] for t in data["trend"])
+    ]
+    return {"quarters": quarters, "rows": rows}
 
 
 def _finding(campaign, cell) -> dict:
@@ -182,6 +195,7 @@ def _report_page(request, campaign, report, comments_form=None, decision_form=No
             or CommentsForm(initial={"comments": report.comments if report else ""}),
             "decision_form": decision_form or DecisionForm(),
             "may_prepare": survey_reports.may_prepare(user) and (report is None or editable),
+            "data": survey_reports.report_figures(report) if report else None,
             "may_decide": survey_reports.may_decide(user)
             and report is not None
             and report.status == ReportStatus.SUBMITTED,

@@ -48,6 +48,14 @@ def test_analysis_page_shows_figures_and_links_to_answers(world, client_as, quar
     assert reverse("survey_answers", args=[q2.pk]) + "?dimension=" in page
 
 
+def test_analysis_page_in_english(world, client_as, quarters):
+    q2, _q3 = quarters
+    world.admin.language = "en"
+    world.admin.save(update_fields=["language"])
+    page = client_as(world.admin).get(reverse("survey_analysis", args=[q2.pk])).content.decode()
+    assert "Satisfaction index" in page and "Cleaning and sanitation" in page
+
+
 def test_out_of_scope_and_wrong_post(world, client_as, quarters):
     q2, _q3 = quarters
     from wuyedesk.accounts.choices import Post
