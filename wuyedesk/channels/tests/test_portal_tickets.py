@@ -247,6 +247,7 @@ def test_confirm_and_rate_once_after_an_answer(world, submitted, portal_as, clie
 
     staff_page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
     assert 'id="ticket-rating"' in staff_page and "处理及时" in staff_page
+    assert "张伟 <span" in staff_page  # the customer's rows name the customer, not an account
     assert "4 星" in staff_page
 
 
@@ -292,3 +293,44 @@ def test_dashboard_shows_average_rating_scoped_with_drill_down(
     )
     html = drill.content.decode()
     assert first.number in html and second.number in html and other.number not in html
+
+
+def _queries(client, path, **headers):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(path, headers=headers).status_code == 200
+    return len(ctx)
+
+
+def test_list_page_and_list_api_queries_do_not_grow_with_rows(
+    world, submitted, portal_as, categories
+):
+    from wuyedesk.accounts.services import token_create
+
+    def bearer():  # a fresh token each time: its first use always records last_used_at
+        return {"Authorization": f"Bearer {token_create(user=world.resident, name='t')[1]}"}
+
+    submitted()
+    client = portal_as(world.resident)
+    few = (
+        _queries(client, "/portal/tickets/"),
+        _queries(client, "/api/v1/portal/tickets", **bearer()),
+    )
+    for i in range(8):
+        submitted(title=f"第{i}张", category=categories["UTILITY"], kind="repair")
+    many = (
+        _queries(client, "/portal/tickets/"),
+        _queries(client, "/api/v1/portal/tickets", **bearer()),
+    )
+    assert many == few
+
+
+def test_portal_in_english(world, submitted, portal_as):
+    ticket = submitted()
+    client = portal_as(world.resident)
+    client.post("/language/", {"language": "en", "next": "/portal/"})
+    page = client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert "Progress" in page and "Reply to the service centre" in page
+    assert "处理进度" not in page
