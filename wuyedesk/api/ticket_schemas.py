@@ -255,6 +255,9 @@ class ClockOut(Schema):
 
 
 class TicketDetailOut(TicketOut):
+    related: list[TicketRef] = Field(
+        ..., alias="related_visible", description="linked tickets you may see"
+    )
     timeline: list[EventOut]
     dispatches: list[DispatchOut]
     measures: list[MeasureOut]
@@ -349,7 +352,15 @@ class Versioned(Schema):
 
 class TransferIn(Versioned):
     department: Id
+    assignee: Id | None = Field(
+        None, description="staff id of a person of that department; none: the whole department"
+    )
     note: Text = Field("", description="why (required)")
+
+
+class LinkIn(Schema):
+    other: Id = Field(..., description="the id of the related ticket")
+    remove: bool = Field(False, description="undo the link")
 
 
 class DispatchTextIn(Versioned):

@@ -216,8 +216,15 @@ def ticket_transfer(request, pk: int, payload: s.TransferIn):
             payload.department,
             "department",
         )
+        people = selectors.department_people([department])
+        assignee = _pick_staff(people, payload.assignee, "assignee")
         services.ticket_transfer(
-            by=user, ticket=ticket, department=department, note=payload.note, version=version
+            by=user,
+            ticket=ticket,
+            department=department,
+            assignee=assignee,
+            note=payload.note,
+            version=version,
         )
 
     return _act(request, pk, "transfer", payload, run)
@@ -387,6 +394,18 @@ def ticket_close(request, pk: int, payload: s.CloseIn):
         services.ticket_close(by=user, ticket=ticket, note=payload.note, version=version)
 
     return _act(request, pk, "close", payload, run)
+
+
+@_action("link", "ticket_link")
+def ticket_link(request, pk: int, payload: s.LinkIn):
+    """Link a related ticket (both stay open), or undo the link with `remove`."""
+    user = request.auth
+    ticket = _ticket(request, pk)
+    if not ACTIONS["link"].permitted(user, ticket):
+        raise PermissionDenied
+    other = _pick(selectors.tickets_visible_to(user), payload.other, "other")
+    services.ticket_link(by=user, ticket=ticket, other=other, remove=payload.remove)
+    return selectors.ticket_get_for_page(user, pk)
 
 
 @_action("merge", "ticket_merge")

@@ -67,13 +67,34 @@ class ActionForm(StyledFormMixin, forms.Form):
             self.add_error(None, error)
 
 
+class DepartmentPersonField(StaffChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.staff.name}({obj.staff.department.name})"
+
+
 class TransferForm(ActionForm):
     department = forms.ModelChoiceField(label=_("转至部门"), queryset=None)
+    assignee = DepartmentPersonField(
+        label=_("指定处理人"),
+        queryset=None,
+        required=False,
+        empty_label=_("由部门安排"),
+        help_text=_("不指定时通知部门全体人员。"),
+    )
     note = _text(_("转办原因/说明"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].queryset = _departments(self.user)
+        departments = _departments(self.user)
+        self.fields["department"].queryset = departments
+        self.fields["assignee"].queryset = selectors.department_people(departments)
+
+    def clean(self):
+        data = super().clean()
+        person, department = data.get("assignee"), data.get("department")
+        if person and department and person.staff.department_id != department.pk:
+            self.add_error("assignee", _("所选人员不属于该部门。"))
+        return data
 
 
 class DispatchReplyForm(ActionForm):
@@ -261,6 +282,20 @@ class MergeForm(ActionForm):
         number = self.cleaned_data["into"].strip()
         if not number:
             raise ValidationError(_("请输入要合并到的工单编号。"), code="required")
+        target = selectors.ticket_by_number(self.user, number)
+        if target is None:
+            raise ValidationError(_("找不到编号为 %(number)s 的工单。"), params={"number": number})
+        return target
+
+
+class LinkForm(ActionForm):
+    other = forms.CharField(label=_("相关工单(编号)"), max_length=20, required=False)
+    remove = forms.BooleanField(label=_("取消关联"), required=False)
+
+    def clean_other(self):
+        number = self.cleaned_data["other"].strip()
+        if not number:
+            raise ValidationError(_("请输入相关工单的编号。"), code="required")
         target = selectors.ticket_by_number(self.user, number)
         if target is None:
             raise ValidationError(_("找不到编号为 %(number)s 的工单。"), params={"number": number})

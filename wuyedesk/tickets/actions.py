@@ -75,7 +75,12 @@ class Action:
 def _run_transfer(user, t, form, version):
     d = form.cleaned_data
     services.ticket_transfer(
-        by=user, ticket=t, department=d["department"], note=d["note"], version=version
+        by=user,
+        ticket=t,
+        department=d["department"],
+        assignee=d.get("assignee"),
+        note=d["note"],
+        version=version,
     )
 
 
@@ -158,6 +163,11 @@ def _run_assign(user, t, form, version):
 def _run_merge(user, t, form, version):
     d = form.cleaned_data
     services.ticket_merge(by=user, ticket=t, into=d["into"], version=version)
+
+
+def _run_link(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_link(by=user, ticket=t, other=d["other"], remove=d["remove"])
 
 
 def _run_incident(user, t, form, version):
@@ -343,6 +353,15 @@ ACTIONS: dict[str, Action] = {
         ),
         Action("assign", _("指派负责人"), f.AssignForm, _run_assign, done=_("已指派。")),
         Action("merge", _("合并到其他工单"), f.MergeForm, _run_merge, done=_("已合并。")),
+        Action(
+            "link",
+            _("关联相关工单"),
+            f.LinkForm,
+            _run_link,
+            offered=lambda t: True,
+            versioned=False,
+            done=_("已更新关联。"),
+        ),
         Action(
             "incident",
             _("关联事件"),

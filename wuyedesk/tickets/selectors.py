@@ -293,6 +293,31 @@ def staff_users(*, communities, posts):
     )
 
 
+def related_tickets(user, ticket):
+    """The tickets linked to this one that the user may see, newest first."""
+    return (
+        tickets_visible_to(user)
+        .filter(related=ticket)
+        .only("pk", "number", "title", "status")
+        .order_by("-id")
+    )
+
+
+def department_people(departments):
+    """Active staff of these departments (the person a transfer may name), with their names."""
+    from wuyedesk.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            staff__archived_at__isnull=True,
+            staff__department__in=departments,
+        )
+        .select_related("staff__department")
+        .order_by("staff__department__code", "staff__name", "id")
+    )
+
+
 def ticket_get_for_page(user, pk):
     """One ticket with what its page shows beside the timeline, in a fixed number of queries."""
     from django.db.models import Prefetch
@@ -316,6 +341,7 @@ def ticket_get_for_page(user, pk):
         ),
         Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("by__staff")),
     )
+    ticket.related_visible = list(related_tickets(user, ticket))
     return ticket
 
 

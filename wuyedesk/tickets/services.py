@@ -451,6 +451,9 @@ def ticket_transfer(*, by, ticket, department, note: str, assignee=None, version
     _require_open(ticket)
     if not note.strip():
         raise _invalid("note", _("请说明转办原因。"), "required")
+    staff = getattr(assignee, "staff", None) if assignee is not None else None
+    if assignee is not None and (staff is None or staff.department_id != department.pk):
+        raise _invalid("assignee", _("所选人员不属于该部门。"))
     previous = list(
         ticket.dispatches.filter(
             purpose=DispatchPurpose.TRANSFER, replied_at__isnull=True, cancelled_at__isnull=True
@@ -924,6 +927,27 @@ def ticket_merge(*, by, ticket, into, version=None) -> Ticket:
     _save(ticket, version, "merged_into", "status", "outcome", "closed_at")
     _event(ticket, EventKind.MERGE, by, into.number, into=into.pk)
     _event(into, EventKind.MERGE, by, ticket.number, merged=ticket.pk)
+    return ticket
+
+
+@transaction.atomic
+def ticket_link(*, by, ticket, other, remove: bool = False) -> Ticket:
+    """Relate two tickets (the same leak reported by two floors), or undo it; both timelines
+    say so. Unlike a merge, both stay open and keep their own clocks."""
+    _require_desk(by, ticket)
+    if other.pk == ticket.pk:
+        raise _invalid("other", _("不能关联工单自身。"))
+    linked = ticket.related.filter(pk=other.pk).exists()
+    if remove != linked:
+        message = _("这两张工单没有关联。") if remove else _("这两张工单已经关联。")
+        raise _invalid("other", message)
+    if remove:
+        ticket.related.remove(other)
+    else:
+        ticket.related.add(other)
+    kind_data = {"unlinked" if remove else "linked": True}
+    _event(ticket, EventKind.LINK, by, other.number, other=other.pk, **kind_data)
+    _event(other, EventKind.LINK, by, ticket.number, other=ticket.pk, **kind_data)
     return ticket
 
 

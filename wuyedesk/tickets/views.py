@@ -51,6 +51,7 @@ SIDE_ORDER = [
     "assign",
     "incident",
     "merge",
+    "link",
     "close",
     "reopen",
 ]
@@ -179,6 +180,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "row_error": row_error,
             "conflict": conflict,
             "merged": list(ticket.merged.only("pk", "number", "title")),
+            "related": ticket.related_visible,
             "title": ticket.number,
         },
         status=status,
