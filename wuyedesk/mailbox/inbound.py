@@ -9,6 +9,7 @@ Order of work, so that nothing is ever lost:
 3. The acknowledgement goes out after the commit, claimed once per mail.
 """
 
+import datetime as dt
 import email.policy
 import logging
 import uuid
@@ -116,7 +117,36 @@ def process(mail: InboundMail) -> InboundMail:
             status=InboundStatus.ERROR, attention=True, error=str(error)[:2000]
         )
         mail.refresh_from_db()
+    if mail.attention:
+        _tell_assistants(mail)
     return mail
+
+
+def _tell_assistants(mail: InboundMail) -> None:
+    """The assistants of the mail's community (of every community while it has none) get a
+    notification once per processing attempt: a mail needs a person."""
+    from django.urls import reverse
+
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.accounts.models import User
+    from wuyedesk.notifications.services import notify
+
+    people = User.objects.filter(
+        staff__posts__post=Post.ASSISTANT, staff__archived_at__isnull=True, is_active=True
+    )
+    if mail.community_id:
+        people = people.filter(staff__communities__id=mail.community_id)
+    text = _("来信需要处理:%(subject)s(%(status)s)") % {
+        "subject": mail.subject or mail.from_address,
+        "status": mail.get_status_display(),
+    }
+    notify(
+        users=list(people.distinct()),
+        kind="mail",
+        text=text,
+        link=reverse("mail_detail", kwargs={"pk": mail.pk}),
+        key=f"mail:{mail.pk}:{mail.attempts}",
+    )
 
 
 def _fill(mail: InboundMail, parsed: Parsed) -> None:
@@ -292,7 +322,7 @@ def _contact_time(parsed: Parsed, mail: InboundMail):
     moment we stored it minus a week (a wrong clock must not make a ticket overdue at once)."""
     now = timezone.now()
     sent = parsed.sent_at or mail.received_at
-    floor = mail.received_at - timezone.timedelta(days=7)
+    floor = mail.received_at - dt.timedelta(days=7)
     return min(max(sent, floor), now)
 
 

@@ -47,3 +47,14 @@ def test_processing_error_is_kept_and_flagged(mail_world, smtp, deliver, categor
     got = deliver(mail())
     assert got.status == InboundStatus.ERROR and got.attention and got.error
     assert not Ticket.objects.exists()
+
+
+def test_assistants_are_told_of_mail_that_needs_them(mail_world, smtp, deliver, settings):
+    from wuyedesk.notifications.models import Notification
+
+    settings.MAIL_DEFAULT_COMMUNITY = "A"
+    got = deliver(mail(sender="new.owner@example.org"))
+    [note] = Notification.objects.filter(kind="mail")
+    assert note.user == mail_world.assistant and note.link == f"/mail/{got.pk}/"
+    deliver(mail(subject="正常来信"))  # a known resident: nobody is bothered
+    assert Notification.objects.filter(kind="mail").count() == 1
