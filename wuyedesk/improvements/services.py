@@ -4,7 +4,8 @@ its progress row in one transaction; notifications after the commit.
 Who does what:
 - the manager and the assistant create and edit items (of their communities);
 - the owner, the responsible department's staff, the manager and the assistant post progress
-  and mark an item done;
+  and mark an item done (a complaint's measure: also the community's customer-service desk,
+  and only customer service marks it done, as on the ticket page);
 - the manager verifies a done item as effective or not, with a note.
 
 Items from a complaint's corrective measure: the measure is the one source of truth for done

@@ -231,3 +231,23 @@ def test_item_from_a_low_cleaning_score_shows_before_and_after(world, client_as,
     assert effect["after"]["mean"] == pytest.approx(13 / 3)  # 4 5 4
     assert (effect["before"]["satisfied"], effect["after"]["satisfied"]) == (0, 1)
     assert effect["significant"] is True
+
+
+def test_the_page_shows_rendering_until_the_pdf_is_stored(world, client_as, quarters):
+    from django.utils import timezone
+
+    from wuyedesk.reports import survey_reports
+
+    q2, _q3 = quarters
+    report = survey_reports.report_start(by=world.assistant, campaign=q2)
+    stamp = timezone.now()
+    QuarterlyReport.objects.filter(pk=report.pk).update(pdf_requested_at=stamp)
+    fragment = client_as(world.manager).get(reverse("survey_report_pdf_status", args=[q2.pk]))
+    assert "正在生成 PDF" in fragment.content.decode() and "hx-trigger" in fragment.content.decode()
+    # a task queued for an older request does nothing: the newer request wins
+    assert (
+        survey_reports.render_pdf(report.pk, (stamp - dt.timedelta(seconds=5)).isoformat()) is False
+    )
+    assert (
+        client_as(world.manager).get(reverse("survey_report_pdf", args=[q2.pk])).status_code == 404
+    )
