@@ -214,3 +214,8 @@ def test_staff_email_gets_no_portal_reset_link(world, client, smtp):
     world.specialist.save()
     client.post("/portal/password/reset/", {"email": "staff@example.com"})
     assert smtp.messages == []
+
+
+def test_login_page_links_to_sign_up_and_password_reset(client):
+    page = client.get("/portal/login/").content.decode()
+    assert 'href="/portal/signup/"' in page and 'href="/portal/password/reset/"' in page
