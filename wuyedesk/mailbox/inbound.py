@@ -118,7 +118,10 @@ def process(mail: InboundMail) -> InboundMail:
         )
         mail.refresh_from_db()
     if mail.attention:
-        _tell_assistants(mail)
+        try:
+            _tell_assistants(mail)
+        except Exception:  # the mail is stored and flagged; a notice must not stall polling
+            log.exception("assistants not notified of inbound mail %s", mail.pk)
     return mail
 
 
@@ -190,7 +193,7 @@ def _process(mail: InboundMail) -> None:
         return
     ticket = new_ticket(mail, parsed, community=community, resident=resident, room=room)
     if resident is None:
-        mail.error = _("发件人不是已登记的住户:请关联住户。")
+        mail.error = " ".join(filter(None, [_("发件人不是已登记的住户:请关联住户。"), mail.error]))
     _done(mail, InboundStatus.TICKET, attention=resident is None or bool(mail.problems))
     if not parsed.automated:
         transaction.on_commit(lambda: acknowledge(mail.pk))
