@@ -398,6 +398,31 @@ def phone_answers(request, pk: Id, payload: AnswersIn):
     return Status(201, response)
 
 
+class AssignIn(Schema):
+    staff_id: Id | None = None
+
+
+@router.post("/invitations/{pk}/assign", response={200: InvitationOut, **ERRORS})
+def invitation_assign(request, pk: Id, payload: AssignIn):
+    """Move a phone invitation to another specialist of its community (or to nobody)."""
+    _staff(request)
+    invitation = selectors.invitation_get_for_user(request.auth, pk)
+    staff = None
+    if payload.staff_id is not None:
+        staff = Staff.objects.filter(pk=payload.staff_id, archived_at__isnull=True).first()
+        if staff is None:
+            raise ValidationError(
+                {"staff_id": ValidationError(_("找不到该员工。"), code="invalid_choice")}
+            )
+    try:
+        services.invitation_assign(by=request.auth, invitation=invitation, staff=staff)
+    except ValidationError as error:
+        if hasattr(error, "error_dict") and "assigned_to" in error.error_dict:
+            error = ValidationError({"staff_id": error.error_dict["assigned_to"]})
+        raise error from None
+    return invitation
+
+
 # ----------------------------------------------------------------------------- residents
 
 

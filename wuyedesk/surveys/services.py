@@ -2,8 +2,10 @@
 transaction, side effects (mail) after the commit. Views, API, tasks and seeding call these."""
 
 import datetime as dt
+import logging
 import random
 import secrets
+import smtplib
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -46,6 +48,7 @@ from wuyedesk.surveys.models import (
 )
 from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS
 
+log = logging.getLogger(__name__)
 PHONE_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
 
 
@@ -709,9 +712,31 @@ def send_invitations(campaign_id: int, *, now=None) -> int:
         if not claimed:
             continue
         invitation = Invitation.objects.select_related("campaign", "resident").get(pk=pk)
-        _send_invitation_mail(invitation, reminder=False)
+        try:
+            _send_invitation_mail(invitation, reminder=False)
+        except (OSError, smtplib.SMTPException):
+            # The mail server is away: give the claim back so the hourly job sends it later.
+            Invitation.objects.filter(pk=pk, status=InvitationStatus.SENT).update(
+                status=InvitationStatus.PENDING, sent_at=None
+            )
+            log.warning("survey invitation %s not sent; will retry", pk)
+            break
         sent += 1
     return sent
+
+
+def send_pending_invitations(*, now=None) -> int:
+    """The hourly retry: email invitations of open campaigns still waiting to go out."""
+    campaign_ids = (
+        Invitation.objects.filter(
+            channel=SurveyChannel.EMAIL,
+            status=InvitationStatus.PENDING,
+            campaign__status=CampaignStatus.OPEN,
+        )
+        .values_list("campaign_id", flat=True)
+        .distinct()
+    )
+    return sum(send_invitations(cid, now=now) for cid in list(campaign_ids))
 
 
 def send_reminders(*, now=None) -> int:
@@ -734,7 +759,14 @@ def send_reminders(*, now=None) -> int:
         if not claimed:
             continue
         invitation = Invitation.objects.select_related("campaign", "resident").get(pk=pk)
-        _send_invitation_mail(invitation, reminder=True)
+        try:
+            _send_invitation_mail(invitation, reminder=True)
+        except (OSError, smtplib.SMTPException):
+            Invitation.objects.filter(pk=pk, status=InvitationStatus.REMINDED).update(
+                status=InvitationStatus.SENT, reminded_at=None
+            )
+            log.warning("survey reminder %s not sent; will retry", pk)
+            break
         count += 1
     return count
 

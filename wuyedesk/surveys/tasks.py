@@ -22,5 +22,7 @@ def survey_campaign_task():
 @db_periodic_task(crontab(minute="20", hour="*"))
 @lock_task("survey-reminders")
 def survey_reminder_task():
+    """Hourly: close expired campaigns, retry unsent invitations, send due reminders."""
     services.close_expired()
+    services.send_pending_invitations()
     return services.send_reminders()

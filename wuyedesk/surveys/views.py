@@ -51,11 +51,17 @@ def _require_admin(user) -> None:
 @staff_required
 def campaign_list(request):
     _require_survey_staff(request.user)
-    done = Count("invitations", filter=Q(invitations__status=InvitationStatus.COMPLETED))
+    # Counted over the user's own communities only, like the progress page.
+    ids = community_ids(request.user)
+    mine = Q() if ids is None else Q(invitations__community_id__in=ids)
+    done = mine & Q(invitations__status=InvitationStatus.COMPLETED)
     campaigns = (
         selectors.campaigns_visible_to(request.user)
         .select_related("version__questionnaire")
-        .annotate(n_invited=Count("invitations"), n_done=done)
+        .annotate(
+            n_invited=Count("invitations", filter=mine, distinct=True),
+            n_done=Count("invitations", filter=done, distinct=True),
+        )
     )
     return render(
         request,

@@ -162,3 +162,21 @@ def test_invitation_list_query_count_does_not_grow(
         Invitation.objects.create(campaign=campaign, room=room, channel="phone", resident=resident)
     with django_assert_max_num_queries(baseline):
         assert len(api.get(url).json()["items"]) == 8
+
+
+def test_assign_a_phone_invitation(api_as, campaign, households):
+    invitation = Invitation.objects.get(campaign=campaign, room=households.rooms_a[2])
+    api = api_as(households.manager)
+    wrong = api.post(
+        f"{BASE}/invitations/{invitation.pk}/assign", {"staff_id": households.specialist_b.staff.pk}
+    )
+    assert wrong.status_code == 422 and wrong.json()["field"] == "staff_id"
+    assert wrong.json()["code"] == "out_of_scope"
+    ok = api.post(
+        f"{BASE}/invitations/{invitation.pk}/assign", {"staff_id": households.assistant.staff.pk}
+    )
+    assert ok.status_code == 200 and ok.json()["assigned_to_id"] == households.assistant.staff.pk
+    denied = api_as(households.specialist).post(
+        f"{BASE}/invitations/{invitation.pk}/assign", {"staff_id": None}
+    )
+    assert denied.status_code == 403

@@ -303,3 +303,23 @@ def test_opt_out_ends_the_invitation(campaign, households):
     assert OptOut.objects.filter(room=households.rooms_a[1]).exists()
     with pytest.raises(SurveyRefused):
         services.invitation_by_token(invitation.make_token())
+
+
+def test_unsent_invitations_are_retried(
+    households, version, smtp, settings, django_capture_on_commit_callbacks
+):
+    from wuyedesk.testing_mail import free_port
+
+    made = services.campaign_create(
+        by=households.admin, name="", version=version, communities=[households.a], quarter="2027Q1"
+    )
+    working = settings.EMAIL_PORT
+    settings.EMAIL_PORT = free_port()  # nobody listens: the mail server is down
+    services.campaign_open(by=households.admin, campaign=made)
+    assert services.send_invitations(made.pk) == 0
+    invitation = Invitation.objects.get(campaign=made, channel="email")
+    assert invitation.status == "pending" and invitation.sent_at is None
+    settings.EMAIL_PORT = working
+    assert services.send_pending_invitations() == 1
+    assert len(smtp.to("wangfang@example.cn")) == 1
+    assert services.send_pending_invitations() == 0
