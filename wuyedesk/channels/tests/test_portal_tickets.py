@@ -247,6 +247,7 @@ def test_confirm_and_rate_once_after_an_answer(world, submitted, portal_as, clie
 
     staff_page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
     assert 'id="ticket-rating"' in staff_page and "处理及时" in staff_page
+    assert 'id="ticket-confirmed"' in staff_page
     assert "张伟 <span" in staff_page  # the customer's rows name the customer, not an account
     assert "4 星" in staff_page
 
