@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -81,6 +82,11 @@ def _check_signup(*, phone: str, name: str, email: str, password: str) -> str:
     if not (name or "").strip():
         raise _invalid("name", _("请填写姓名。"), "required")
     _too_long("name", name, 50)
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise _invalid("email", _("请输入有效的邮箱地址。"), "invalid_email") from None
     try:
         validate_password(password)
     except ValidationError as error:

@@ -229,6 +229,18 @@ def test_signup_linked_returns_a_token_pending_waits(world, client):
         content_type="application/json",
     )
     assert pending.json()["status"] == "pending" and pending.json()["token"] is None
+    bad_email = client.post(
+        f"{API}/signup",
+        {
+            "mobile": "13900005555",
+            "name": "周",
+            "room": world.rooms_a[2].pk,
+            "email": "not-an-address",
+            "password": "Sunny-day-2026",
+        },
+        content_type="application/json",
+    )
+    assert bad_email.status_code == 422 and bad_email.json()["field"] == "email"
     unknown = client.post(
         f"{API}/signup",
         {"mobile": "13900004444", "name": "孙", "room": 999999, "password": "Sunny-day-2026"},
