@@ -32,7 +32,7 @@ class SurveyChannel(models.TextChoices):
 
 
 class InvitationStatus(models.TextChoices):
-    PENDING = "pending", _("待发送")
+    PENDING = "pending", _("待联系")
     SENT = "sent", _("已发送")
     REMINDED = "reminded", _("已提醒")
     COMPLETED = "completed", _("已完成")

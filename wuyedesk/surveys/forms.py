@@ -18,6 +18,9 @@ RATING_LABELS = {
 }
 
 
+CHECK = {"class": "form-check-input"}
+
+
 class AnswerForm(forms.Form):
     """One field per question (q<pk>), none validated here."""
 
@@ -33,13 +36,15 @@ class AnswerForm(forms.Form):
             name = f"q{q.pk}"
             if q.kind == QuestionKind.RATING:
                 options = [(str(n), f"{n} {RATING_LABELS[n]}") for n in range(1, 6)]
-                widget = forms.RadioSelect(choices=options)
+                widget = forms.RadioSelect(attrs=CHECK, choices=options)
             elif q.kind == QuestionKind.NPS:
-                widget = forms.RadioSelect(choices=[(str(n), str(n)) for n in range(0, 11)])
+                widget = forms.RadioSelect(
+                    attrs=CHECK, choices=[(str(n), str(n)) for n in range(0, 11)]
+                )
             elif q.kind == QuestionKind.SINGLE:
-                widget = forms.RadioSelect(choices=q.choice_options())
+                widget = forms.RadioSelect(attrs=CHECK, choices=q.choice_options())
             elif q.kind == QuestionKind.MULTIPLE:
-                widget = forms.CheckboxSelectMultiple(choices=q.choice_options())
+                widget = forms.CheckboxSelectMultiple(attrs=CHECK, choices=q.choice_options())
             else:
                 widget = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
             self.fields[name] = forms.Field(required=False, label=q.label, widget=widget)
