@@ -1040,8 +1040,6 @@ def call_attempt_record(
             status = InvitationStatus.REFUSED
         elif attempts >= limit:
             status = InvitationStatus.UNREACHABLE
-        elif status == InvitationStatus.PENDING:
-            status = InvitationStatus.SENT
         attempt = CallAttempt.objects.create(
             invitation=locked,
             at=now,
