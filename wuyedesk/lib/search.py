@@ -4,7 +4,8 @@ Text becomes space-separated tokens: every pair of adjacent CJK characters (so 2
 words such as 漏水 and 电梯 match anywhere: 卫生间漏水 → 卫生 生间 间漏 漏水), a lone CJK
 character as itself, and Latin words and numbers in lower case. A query is tokenised the
 same way and matches when every token is present. SQLite indexes the tokens with FTS5 and
-PostgreSQL with a GIN index over to_tsvector('simple', …) (see tickets' migrations).
+PostgreSQL with a GIN index over a stored to_tsvector('simple', …) column (see tickets'
+migrations).
 """
 
 import re

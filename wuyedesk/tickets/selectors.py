@@ -123,7 +123,7 @@ def search(queryset, text: str):
     if connection.vendor == "postgresql":
         query = " & ".join("'" + w.replace("'", "") + "'" for w in words)
         return queryset.extra(
-            where=["to_tsvector('simple', tickets_ticket.search_text) @@ to_tsquery('simple', %s)"],
+            where=["tickets_ticket.search_vector @@ to_tsquery('simple', %s)"],
             params=[query],
         )
     condition = Q()
