@@ -198,6 +198,13 @@ EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "wuyedesk@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# Residents' SMS/WeChat notices: a gateway that takes a signed JSON POST (docs/notifications.md).
+# Empty URL: the channel is off and residents are not offered it.
+NOTIFY_WEBHOOK_URL = env_str("NOTIFY_WEBHOOK_URL")
+NOTIFY_WEBHOOK_SECRET = env_str("NOTIFY_WEBHOOK_SECRET")
+NOTIFY_WEBHOOK_TIMEOUT = float(env_str("NOTIFY_WEBHOOK_TIMEOUT", "5"))  # seconds per attempt
+NOTIFY_WEBHOOK_RETRIES = env_int("NOTIFY_WEBHOOK_RETRIES", 5)
+NOTIFY_WEBHOOK_RETRY_DELAY = env_int("NOTIFY_WEBHOOK_RETRY_DELAY", 30)  # doubles each retry
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # The email channel (docs/email.md): the IMAP mailbox residents write to. No host: no polling.
 MAIL_IMAP_HOST = env_str("MAIL_IMAP_HOST")

@@ -6,6 +6,7 @@ from wuyedesk.audit import views as audit
 from wuyedesk.channels import portal
 from wuyedesk.channels import urls as portal_urls
 from wuyedesk.core import views as core
+from wuyedesk.notifications import portal_urls as notification_portal_urls
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
 
@@ -14,6 +15,7 @@ portal_patterns = (
         path("", portal.home, name="home"),
         path("login/", accounts.resident_login, name="login"),
         *portal_urls.patterns,
+        path("notifications/", include(notification_portal_urls.patterns)),
     ],
     "portal",
 )

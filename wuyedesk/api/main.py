@@ -30,6 +30,7 @@ from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.core.services import record_archive, record_save
 from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
+from wuyedesk.notifications import api as notifications_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
 from wuyedesk.reports import api as reports_api
@@ -271,6 +272,7 @@ def build():
 tickets.register(api)
 api.add_router("/mail", mailbox_api.router)
 api.add_router("/telephony", telephony_api.router)
+api.add_router("/notifications", notifications_api.router)
 api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
 api.add_router("/reports", reports_api.router)

@@ -61,8 +61,12 @@ def deliver_email(notification: Notification) -> bool:
     return True
 
 
-def notification_mark_read(*, user, notification: Notification | None = None) -> int:
+def notification_mark_read(
+    *, user, notification: Notification | None = None, ids: list[int] | None = None
+) -> int:
     qs = Notification.objects.filter(user=user, read_at__isnull=True)
     if notification is not None:
         qs = qs.filter(pk=notification.pk)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     return qs.update(read_at=timezone.now())

@@ -1,5 +1,6 @@
 import logging
 
+from django.conf import settings
 from huey.contrib.djhuey import db_task
 
 from wuyedesk.notifications.models import Notification
@@ -16,3 +17,26 @@ def email_notifications(ids: list[int]) -> int:
         sent += deliver_email(notification)
     log.info("notification e-mails sent: %s", sent)
     return sent
+
+
+class WebhookNotDelivered(Exception):
+    """Raised so that huey tries the delivery again later (the row says why)."""
+
+
+@db_task(retries=3, retry_delay=60)
+def resident_email(*args) -> bool:
+    from wuyedesk.notifications.residents import send_resident_email
+
+    return send_resident_email(*args)
+
+
+@db_task(
+    retries=settings.NOTIFY_WEBHOOK_RETRIES,
+    retry_delay=settings.NOTIFY_WEBHOOK_RETRY_DELAY,
+    retry_backoff=2,
+)
+def webhook_deliver(delivery_id: int) -> None:
+    from wuyedesk.notifications.residents import webhook_attempt
+
+    if not webhook_attempt(delivery_id):
+        raise WebhookNotDelivered(delivery_id)
