@@ -257,3 +257,12 @@ def test_call_list_query_count_does_not_grow(
     assert client.get(url).content.decode().count("data-invitation=") == 6
     with django_assert_max_num_queries(baseline):
         client.get(url)
+
+
+def test_answer_page_in_english(campaign, households, client, settings):
+    invitation = Invitation.objects.get(campaign=campaign, room=households.rooms_a[1])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("surveys:answer_token", args=[invitation.make_token()])).content
+    html = html.decode()
+    assert "Overall, how satisfied are you with our property service?" in html
+    assert "Very satisfied" in html and "Submit" in html
