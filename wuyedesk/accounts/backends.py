@@ -22,6 +22,12 @@ class StaffBackend(ModelBackend):
             return user
         return None
 
+    def user_can_authenticate(self, user):
+        """Archived staff can neither log in nor obtain an API token."""
+        staff = getattr(user, "staff", None)
+        archived = staff is not None and staff.archived_at is not None
+        return super().user_can_authenticate(user) and not archived
+
 
 class ResidentPhoneBackend(ModelBackend):
     """Mobile number + password, for residents' portal accounts."""

@@ -94,3 +94,19 @@ def test_unknown_language_is_ignored(client_as, world):
     client.post("/language/", {"language": "xx"})
     world.manager.refresh_from_db()
     assert world.manager.language == "zh-hans"
+
+
+def test_archived_staff_can_neither_log_in_nor_get_a_token(client, world):
+    from django.utils import timezone
+
+    staff = world.specialist.staff
+    staff.archived_at = timezone.now()
+    staff.save(update_fields=["archived_at"])
+    response = client.post("/login/", {"username": "specialist", "password": PASSWORD})
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    response = client.post(
+        "/api/v1/auth/token",
+        {"username": "specialist", "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 401

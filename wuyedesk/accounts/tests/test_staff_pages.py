@@ -58,7 +58,8 @@ def test_manager_cannot_create_staff(world, client_as):
 def test_archived_staff_loses_access(world, client_as):
     client_as(world.admin).post(f"/staff/{world.specialist.staff.pk}/archive/")
     client = client_as(world.specialist)
-    assert client.get("/residents/").status_code == 403
+    response = client.get("/residents/")  # the session no longer authenticates them
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
 
 
 def test_tokens_page_creates_and_revokes(world, client_as):
