@@ -111,9 +111,20 @@ def _ticket(request, pk):
 @tickets.get("", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_list")
 def ticket_list(request, filters: Query[s.TicketFilters]):
     """The queues of the pages, with the same filters. Newest first, keyset-paginated (the
-    pages' soonest-deadline-first order is each item's `next_due`)."""
+    pages' soonest-deadline-first order is each item's `next_due`). To search by a phone
+    number, use POST /tickets/search: a number in a URL ends up in logs."""
+    return _list(request, filters)
+
+
+@tickets.post("/search", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_search")
+def ticket_search(request, filters: s.TicketFilters):
+    """The same list with the filters in the body, so that a searched phone number never
+    appears in a URL (PIPL)."""
+    return _list(request, filters)
+
+
+def _list(request, f):
     _require_staff(request)
-    f = filters
     queryset = selectors.queue(
         request.auth, f.queue, department_id=f.department if f.queue == "department" else None
     )
