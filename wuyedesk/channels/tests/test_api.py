@@ -282,3 +282,10 @@ def test_staff_signup_queue_and_announcements_api(world, client, api_as, smtp):
     headers = _bearer(client)
     listed = client.get(f"{API}/announcements", headers=headers).json()
     assert [a["title"] for a in listed] == ["停电通知"]
+
+
+def test_openapi_documents_the_portal(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert "/api/v1/portal/tickets" in paths and "/api/v1/portal/token" in paths
+    body = paths["/api/v1/portal/tickets"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" in body
