@@ -43,6 +43,7 @@ def call_list(request):
             "query": query,
             "applied": applied,
             "may_log": has_post(request.user, *services.LOG_POSTS),
+            "may_admin": has_post(request.user, Post.ADMIN),
             "filters": _filter_choices(),
             "title": _("通话记录"),
         },
