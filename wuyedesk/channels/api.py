@@ -12,6 +12,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -506,13 +507,16 @@ def staff_announcement_create(request, payload: AnnouncementIn):
         building = community.buildings.filter(pk=payload.building).first()
         if building is None:
             raise _field_error("building", _("楼栋不在该小区。"))
+    publish_at = payload.publish_at
+    if publish_at is not None and timezone.is_naive(publish_at):
+        publish_at = timezone.make_aware(publish_at)  # a time without offset is local time
     announcement = services.announcement_create(
         by=user,
         community=community,
         building=building,
         title=payload.title,
         body=payload.body,
-        publish_at=payload.publish_at,
+        publish_at=publish_at,
     )
     announcement.refresh_from_db()
     return Status(201, announcement)
