@@ -90,3 +90,16 @@ def test_notices_api_lists_own_only(world, call, api_as, django_capture_on_commi
     Notification.objects.create(user=world.specialist, kind="x", text="staff only")
     items = api_as(world.resident).get("/api/v1/notifications/mine").json()["items"]
     assert [ticket.number in i["text"] for i in items] == [True]
+
+
+def test_webhook_settings_are_checked(settings):
+    from wuyedesk.notifications.apps import check_webhook_settings
+
+    settings.NOTIFY_WEBHOOK_URL = ""
+    assert check_webhook_settings() == []
+    settings.NOTIFY_WEBHOOK_URL, settings.NOTIFY_WEBHOOK_SECRET = "ftp://x", "s"
+    assert [p.id for p in check_webhook_settings()] == ["notifications.E001"]
+    settings.NOTIFY_WEBHOOK_URL, settings.PRODUCTION = "http://sms.example.com", True
+    assert [p.id for p in check_webhook_settings()] == ["notifications.E002"]
+    settings.NOTIFY_WEBHOOK_URL, settings.NOTIFY_WEBHOOK_SECRET = "https://sms.example.com", ""
+    assert [p.id for p in check_webhook_settings()] == ["notifications.W001"]
