@@ -102,7 +102,8 @@ def queue_ticket_event(event) -> None:
     if not event.ticket.resident_id:
         return
     pk = event.pk
-    transaction.on_commit(lambda: ticket_event_notify(pk))
+    # robust: a failing notice is logged, it never turns the saved change into an error page.
+    transaction.on_commit(lambda: ticket_event_notify(pk), robust=True)
 
 
 def _portal_link(ticket) -> str:

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuyedesk.accounts.access import has_post, staff_of
+from wuyedesk.accounts.access import has_post, is_staff_member, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
@@ -21,6 +21,7 @@ from wuyedesk.telephony.forms import CallLinkForm, CallLogForm, ExtensionForm, I
 from wuyedesk.tickets.contacts import contact_lookup
 from wuyedesk.tickets.intake_forms import add_service_error
 
+STOP_POLLING = 286  # htmx: stop polling
 # Open tickets the pop lists for the caller.
 POP_TICKETS = 5
 
@@ -128,12 +129,15 @@ def call_reveal(request, pk):
     return render(request, "properties/_revealed.html", {"value": value})
 
 
-@staff_required
 @require_GET
 def call_pop(request):
     """The screen pop, polled by every staff page of a person with an extension. The browser
     sends the state it shows; while nothing changed the answer is an empty 204 after one
     indexed query, so polling every 1.5 s stays cheap."""
+    if not request.user.is_authenticated or not is_staff_member(request.user):
+        # 286 stops htmx's polling: a page left open after its session expired must not
+        # swap the login page into the pop area.
+        return HttpResponse(status=STOP_POLLING)
     state = selectors.pop_state(request.user)
     key = f"{state[0]}-{int(state[1])}" if state else "none"
     if request.GET.get("shown") == key:

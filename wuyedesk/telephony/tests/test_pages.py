@@ -320,3 +320,8 @@ def test_old_pop_expires(world, pbx, client_as):
     pbx.ring("13812345678", world.specialist.staff.extension, started_at=started)
     page = client_as(world.specialist).get("/calls/pop/", {"shown": "?"}).content.decode()
     assert "data-call" not in page
+
+
+def test_pop_poll_after_logout_stops_polling(client):
+    response = client.get("/calls/pop/", {"shown": "?"})
+    assert response.status_code == 286 and response.content == b""
