@@ -57,7 +57,7 @@ def install(api):
             loc = [
                 str(part)
                 for part in error.get("loc", ())
-                if part not in ("body", "query", "path", "payload", "filters")
+                if part not in ("body", "query", "path", "form", "file", "payload", "filters")
             ]
             items.append(
                 {

@@ -123,6 +123,7 @@ def test_submit_with_photos_list_detail_reply_confirm_rate(world, client, catego
     ("fields", "photos", "field", "code"),
     [
         ({"room": 999999}, [], "room", "not_your_room"),
+        ({"kind": "gossip"}, [], "kind", "enum"),  # named by the field, not form.kind
         ({"description": "长" * 2001}, [], "description", "max_length"),
         ({}, [SimpleUploadedFile("x.png", HTML)], "photos", "refused_type"),
         ({}, [SimpleUploadedFile(f"{i}.png", PNG) for i in range(10)], "photos", "too_many"),
