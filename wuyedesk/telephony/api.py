@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
-from wuyedesk.accounts.access import is_staff_member
+from wuyedesk.accounts.access import is_staff_member, staff_of
 from wuyedesk.api.schemas import MAX_ID, ErrorOut
 from wuyedesk.properties.selectors import residents_visible_to
 from wuyedesk.telephony import selectors, services
@@ -218,3 +218,23 @@ def call_log(request, payload: CallLogIn):
         satisfaction=data["satisfaction"],
     )
     return Status(201, call)
+
+
+class ExtensionIO(Schema):
+    extension: str = Field(..., max_length=10, description="2–10 digits; empty: no screen pop")
+
+
+@router.get("/extension", response={200: ExtensionIO, **ERRORS})
+def extension_get(request):
+    """The caller's own extension (the screen pop finds them by it)."""
+    staff = staff_of(request.auth)
+    if staff is None:
+        raise PermissionDenied
+    return {"extension": staff.extension}
+
+
+@router.put("/extension", response={200: ExtensionIO, **ERRORS})
+def extension_put(request, payload: ExtensionIO):
+    """Set one's own extension; one another active colleague has is refused (422, `taken`)."""
+    staff = services.extension_set(by=request.auth, extension=payload.extension)
+    return {"extension": staff.extension}

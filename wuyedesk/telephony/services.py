@@ -37,6 +37,18 @@ TOKEN_PREFIX = "wdt_"  # noqa: S105  (a marker, not a secret)
 CLOCK_SKEW = dt.timedelta(minutes=5)
 
 
+# A PBX may report calls late (after an outage), not from long ago; a call lasts less than this.
+LATE_REPORT = dt.timedelta(days=30)
+MAX_DURATION = dt.timedelta(days=1)
+
+
+def _aware(value):
+    """A time without an offset is the company's local time (Asia/Shanghai by default)."""
+    if value is not None and timezone.is_naive(value):
+        return timezone.make_aware(value)
+    return value
+
+
 def _invalid(field: str, message: str, code: str = "invalid"):
     return ValidationError({field: ValidationError(message, code=code)})
 
@@ -145,9 +157,11 @@ def call_receive(
     number = clean_number(number)
     extension = (extension or "").strip()[:10]
     now = timezone.now()
-    started_at = started_at or now
+    started_at = _aware(started_at) or now
     if started_at > now + CLOCK_SKEW:
         raise _invalid("started_at", _("开始时间不能晚于现在。"), "invalid")
+    if started_at < now - LATE_REPORT:
+        raise _invalid("started_at", _("开始时间过早。"), "invalid")
     staff = staff_on_extension(extension) if extension else None
     resident = resident_by_number(number)
     call = Call(
@@ -186,9 +200,12 @@ def call_end(
         raise Http404
     if call.ended_at is not None:
         return call
-    ended_at = ended_at or timezone.now()
+    now = timezone.now()
+    ended_at = _aware(ended_at) or now
     if ended_at < call.started_at:
         raise _invalid("ended_at", _("结束时间不能早于开始时间。"), "invalid")
+    if ended_at > now + CLOCK_SKEW or ended_at - call.started_at > MAX_DURATION:
+        raise _invalid("ended_at", _("结束时间不合理。"), "invalid")
     call.ended_at = ended_at
     call.duration = int((ended_at - call.started_at).total_seconds())
     if answered is not None:
@@ -235,10 +252,11 @@ def call_log(
     if purpose not in Purpose.values:
         raise _invalid("purpose", _("请选择通话目的。"), "invalid_choice")
     now = timezone.now()
+    started_at = _aware(started_at)
     if started_at is None or started_at > now + CLOCK_SKEW:
         raise _invalid("started_at", _("开始时间不能晚于现在。"), "invalid")
-    if duration is not None and duration < 0:
-        raise _invalid("duration", _("时长不能为负数。"), "invalid")
+    if duration is not None and not 0 <= duration <= MAX_DURATION.total_seconds():
+        raise _invalid("duration", _("时长不合理。"), "invalid")
     if ticket is not None:
         require_community(by, ticket.community_id)
         if resident is None and ticket.resident_id:

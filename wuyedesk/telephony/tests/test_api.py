@@ -178,3 +178,45 @@ def test_log_api_refuses_ticket_out_of_scope(world, api_as, ticket):
     )
     assert response.status_code == 422 and response.json()["field"] == "ticket_id"
     assert not Call.objects.exists()
+
+
+def test_times_without_offset_are_local_and_absurd_times_refused(world, pbx):
+    local = timezone.localtime().replace(tzinfo=None) - dt.timedelta(minutes=1)
+    response = pbx.ring("13812345678", "9999", call_id="naive", started_at=local.isoformat())
+    assert response.status_code == 202, response.content
+    assert (
+        pbx.ring("13812345678", "9999", call_id="old", started_at="2001-01-01T00:00:00Z").json()[
+            "field"
+        ]
+        == "started_at"
+    )
+    response = pbx.end("naive", {"ended_at": "9999-12-31T00:00:00Z"})
+    assert response.status_code == 422 and response.json()["field"] == "ended_at"
+    assert pbx.end("naive", {"ended_at": local.isoformat()}).status_code == 200
+
+
+def test_api_schema_builds(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/telephony/calls" in schema["paths"]
+    assert "/api/v1/notifications/preferences" in schema["paths"]
+
+
+def test_own_extension_by_api(world, api_as, client):
+    api = api_as(world.specialist)
+    assert api.get("/api/v1/telephony/extension").json() == {
+        "extension": world.specialist.staff.extension
+    }
+
+    def put(value):
+        return client.put(
+            "/api/v1/telephony/extension",
+            {"extension": value},
+            content_type="application/json",
+            headers=api.headers,
+        )
+
+    assert put("8899").json() == {"extension": "8899"}
+    taken = put(world.manager.staff.extension)
+    assert taken.status_code == 422 and taken.json()["code"] == "taken"
+    assert put("x1").json()["code"] == "invalid_extension"
+    assert api_as(world.resident).get("/api/v1/telephony/extension").status_code == 403
