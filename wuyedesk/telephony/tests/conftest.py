@@ -1,11 +1,6 @@
 import pytest
 
-
-@pytest.fixture
-def categories(world):
-    from wuyedesk.tickets.defaults import load_categories
-
-    return load_categories()
+from wuyedesk.tickets.tests.conftest import call, categories  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture
@@ -41,21 +36,6 @@ def pbx(world, client):
 
 
 @pytest.fixture
-def ticket(world, categories):
-    from wuyedesk.tickets.services import ticket_create
-
-    def make(**fields):
-        data = {
-            "by": world.specialist,
-            "kind": "inquiry",
-            "channel": "phone",
-            "category": categories["UTILITY"],
-            "title": "",
-            "description": "卫生间漏水,楼下天花板在滴水",
-            "resident": world.resident_a,
-            "room": world.rooms_a[0],
-        }
-        data.update(fields)
-        return ticket_create(**data)
-
-    return make
+def ticket(call):  # noqa: F811  (the fixture `call`, by name)
+    """ticket(**fields) -> a phone ticket of resident_a taken by the specialist (community A)."""
+    return call
