@@ -2,6 +2,7 @@
 from the call record within the user's scope — it never travels in the URL — and the ticket
 saved from that page is linked back to the call."""
 
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from wuyedesk.telephony import selectors, services
@@ -24,5 +25,11 @@ def prefill(call, initial: dict) -> str:
 
 
 def attach(user, call, ticket) -> None:
-    if call is not None and call.ticket_id is None:
+    """Link the saved ticket to its call. The ticket is saved already: a call this person may
+    not link (somebody else's, and they are not on the desk) just stays unlinked."""
+    if call is None or call.ticket_id is not None:
+        return
+    try:
         services.call_link(by=user, call=call, ticket=ticket)
+    except PermissionDenied:
+        pass
