@@ -2,6 +2,8 @@
 from the call record within the user's scope — it never travels in the URL — and the ticket
 saved from that page is linked back to the call."""
 
+import contextlib
+
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
@@ -29,7 +31,5 @@ def attach(user, call, ticket) -> None:
     not link (somebody else's, and they are not on the desk) just stays unlinked."""
     if call is None or call.ticket_id is not None:
         return
-    try:
+    with contextlib.suppress(PermissionDenied):
         services.call_link(by=user, call=call, ticket=ticket)
-    except PermissionDenied:
-        pass
