@@ -30,8 +30,8 @@ from wuyedesk.telephony.models import Call, Integration
 # Who logs calls by hand: the customer-service desk.
 LOG_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
 # A caller id after normalising: digits only (a local number, a mobile, an international one).
-CALLER_RE = re.compile(r"^\d{3,20}$")
-EXTENSION_RE = re.compile(r"^\d{2,10}$")
+CALLER_RE = re.compile(r"^[0-9]{3,20}$")
+EXTENSION_RE = re.compile(r"^[0-9]{2,10}$")
 TOKEN_PREFIX = "wdt_"  # noqa: S105  (a marker, not a secret)
 # How far in the future a reported start may lie (PBX clock skew).
 CLOCK_SKEW = dt.timedelta(minutes=5)

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+import pytest
 from django.utils import timezone
 
 from wuyedesk.telephony.models import Call
@@ -220,3 +221,27 @@ def test_own_extension_by_api(world, api_as, client):
     assert taken.status_code == 422 and taken.json()["code"] == "taken"
     assert put("x1").json()["code"] == "invalid_extension"
     assert api_as(world.resident).get("/api/v1/telephony/extension").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"caller": "١٣٨١٢٣٤٥٦٧٨"},  # digits, but not ASCII ones
+        {"caller": "1" * 40},
+        {"caller": ""},
+        {"call_id": ""},
+        {"call_id": "x" * 65},
+        {"extension": "8" * 21},
+        {"started_at": "0001-01-01T00:00:00+14:00"},
+        {"started_at": "9999-12-31T23:59:59-14:00"},
+        {"started_at": "not a time"},
+    ],
+)
+def test_bad_ring_input_is_422_and_nothing_stored(world, pbx, client, change):
+    body = {"caller": "13812345678", "extension": "9999", "call_id": "z", **change}
+    response = client.post(
+        "/api/v1/telephony/calls", body, content_type="application/json", headers=pbx.headers
+    )
+    assert response.status_code == 422, response.content
+    assert response.json()["field"]
+    assert not Call.objects.exists()
