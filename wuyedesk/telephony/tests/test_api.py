@@ -245,3 +245,21 @@ def test_bad_ring_input_is_422_and_nothing_stored(world, pbx, client, change):
     assert response.status_code == 422, response.content
     assert response.json()["field"]
     assert not Call.objects.exists()
+
+
+def test_call_log_api_query_count_does_not_grow(world, pbx, api_as):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = api_as(world.manager)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/telephony/log").status_code == 200
+        return len(queries)
+
+    pbx.ring("13812345678", world.specialist.staff.extension, call_id="first")
+    few = count()
+    for i in range(20):
+        pbx.ring("13812345678", world.specialist.staff.extension, call_id=f"more-{i}")
+    assert count() == few
