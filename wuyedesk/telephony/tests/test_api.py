@@ -259,6 +259,7 @@ def test_call_log_api_query_count_does_not_grow(world, pbx, api_as):
         return len(queries)
 
     pbx.ring("13812345678", world.specialist.staff.extension, call_id="first")
+    count()  # the token's first use writes its last_used_at
     few = count()
     for i in range(20):
         pbx.ring("13812345678", world.specialist.staff.extension, call_id=f"more-{i}")
