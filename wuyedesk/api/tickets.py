@@ -142,7 +142,8 @@ def _list(request, f):
         department=f.department if f.queue != "department" else None,
     )
     queryset = selectors.search(queryset, f.q or "").values(*rows.TICKET_COLUMNS, *rows.NAMES)
-    page = _page(queryset, f.limit, f.cursor, key="id")
+    with rows.joins_as_written():
+        page = _page(queryset, f.limit, f.cursor, key="id")
     page["items"] = rows.api_items(page["items"])
     # Already in TicketPage's shape: rendered as is, without pydantic building 50 models.
     return HttpResponse(

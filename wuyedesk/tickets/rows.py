@@ -6,6 +6,9 @@ the time of a list at 1,000,000 tickets (bench/README.md). Here a list reads onl
 columns with `values()`, and each label is translated once per request, not once per row.
 """
 
+import contextlib
+
+from django.db import connection, transaction
 from django.utils import timezone
 
 from wuyedesk.lib.privacy import mask_phone
@@ -87,6 +90,23 @@ PAGE_COLUMNS = (
     "owner__staff__name",
     "department__name",
 )
+
+
+@contextlib.contextmanager
+def joins_as_written():
+    """Read a list with its joins in the order the ORM wrote them (the ticket first).
+
+    A list row joins eleven tables; PostgreSQL spent ~75 ms planning the join order of that
+    query at 1,000,000 tickets, to arrive at the obvious plan: walk the ticket index of the
+    page's order and look each name up. SET LOCAL keeps the limit to this transaction.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL join_collapse_limit = 1")
+        yield
 
 
 def _category_name(row) -> str:

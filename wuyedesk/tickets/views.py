@@ -90,7 +90,8 @@ def ticket_queue(request):
         department=department if name != "department" else None,
     )
     tickets = selectors.search(tickets, data.get("q", ""))
-    page = page_of(tickets.values(*rows.PAGE_COLUMNS), request.GET.get("page"), PAGE_SIZE)
+    with rows.joins_as_written():
+        page = page_of(tickets.values(*rows.PAGE_COLUMNS), request.GET.get("page"), PAGE_SIZE)
     due_field = "return_visit_due" if name == "return_visits" else "next_due"
     page.object_list = rows.page_rows(page.object_list, due_field=due_field)
     return render(
