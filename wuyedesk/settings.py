@@ -244,7 +244,8 @@ LOGGING = {
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
         # The huey consumer installs its own handler; without this every line shows twice.
-        "huey": {"level": "INFO", "propagate": False},
+        # Its INFO lines (three per periodic task per minute) drown the tasks' own results.
+        "huey": {"level": env_str("HUEY_LOG_LEVEL", "WARNING"), "propagate": False},
     },
 }
 
