@@ -143,6 +143,11 @@ def test_reveal_is_audited_and_refused_without_the_post(world, pbx, client_as):
 
 def test_log_follow_up_call_counts_toward_the_follow_up_deadline(world, client_as, ticket):
     t = ticket()
+    page = client_as(world.specialist).get(f"/tickets/{t.pk}/").content.decode()
+    link = f'href="/calls/new/?ticket={t.number}&amp;purpose=follow_up"'
+    assert link in page  # the ticket page opens the call form for its follow-up
+    form = client_as(world.specialist).get(f"/calls/new/?ticket={t.number}&purpose=follow_up")
+    assert f'value="{t.number}"' in form.content.decode()
     response = client_as(world.specialist).post(
         "/calls/new/",
         {
