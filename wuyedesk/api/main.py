@@ -260,6 +260,16 @@ def _add_fallback_route():
     def unknown_path(request, rest: str):
         raise Http404
 
+    @fallback.get("/", auth=None, include_in_schema=False)
+    def root(request):
+        """The API's own address answers with where its documents are."""
+        return {
+            "name": "WuyeDesk API",
+            "version": api.version,
+            "openapi": request.build_absolute_uri("openapi.json"),
+            "docs": request.build_absolute_uri("docs"),
+        }
+
     api.add_router("", fallback)  # last, so that it only catches what nothing else matched
 
 

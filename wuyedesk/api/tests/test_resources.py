@@ -1074,3 +1074,11 @@ def test_list_query_count_does_not_grow_with_rows(world, api_as, spec):
 
     assert len(response.json()["items"]) >= 30
     assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
+
+
+def test_the_api_root_names_its_documents(client, db):
+    response = client.get(f"{API}/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["openapi"].endswith("/api/v1/openapi.json")
+    assert body["docs"].endswith("/api/v1/docs")
