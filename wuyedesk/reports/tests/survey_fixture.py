@@ -7,15 +7,22 @@ from wuyedesk.properties.models import Department
 
 
 def version():
-    from wuyedesk.surveys.models import QuestionnaireVersion
+    """The shipped questionnaire's first version. A data migration makes it, but a browser
+    test's database is flushed between tests, so it is made again when missing."""
+    from django.apps import apps
 
-    return QuestionnaireVersion.objects.get(questionnaire__code="QSAT", number=1)
+    from wuyedesk.surveys import defaults
+
+    return defaults.ensure_demo_questionnaire(
+        apps.get_model, published_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+    )
 
 
 def cleaning_department(world):
     """环境部, answerable for 环境卫生 (the world has no such department of its own)."""
     from wuyedesk.surveys.models import Dimension
 
+    version()  # the dimensions come with the questionnaire
     dept = Department.objects.create(code="HJ", name="环境部")
     dept.communities.set([world.a, world.b])
     Dimension.objects.filter(code="cleaning").update(department=dept)
