@@ -292,6 +292,8 @@ def _count_toward_ticket(by, call: Call, satisfaction: str) -> None:
     from wuyedesk.tickets import services as tickets
     from wuyedesk.tickets.choices import Channel
 
+    if call.ticket_id is None:
+        return
     try:
         if call.purpose == Purpose.FOLLOW_UP and call.answered:
             # Only a conversation with the customer is a follow-up (INQ-4); an attempt that
@@ -308,6 +310,8 @@ def _count_toward_ticket(by, call: Call, satisfaction: str) -> None:
                 satisfaction=satisfaction,
                 words=call.notes,
             )
+        else:
+            _on_timeline(by, call)
     except ValidationError as error:
         raise _ticket_error(error) from None
 
@@ -338,7 +342,25 @@ def call_link(*, by, call: Call, ticket=None, notes: str | None = None, outcome:
         fields += ["outcome", "answered"]
     if fields:
         call.save(update_fields=fields)
+    if "ticket" in fields:
+        _on_timeline(by, call)
     return call
+
+
+def _on_timeline(by, call: Call) -> None:
+    """A call about a ticket that is neither its follow-up nor its return visit: an internal
+    row on the ticket's timeline, so that the desk sees every conversation in one place."""
+    from wuyedesk.tickets import services as tickets
+
+    minutes, seconds = divmod(call.duration or 0, 60)
+    tickets.ticket_call_record(
+        by=by,
+        ticket=call.ticket,
+        summary=f"{call.get_direction_display()} · {call.get_outcome_display()} · "
+        f"{minutes}:{seconds:02d}",
+        notes=call.notes,
+        call=call.pk,
+    )
 
 
 def call_reveal(*, by, call: Call) -> str:

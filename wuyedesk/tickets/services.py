@@ -1082,6 +1082,15 @@ def _customer_reply(ticket, by, text, channel, version) -> TicketEvent:
 
 
 @transaction.atomic
+def ticket_call_record(*, by, ticket, summary: str, notes: str = "", call: int) -> TicketEvent:
+    """A phone call about the ticket from the call log (direction, outcome, length, what was
+    said): an internal timeline row. Follow-ups and return visits have their own rows."""
+    require_community(by, ticket.community_id)
+    body = f"{summary}\n{notes}".strip()
+    return _event(ticket, EventKind.CALL, by, body, channel=Channel.PHONE, call=call)
+
+
+@transaction.atomic
 def ticket_customer_record(*, by, ticket, kind: str, body: str = "", **data) -> TicketEvent:
     """The customer confirmed the result or rated the handling: a customer-visible row."""
     _require_customer(by, ticket)

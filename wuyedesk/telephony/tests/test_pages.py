@@ -185,6 +185,8 @@ def test_unanswered_follow_up_call_is_logged_but_is_no_follow_up(world, client_a
     )
     t.refresh_from_db()
     assert Call.objects.count() == 1 and t.followed_up_at is None
+    row = t.events.get(kind="call")  # the attempt is on the ticket's timeline, internal
+    assert not row.public and row.channel == "phone" and "未联系上" in row.body
 
 
 def test_log_return_visit_call_records_the_return_visit(world, client_as, ticket):
@@ -287,6 +289,10 @@ def test_call_detail_links_a_ticket(world, pbx, client_as, ticket):
     assert response.status_code == 302
     call = Call.objects.get(pk=pk)
     assert call.ticket == t and call.notes == "问进度" and call.answered
+    row = t.events.get(kind="call")
+    assert row.data["call"] == pk and "问进度" in row.body and not row.public
+    page = client.get(f"/tickets/{t.pk}/").content.decode()
+    assert "通话记录" in page and "问进度" in page
     assert client_as(world.specialist_b).get(f"/calls/{pk}/").status_code == 404
 
 
