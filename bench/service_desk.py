@@ -109,6 +109,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--password", default="Demo-2026")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--only", help="run only the targets whose label contains this text (e.g. 'queue')"
+    )
     args = parser.parse_args()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
     subprocess.run(
@@ -127,7 +131,7 @@ def main():
             "--workers",
             "2",
             "--threads",
-            "4",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -150,12 +154,16 @@ def main():
         ]
         results = []
         for label, path, headers in targets:
+            if args.only and args.only not in label:
+                continue
             result = run(
                 BASE + path, concurrency=args.concurrency, seconds=args.seconds, headers=headers
             )
             result["target"] = label
             results.append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
+        if args.only and args.only not in "create ticket API":
+            return
         _, data = request("GET", "/api/v1/tickets?limit=1", headers=api)
         sample = json.loads(data)["items"][0]
         body = {
@@ -184,7 +192,8 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=20)
-    print(json.dumps(sweep_timing(), ensure_ascii=False), flush=True)
+    if not args.only or args.only in "sla sweep":
+        print(json.dumps(sweep_timing(), ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+import functools
+from html import escape
 
-from wuyedesk.accounts.access import has_post, is_staff_member
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from wuyedesk.accounts.access import has_post, is_staff_member, posts_of
 from wuyedesk.accounts.choices import Post
 
 ALL = tuple(Post.values)
@@ -43,25 +47,42 @@ BANNER_ROWS = 3
 BANNER_CAP = 10
 
 
+@functools.lru_cache(maxsize=256)
+def _menu(posts: frozenset, language: str) -> tuple[tuple[str, str], ...]:
+    """(label, url) of the entries these posts see. Labels and urls only change with a
+    deploy, so each combination of posts and language is worked out once per process."""
+    return tuple(
+        (str(label), reverse(name, kwargs=kwargs))
+        for label, name, kwargs, allowed in NAV
+        if posts & {str(p) for p in allowed}
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _menu_html(menu: tuple, active: str | None) -> SafeString:
+    return SafeString(
+        "".join(
+            f'<li class="nav-item"><a class="nav-link active" aria-current="page" '
+            f'href="{escape(url)}">{escape(label)}</a></li>'
+            if url == active
+            else f'<li class="nav-item"><a class="nav-link" href="{escape(url)}">'
+            f"{escape(label)}</a></li>"
+            for label, url in menu
+        )
+    )
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_staff_member(user):
         return {"nav": []}
     path = request.path
-    items = []
-    for label, name, kwargs, posts in NAV:
-        if not has_post(user, *posts):
-            continue
-        url = reverse(name, kwargs=kwargs)
-        matches = path == url if url == "/" else path.startswith(url)
-        items.append({"label": label, "url": url, "active": False, "matches": matches})
+    menu = _menu(posts_of(user), get_language())
     # The most specific entry is the current one (/tickets/new/ is 接听登记, not 工单).
-    current = max(
-        (item for item in items if item["matches"]), key=lambda i: len(i["url"]), default=None
-    )
-    if current is not None:
-        current["active"] = True
-    return {"nav": items, **_notices(user)}
+    matching = (url for _label, url in menu if path == url or (url != "/" and path.startswith(url)))
+    active = max(matching, key=len, default=None)
+    nav = [{"label": label, "url": url, "active": url == active} for label, url in menu]
+    return {"nav": nav, "nav_html": _menu_html(menu, active), **_notices(user)}
 
 
 def _notices(user) -> dict:

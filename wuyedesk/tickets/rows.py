@@ -7,9 +7,12 @@ columns with `values()`, and each label is translated once per request, not once
 """
 
 import contextlib
+from html import escape
 
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
 
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.tickets.choices import Kind, Severity, Status
@@ -187,7 +190,7 @@ class _Labels(dict):
 
 
 def page_rows(rows, *, due_field: str = "next_due") -> list[dict]:
-    """`values(*PAGE_COLUMNS)` rows with what a queue page prints, ready for the template."""
+    """`values(*PAGE_COLUMNS)` rows with what a queue page prints (labels, place, due)."""
     kinds, statuses = _Labels(Kind.choices), _Labels(Status.choices)
     severities = _Labels(Severity.choices)
     now = timezone.now()
@@ -211,3 +214,43 @@ def page_rows(rows, *, due_field: str = "next_due") -> list[dict]:
         row["due_text"] = relative(due, now)[0] if due else ""
         out.append(row)
     return out
+
+
+def page_html(rows, tickets_url: str) -> SafeString:
+    """The <tr>s of a queue page for `page_rows` output, every value escaped.
+
+    Fifty rows of eight cells through the template engine were most of a queue page's time
+    (about 10,000 variable lookups, each escaped and localised); this is one f-string a row.
+    """
+    if not rows:
+        return SafeString(
+            f'<tr><td colspan="8" class="text-muted">{escape(gettext("没有工单。"))}</td></tr>'
+        )
+    overdue_badge = f' <span class="badge text-bg-danger">{escape(gettext("超时"))}</span>'
+    parts = []
+    for t in rows:
+        overdue = t["overdue"]
+        severity = (
+            f' <span class="badge text-bg-danger">{escape(t["severity_label"])}</span>'
+            if t["severity_label"]
+            else ""
+        )
+        department = (
+            f' <span class="text-muted small">{escape(t["department__name"])}</span>'
+            if t["department__name"]
+            else ""
+        )
+        danger = ' class="table-danger"' if overdue else ""
+        parts.append(
+            f'<tr{danger} data-ticket="{t["id"]}">'
+            f'<td><a href="{tickets_url}{t["id"]}/">{escape(t["number"])}</a></td>'
+            f"<td>{escape(t['kind_label'])}{severity}</td>"
+            f'<td class="wrap">{escape(t["title"])}</td>'
+            f"<td>{escape(t['resident__name'] or '—')}</td>"
+            f"<td>{escape(t['place'])}</td>"
+            f"<td>{escape(t['status_label'])}{overdue_badge if overdue else ''}</td>"
+            f"<td>{escape(t['owner__staff__name'] or '—')}{department}</td>"
+            f"<td>{escape(t['due_local'] or '—')} "
+            f'<span class="small">{escape(t["due_text"])}</span></td></tr>'
+        )
+    return SafeString("\n".join(parts))

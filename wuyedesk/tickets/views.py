@@ -101,12 +101,12 @@ def ticket_queue(request):
             "queues": QUEUES,
             "queue": name,
             "page": page,
+            "rows_html": rows.page_html(page.object_list, reverse("ticket_queue")),
             "form": form,
             "query": query,
             "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": has_post(user, Post.MANAGER),
             "title": QUEUES[name],
-            "tickets_url": reverse("ticket_queue"),
         },
     )
 

@@ -268,3 +268,19 @@ def test_queue_search_by_phone_posts_and_keeps_the_queue(world, call, client_as)
     assert ticket.number in response.content.decode()
     assert response.context["queue"] == "team"
     assert "13812345678" not in response.context["query"]
+
+
+def test_queue_rows_escape_what_people_typed(world, call, client_as):
+    """The rows are written in Python (tickets/rows.py), so escaping is theirs to do."""
+    ticket = call(title='<script>alert("x")</script> & 漏水')
+    page = client_as(world.manager).get("/tickets/?queue=all").content.decode()
+    row = page[page.index(f'data-ticket="{ticket.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "<script>" not in row
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 漏水" in row
+    assert f'href="/tickets/{ticket.pk}/">{ticket.number}</a>' in row
+
+
+def test_empty_queue_says_so(world, client_as):
+    page = client_as(world.manager).get("/tickets/?queue=overdue").content.decode()
+    assert "没有工单。" in page and "data-ticket=" not in page
