@@ -7,6 +7,7 @@ columns with `values()`, and each label is translated once per request, not once
 """
 
 import contextlib
+from dataclasses import dataclass
 from html import escape
 
 from django.db import connection, transaction
@@ -17,6 +18,7 @@ from django.utils.translation import gettext
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.tickets.choices import Kind, Severity, Status
 from wuyedesk.tickets.display import relative
+from wuyedesk.tickets.models import Ticket
 
 # Every column of a ticket that the API's TicketOut carries, plus the names it shows.
 TICKET_COLUMNS = (
@@ -72,6 +74,8 @@ NAMES = (
     "department_id",
     "department__name",
 )
+# What the API's list reads of each ticket.
+LIST_COLUMNS = TICKET_COLUMNS + NAMES
 # What a queue page shows of each ticket.
 PAGE_COLUMNS = (
     "id",
@@ -110,6 +114,75 @@ def joins_as_written():
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL join_collapse_limit = 1")
         yield
+
+
+def by_ids(ids, columns) -> list[dict]:
+    """The `values(*columns)` rows of the tickets `ids`, in that order.
+
+    A list reads in two steps: the ids of its page (the queue's filters and order, no
+    joins), then the columns of those ids here. Building and compiling a `values()` query
+    of eleven joins took the ORM longer than running it, and PostgreSQL took longer to plan
+    it than to run it, on every request. Here the statement is compiled once per connection
+    and column set (on PostgreSQL also prepared, so planned once) and run with the page's
+    ids, padded to a power of two so that a few statements serve every page.
+    """
+    ids = list(ids)
+    if not ids:
+        return []
+    size = 1 << (len(ids) - 1).bit_length()
+    padded = ids + [ids[-1]] * (size - len(ids))
+    statement = _statement(tuple(columns), size)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _prepare(cursor, statement)
+            cursor.execute(statement.execute, padded)
+        else:
+            cursor.execute(statement.sql, padded)
+        fetched = cursor.fetchall()
+    found = {}
+    for row in statement.compiler.results_iter([fetched]):
+        found[row[0]] = dict(zip(statement.names, row, strict=True))
+    return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass
+class _Statement:
+    name: str
+    sql: str
+    compiler: object
+    names: list
+    execute: str
+
+
+def _statement(columns: tuple, size: int) -> _Statement:
+    """`values(*columns)` of `size` ids, compiled once and kept on the connection (a
+    compiler belongs to the connection it was made for; each thread has its own)."""
+    statements = connection.__dict__.setdefault("_wuyedesk_statements", {})
+    key = (columns, size)
+    if key not in statements:
+        if columns[0] != "id":
+            raise ValueError("the first column must be id")
+        query = Ticket.objects.filter(id__in=range(size)).order_by().values(*columns).query
+        compiler = query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        if list(params) != list(range(size)):  # the ids must be the statement's only params
+            raise ValueError("unexpected parameters")
+        name = f"wuyedesk_rows_{len(statements)}"
+        execute = f"EXECUTE {name}({', '.join(['%s'] * size)})"
+        statements[key] = _Statement(name, sql, compiler, list(columns), execute)
+    return statements[key]
+
+
+def _prepare(cursor, statement: _Statement) -> None:
+    """PREPARE the statement on this database session unless it already has it (a
+    connection closed after CONN_MAX_AGE comes back as a new session)."""
+    session = connection.connection
+    prepared = connection.__dict__.setdefault("_wuyedesk_prepared", {})
+    if prepared.get(statement.name) is session:
+        return
+    placeholders = tuple(f"${i}" for i in range(1, statement.sql.count("%s") + 1))
+    cursor.execute(f"PREPARE {statement.name} AS {statement.sql % placeholders}")
+    prepared[statement.name] = session
 
 
 def _category_name(row) -> str:
