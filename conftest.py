@@ -7,6 +7,14 @@ def _english_off(settings):
     settings.ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test's database starts over (and reuses ids), so must what pages keep."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db):
     from wuyedesk.testing import build_world

@@ -22,6 +22,15 @@ class StaffBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id):
+        """The user of a session, with their staff record in the same query (every page
+        reads it for the user's posts and communities)."""
+        try:
+            user = User._default_manager.select_related("staff").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
     def user_can_authenticate(self, user):
         """Archived staff can neither log in nor obtain an API token."""
         staff = getattr(user, "staff", None)

@@ -82,7 +82,7 @@ def token_authenticate(raw: str):
     if not raw or not raw.startswith("wd_"):
         return None
     token = (
-        ApiToken.objects.select_related("user")
+        ApiToken.objects.select_related("user__staff")
         .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
         .first()
     )

@@ -2,8 +2,24 @@ from html import escape
 
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+
+class RowChoices(BaseChoiceIterator):
+    """(value, label) pairs read from the database, already in the shape Django normalises
+    choices into. Given as they are, a field and its widget keep them instead of walking
+    every pair twice (a manager's filter of 200 communities spent ~1.5 ms there)."""
+
+    def __init__(self, pairs):
+        self.pairs = list(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self):
+        return len(self.pairs)
 
 
 class FastSelectMixin:

@@ -18,6 +18,7 @@ from wuyedesk.accounts.access import require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import reference
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import (
@@ -399,6 +400,7 @@ def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
 def _write(plan: Plan) -> int:
     if plan.communities:
         Community.objects.bulk_create(plan.communities, batch_size=1000)
+        reference.changed()
         return len(plan.communities)
     if plan.rooms:
         return _write_rooms(plan.rooms)

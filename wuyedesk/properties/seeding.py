@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post, UserKind
 from wuyedesk.accounts.models import Staff, StaffPost, User
+from wuyedesk.core import reference
 from wuyedesk.lib.bulk import insert_rows, next_ids, reset_sequences
 from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
 from wuyedesk.properties.models import (
@@ -400,6 +401,7 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
         kind=UserKind.RESIDENT,
         resident=first_owner,
     )
+    reference.changed()  # the bulk inserts above sent no signals
     return {
         "communities": len(comms),
         "buildings": len(buildings),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.core.forms import StyledFormMixin
+from wuyedesk.core.forms import RowChoices, StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import Channel, Kind, Satisfaction, Severity, Status
@@ -336,7 +336,7 @@ class AttachmentForm(ActionForm):
 
 
 def _blank(choices):
-    return [("", _("全部")), *choices]
+    return RowChoices([("", _("全部")), *choices])
 
 
 def _id_field(label):
@@ -365,6 +365,8 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     FILTERS = ("community", "kind", "category", "status", "severity", "channel")
+    # Every field a request may carry: with none of them given, the queue is unfiltered.
+    FIELDS = ("q", *FILTERS, "date_from", "date_to", "department", "resident")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

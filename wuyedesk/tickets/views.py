@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,7 +16,7 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
-from wuyedesk.tickets import rows, selectors
+from wuyedesk.tickets import queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
 from wuyedesk.tickets.attachments import attachments_of
@@ -69,9 +70,16 @@ def ticket_queue(request):
     name = request.GET.get("queue") or params.get("queue") or _default_queue(user)
     if name not in QUEUES:
         raise Http404
-    form = QueueFilterForm(params, user=user)
-    form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
-    data = getattr(form, "cleaned_data", {})
+    if any(params.get(field) for field in QueueFilterForm.FIELDS):
+        form = QueueFilterForm(params, user=user)
+        form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
+        data = getattr(form, "cleaned_data", {})
+        filter_fields = _filter_fields(form, name)
+    else:  # the queue as it opens: nothing to filter by, the same choices as a minute ago
+        data = {}
+        filter_fields = queue_filters.unfiltered(
+            user, name, lambda: _filter_fields(QueueFilterForm({}, user=user), name)
+        )
     department = data.get("department")
     tickets = selectors.queue(
         user, name, department_id=department if name == "department" else None
@@ -103,13 +111,19 @@ def ticket_queue(request):
             "queue": name,
             "page": page,
             "rows_html": rows.page_html(page.object_list, reverse("ticket_queue")),
-            "form": form,
+            "filter_fields": filter_fields,
+            "search_text": params.get("q", ""),
+            "resident": params.get("resident", ""),
             "query": query,
             "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": has_post(user, Post.MANAGER),
             "title": QUEUES[name],
         },
     )
+
+
+def _filter_fields(form, queue: str) -> str:
+    return render_to_string("tickets/_queue_filters.html", {"form": form, "queue": queue})
 
 
 def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, status=200):

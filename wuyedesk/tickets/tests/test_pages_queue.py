@@ -61,6 +61,7 @@ def test_queue_queries_do_not_grow_with_rows(world, call, categories, client_as,
     client = client_as(getattr(world, VIEWERS[queue]))
     _many(world, call, categories, 3)
     url = f"/tickets/?queue={queue}"
+    client.get(url)  # the filter fields are kept after the first visit
     small, response = _count(client, url)
     rows_small = response.content.decode().count("data-ticket=")
     _many(world, call, categories, 27)
@@ -285,3 +286,31 @@ def test_queue_rows_escape_what_people_typed(world, call, client_as):
 def test_empty_queue_says_so(world, client_as):
     page = client_as(world.manager).get("/tickets/?queue=overdue").content.decode()
     assert "没有工单。" in page and "data-ticket=" not in page
+
+
+def test_filter_fields_are_every_field_of_the_form():
+    from wuyedesk.tickets.action_forms import QueueFilterForm
+
+    assert set(QueueFilterForm.FIELDS) == set(QueueFilterForm.base_fields)
+
+
+def test_kept_filter_choices_follow_a_new_community(world, call, client_as):
+    """The unfiltered queue keeps its filter fields a minute; a change to the reference
+    data shows at once, and a submitted filter is always checked against current data."""
+    from wuyedesk.properties.models import Community
+
+    client = client_as(world.manager)
+    first = client.get("/tickets/?queue=team").content.decode()
+    assert "新开小区" not in first
+    world.manager.staff.communities.add(Community.objects.create(code="NEW1", name="新开小区"))
+    again = client.get("/tickets/?queue=team").content.decode()
+    assert "新开小区" in again
+    assert again.count('name="community"') == 1
+
+
+def test_unfiltered_queue_builds_no_form_the_second_time(world, call, client_as):
+    client = client_as(world.manager)
+    first, _response = _count(client, "/tickets/?queue=team")
+    second, response = _count(client, "/tickets/?queue=team")
+    assert second == first - 3  # communities, categories and departments are not read again
+    assert 'name="category"' in response.content.decode()
