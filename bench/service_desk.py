@@ -7,7 +7,7 @@ Seed once (takes a while for 1,000,000 tickets), then run as often as needed:
     .venv/bin/wuyedesk seed --communities 200 --households 124000 --tickets 1000000
     .venv/bin/python bench/service_desk.py --seconds 15
 
-It starts gunicorn (2 workers × 4 threads) on 127.0.0.1, logs in as the manager and a
+It starts gunicorn (2 sync workers, as `wuyedesk serve` runs it) on 127.0.0.1, logs in as the manager and a
 specialist, drives each target with 8 concurrent clients (bench/load.py) and prints one
 JSON line per target, the bare /healthz view first as the framework's floor.
 """
@@ -109,7 +109,12 @@ def main():
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--password", default="Demo-2026")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="gunicorn threads per worker (1: `wuyedesk serve`)"
+    )
+    parser.add_argument(
+        "--keep-alive", type=int, default=2, help="gunicorn keep-alive seconds (0: off)"
+    )
     parser.add_argument(
         "--only", help="run only the targets whose label contains this text (e.g. 'queue')"
     )
@@ -132,6 +137,8 @@ def main():
             "2",
             "--threads",
             str(args.threads),
+            "--keep-alive",
+            str(args.keep_alive),
             "--log-level",
             "warning",
         ],

@@ -2,13 +2,16 @@
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from wuyedesk.accounts.choices import COMPANY_WIDE_POSTS, Post
+from wuyedesk.core import reference
 
 _POSTS_ATTR = "_wuyedesk_posts"
 _COMMUNITIES_ATTR = "_wuyedesk_community_ids"
 _UNSET = object()
+SCOPE_KEEP_SECONDS = 600
 
 
 def staff_of(user):
@@ -26,12 +29,35 @@ def posts_of(user) -> frozenset[str]:
     if cached is not None:
         return cached
     staff = staff_of(user)
-    posts = frozenset(staff.posts.values_list("post", flat=True)) if staff else frozenset()
+    posts = _scope_of(staff)[0] if staff else frozenset()
     if staff is None and getattr(user, "is_superuser", False) and not user.is_resident:
         posts = frozenset({Post.ADMIN.value})
     if getattr(user, "is_authenticated", False):
         setattr(user, _POSTS_ATTR, posts)
     return posts
+
+
+def _scope_of(staff) -> tuple[frozenset[str], frozenset[int] | None]:
+    """(posts, community ids or None for every community) of a staff member.
+
+    Every request needs them; they are kept in the cache under the version of the reference
+    data, which any change of posts, scopes or communities replaces (core/reference.py),
+    instead of costing three queries a request.
+    """
+    key = f"wuyedesk:scope:{reference.version()}:{staff.pk}"
+    found = cache.get(key)
+    if found is None:
+        from wuyedesk.properties.models import Community
+
+        posts = frozenset(staff.posts.values_list("post", flat=True))
+        ids = frozenset(staff.communities.values_list("id", flat=True))
+        if ids and len(ids) == Community.objects.count():
+            # Assigned every community there is: the same as no filter, and a filter of
+            # hundreds of ids costs every list of the company-wide manager (bench/README.md).
+            ids = None
+        found = (posts, ids)
+        cache.set(key, found, SCOPE_KEEP_SECONDS)
+    return found
 
 
 def has_post(user, *posts: str) -> bool:
@@ -59,19 +85,9 @@ def community_ids(user) -> frozenset[int] | None:
     if cached is not _UNSET:
         return cached
     staff = staff_of(user)
-    ids = frozenset(staff.communities.values_list("id", flat=True)) if staff else frozenset()
-    if ids and len(ids) == _community_count():
-        # Assigned every community there is: the same as no filter, and a filter of
-        # hundreds of ids costs every list of the company-wide manager (bench/README.md).
-        ids = None
+    ids = _scope_of(staff)[1] if staff else frozenset()
     setattr(user, _COMMUNITIES_ATTR, ids)
     return ids
-
-
-def _community_count() -> int:
-    from wuyedesk.properties.models import Community
-
-    return Community.objects.count()
 
 
 def scope_to_communities(queryset, user, field: str = "community"):

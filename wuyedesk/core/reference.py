@@ -10,6 +10,7 @@ skip signals call `changed()` themselves (the importer, the seed).
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 _KEY = "wuyedesk:reference-version"
@@ -24,6 +25,14 @@ def version() -> int:
 
 
 def changed(**_signal) -> None:
+    """A new version now (this process sees its own change at once) and again when the
+    transaction commits: another process that read the old rows meanwhile may have kept
+    them under the first new version."""
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
     cache.set(_KEY, time.time_ns(), timeout=None)
 
 

@@ -20,3 +20,36 @@ def test_assigned_every_community_is_no_filter_until_a_new_one_appears(world):
 
 def test_company_wide_posts_see_all(world):
     assert community_ids(world.executive) is None
+
+
+def test_changed_posts_and_scope_apply_to_the_next_request(world):
+    """Posts and scopes are kept in the cache between requests (access._scope_of); any
+    change to them gives the reference data a new version, so the next request sees it."""
+    from django.test import Client
+
+    from wuyedesk.accounts.models import StaffPost
+
+    client = Client()
+    client.force_login(world.specialist, backend="wuyedesk.accounts.backends.StaffBackend")
+    community_a = f"/communities/{world.a.pk}/"
+    assert client.get(community_a).status_code == 200
+    world.specialist.staff.communities.remove(world.a)
+    assert client.get(community_a).status_code == 404
+    world.specialist.staff.communities.add(world.a)
+    assert client.get(community_a).status_code == 200
+    StaffPost.objects.filter(staff=world.specialist.staff).delete()
+    assert client.get("/tickets/").status_code == 403
+
+
+def test_a_new_version_is_taken_again_when_the_change_commits(
+    world, django_capture_on_commit_callbacks
+):
+    from wuyedesk.core import reference
+
+    before = reference.version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        world.b.name = "改名小区"
+        world.b.save()
+        during = reference.version()
+    assert during != before
+    assert len(callbacks) == 1 and reference.version() != during
