@@ -7,9 +7,9 @@ Seed once (takes a while for 1,000,000 tickets), then run as often as needed:
     .venv/bin/wuyedesk seed --communities 200 --households 124000 --tickets 1000000
     .venv/bin/python bench/service_desk.py --seconds 15
 
-It starts gunicorn (2 sync workers, as `wuyedesk serve` runs it) on 127.0.0.1, logs in as the manager and a
-specialist, drives each target with 8 concurrent clients (bench/load.py) and prints one
-JSON line per target, the bare /healthz view first as the framework's floor.
+It starts gunicorn (2 sync workers, as `wuyedesk serve` runs it) on 127.0.0.1, logs in as
+the manager and a specialist, drives each target with 8 concurrent clients (bench/load.py)
+and prints one JSON line per target, the bare /healthz view first as the framework's floor.
 """
 
 import argparse

@@ -229,6 +229,26 @@ if _redis_url:
 else:
     HUEY |= {"huey_class": "huey.SqliteHuey", "filename": str(HOME / "huey.sqlite3")}
 
+# What pages keep between requests (sessions, posts and scopes, choice lists; see
+# core/reference.py) must be shared by every process that serves requests: a file cache in
+# WUYEDESK_HOME on one machine, Redis (the same REDIS_URL) across machines.
+if _redis_url:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _redis_url,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(HOME / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 

@@ -19,6 +19,9 @@ WHITENOISE_AUTOREFRESH = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 HUEY = {**HUEY, "immediate": True}  # noqa: F405
 AXES_FAILURE_LIMIT = 5
+# One process (the live server of the browser tests runs in threads of it); emptied
+# before each test by conftest.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not shared-cache memory: WAL, busy timeouts and locking behave as in production

@@ -8,24 +8,37 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 
-def span(delta: dt.timedelta) -> str:
+def words() -> dict[str, str]:
+    """The phrases of a deadline in the active language; a list translates them once."""
+    return {
+        "days": _("%(d)s天%(h)s小时"),
+        "hours": _("%(h)s小时%(m)s分钟"),
+        "minutes": _("%(m)s分钟"),
+        "left": _("剩余 %(span)s"),
+        "over": _("已超时 %(span)s"),
+    }
+
+
+def span(delta: dt.timedelta, phrases=None) -> str:
     """A duration in words, to the minute: 2天3小时, 3小时20分钟, 15分钟."""
+    phrases = phrases or words()
     minutes = max(0, int(delta.total_seconds() // 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
     if days:
-        return _("%(d)s天%(h)s小时") % {"d": days, "h": hours}
+        return phrases["days"] % {"d": days, "h": hours}
     if hours:
-        return _("%(h)s小时%(m)s分钟") % {"h": hours, "m": minutes}
-    return _("%(m)s分钟") % {"m": minutes}
+        return phrases["hours"] % {"h": hours, "m": minutes}
+    return phrases["minutes"] % {"m": minutes}
 
 
-def relative(due, now=None) -> tuple[str, bool]:
+def relative(due, now=None, phrases=None) -> tuple[str, bool]:
     """("剩余 …" or "已超时 …", overdue?) for a deadline."""
     now = now or timezone.now()
+    phrases = phrases or words()
     if due > now:
-        return _("剩余 %(span)s") % {"span": span(due - now)}, False
-    return _("已超时 %(span)s") % {"span": span(now - due)}, True
+        return phrases["left"] % {"span": span(due - now, phrases)}, False
+    return phrases["over"] % {"span": span(now - due, phrases)}, True
 
 
 @dataclass

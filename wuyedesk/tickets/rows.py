@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.tickets.choices import Kind, Severity, Status
-from wuyedesk.tickets.display import relative
+from wuyedesk.tickets.display import relative, words
 from wuyedesk.tickets.models import Ticket
 
 # Every column of a ticket that the API's TicketOut carries, plus the names it shows.
@@ -268,6 +268,7 @@ def page_rows(rows, *, due_field: str = "next_due") -> list[dict]:
     severities = _Labels(Severity.choices)
     now = timezone.now()
     zone = timezone.get_current_timezone()
+    phrases = words()
     out = []
     for row in rows:
         due = row[due_field]
@@ -284,7 +285,7 @@ def page_rows(rows, *, due_field: str = "next_due") -> list[dict]:
             else row["community__name"]
         )
         row["due_local"] = due.astimezone(zone).strftime("%Y-%m-%d %H:%M") if due else ""
-        row["due_text"] = relative(due, now)[0] if due else ""
+        row["due_text"] = relative(due, now, phrases)[0] if due else ""
         out.append(row)
     return out
 
