@@ -70,13 +70,13 @@ def ticket_queue(request):
     name = request.GET.get("queue") or params.get("queue") or _default_queue(user)
     if name not in QUEUES:
         raise Http404
-    if any(params.get(field) for field in QueueFilterForm.FIELDS):
+    if any(params.get(field) for field in QueueFilterForm.FIELDS if field != "q"):
         form = QueueFilterForm(params, user=user)
         form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
         data = getattr(form, "cleaned_data", {})
         filter_fields = _filter_fields(form, name)
-    else:  # the queue as it opens: nothing to filter by, the same choices as a minute ago
-        data = {}
+    else:  # the queue as it opens, or searched: the same choices as a minute ago
+        data = {"q": params.get("q", "").strip()}
         filter_fields = queue_filters.unfiltered(
             user, name, lambda: _filter_fields(QueueFilterForm({}, user=user), name)
         )

@@ -321,3 +321,14 @@ def test_unfiltered_queue_builds_no_form_the_second_time(world, call, client_as)
 
     assert len(choices(first)) == 3 and choices(second) == []
     assert 'name="category"' in response.content.decode()
+
+
+def test_search_alone_uses_the_kept_filter_fields(world, call, client_as):
+    ticket = call(description="卫生间漏水")
+    client = client_as(world.manager)
+    client.get("/tickets/?queue=all")
+    with CaptureQueriesContext(connection) as ctx:
+        page = client.get("/tickets/?queue=all&q=+漏水+").content.decode()
+    assert f'data-ticket="{ticket.pk}"' in page
+    assert 'name="q" value=" 漏水 "' in page  # the search box keeps what was typed
+    assert not [q for q in ctx.captured_queries if "tickets_category" in q["sql"]]
