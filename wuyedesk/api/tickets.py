@@ -143,8 +143,7 @@ def _list(request, f):
     )
     queryset = selectors.search(queryset, f.q or "").values_list("id", flat=True)
     page = _page(queryset, f.limit, f.cursor, key=int)
-    with rows.joins_as_written():
-        page["items"] = rows.api_items(rows.by_ids(page["items"], rows.LIST_COLUMNS))
+    page["items"] = rows.api_items(rows.by_ids(page["items"], rows.LIST_COLUMNS))
     # Already in TicketPage's shape: rendered as is, without pydantic building 50 models.
     return HttpResponse(
         JSONRenderer().render(request, page, response_status=200),

@@ -6,11 +6,10 @@ the time of a list at 1,000,000 tickets (bench/README.md). Here a list reads onl
 columns with `values()`, and each label is translated once per request, not once per row.
 """
 
-import contextlib
 from dataclasses import dataclass
 from html import escape
 
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -74,6 +73,8 @@ NAMES = (
     "department_id",
     "department__name",
 )
+# A page of up to 64 tickets (a queue page, the API's default) reads them by one statement.
+MIN_STATEMENT_IDS = 64
 # What the API's list reads of each ticket.
 LIST_COLUMNS = TICKET_COLUMNS + NAMES
 # What a queue page shows of each ticket.
@@ -99,37 +100,21 @@ PAGE_COLUMNS = (
 )
 
 
-@contextlib.contextmanager
-def joins_as_written():
-    """Read a list with its joins in the order the ORM wrote them (the ticket first).
-
-    A list row joins eleven tables; PostgreSQL spent ~75 ms planning the join order of that
-    query at 1,000,000 tickets, to arrive at the obvious plan: walk the ticket index of the
-    page's order and look each name up. SET LOCAL keeps the limit to this transaction.
-    """
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL join_collapse_limit = 1")
-        yield
-
-
 def by_ids(ids, columns) -> list[dict]:
     """The `values(*columns)` rows of the tickets `ids`, in that order.
 
     A list reads in two steps: the ids of its page (the queue's filters and order, no
     joins), then the columns of those ids here. Building and compiling a `values()` query
     of eleven joins took the ORM longer than running it, and PostgreSQL took longer to plan
-    it than to run it, on every request. Here the statement is compiled once per connection
-    and column set (on PostgreSQL also prepared, so planned once) and run with the page's
-    ids, padded to a power of two so that a few statements serve every page.
+    it (~75 ms before its join order was pinned) than to run it, on every request. Here the
+    statement is compiled once per connection and column set (on PostgreSQL also prepared,
+    so planned a few times per connection, not per request) and run with the page's ids,
+    padded to a power of two (at least 64) so that one or two statements serve every page.
     """
     ids = list(ids)
     if not ids:
         return []
-    size = 1 << (len(ids) - 1).bit_length()
+    size = max(MIN_STATEMENT_IDS, 1 << (len(ids) - 1).bit_length())
     padded = ids + [ids[-1]] * (size - len(ids))
     statement = _statement(tuple(columns), size)
     with connection.cursor() as cursor:

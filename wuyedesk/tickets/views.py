@@ -99,8 +99,7 @@ def ticket_queue(request):
     )
     tickets = selectors.search(tickets, data.get("q", ""))
     page = page_of(tickets.values_list("id", flat=True), request.GET.get("page"), PAGE_SIZE)
-    with rows.joins_as_written():
-        page.object_list = rows.by_ids(page.object_list, rows.PAGE_COLUMNS)
+    page.object_list = rows.by_ids(page.object_list, rows.PAGE_COLUMNS)
     due_field = "return_visit_due" if name == "return_visits" else "next_due"
     page.object_list = rows.page_rows(page.object_list, due_field=due_field)
     return render(
