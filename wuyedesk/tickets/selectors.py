@@ -31,9 +31,10 @@ LIST_RELATED = (
 )
 
 
-def tickets_visible_to(user):
+def tickets_visible_to(user, *, newest_first: bool = False):
     """Customer-service posts see their communities' tickets; department staff (and partner
-    contractors) see the tickets sent to their department."""
+    contractors) see the tickets sent to their department. `newest_first`: the caller
+    lists closed tickets too, newest first (see below)."""
     qs = Ticket.objects.all()
     if not is_staff_member(user):
         return qs.none()
@@ -44,11 +45,12 @@ def tickets_visible_to(user):
         sent = Dispatch.objects.filter(ticket=OuterRef("pk"), department_id=staff.department_id)
         qs = qs.filter(Exists(sent))
     if ids is not None:
-        if connection.vendor == "sqlite":
+        if newest_first and connection.vendor == "sqlite":
             # Given `community_id IN (…)`, SQLite reads the community index once per community
-            # and then sorts every ticket they hold (seconds at a million tickets). On an
-            # expression it walks the index of the page's own order instead and stops after
-            # one page. PostgreSQL's planner makes that choice by itself.
+            # and then sorts every ticket they hold, closed ones included (seconds at a
+            # million tickets). On an expression it walks the id index instead and stops
+            # after one page. (The open queues have their own index by community and
+            # deadline; PostgreSQL's planner makes these choices by itself.)
             qs = qs.alias(scope_community=F("community_id") + 0).filter(scope_community__in=ids)
         else:
             qs = qs.filter(community_id__in=ids)
@@ -70,7 +72,7 @@ def _soonest_first(qs):
 
 def queue(user, name: str, *, department_id=None):
     """The named queues of the service desk (issue #3 §8)."""
-    qs = tickets_visible_to(user).select_related(*LIST_RELATED)
+    qs = tickets_visible_to(user, newest_first=name == "all").select_related(*LIST_RELATED)
     open_ = qs.filter(closed_at__isnull=True)
     if name == "mine":
         return _soonest_first(open_.filter(owner=user))
