@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('properties', '0001_initial'),
-        ('tickets', '0005_search_vector'),
+        ("properties", "0001_initial"),
+        ("tickets", "0005_search_vector"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='ticket',
-            index=models.Index(condition=models.Q(('closed_at__isnull', True)), fields=['community', 'next_due'], name='ticket_community_open_idx'),
+            model_name="ticket",
+            index=models.Index(
+                condition=models.Q(("closed_at__isnull", True)),
+                fields=["community", "next_due"],
+                name="ticket_community_open_idx",
+            ),
         ),
     ]
