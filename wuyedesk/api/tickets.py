@@ -56,10 +56,10 @@ def _pick(queryset, pk, field: str):
         return None
     if callable(queryset):
         queryset = queryset()
-    found = queryset.filter(pk=pk).first()
-    if found is None:
+    found = list(queryset.filter(pk=pk).order_by()[:1])  # one row by key: nothing to order
+    if not found:
         raise _unusable(field)
-    return found
+    return found[0]
 
 
 def _pick_all(queryset, pks: list[int], field: str) -> list:

@@ -1,7 +1,7 @@
 """A version of the company's reference data: communities, departments, categories, staff
-and their posts and scopes. Pages may keep what they build from that data (a page's choice
-lists) under this version; any change to it gives a new version, in every process that
-shares the cache (Redis when scaled out).
+and their posts and scopes, and the policy settings. Pages may keep what they build from
+that data (a page's choice lists, a person's scope) under this version; any change to it
+gives a new version, in every process that shares the cache (Redis when scaled out).
 
 Saves and deletes through the ORM announce themselves (see `connect`); bulk writes that
 skip signals call `changed()` themselves (the importer, the seed).
@@ -38,10 +38,11 @@ def _bump() -> None:
 
 def connect() -> None:
     from wuyedesk.accounts.models import Staff, StaffPost
+    from wuyedesk.policies.models import PolicySettings
     from wuyedesk.properties.models import Community, Department
     from wuyedesk.tickets.models import Category
 
-    for model in (Community, Department, Category, Staff, StaffPost):
+    for model in (Community, Department, Category, Staff, StaffPost, PolicySettings):
         uid = f"reference-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -1,12 +1,15 @@
+from django.core.cache import cache
 from django.db import transaction
 
 from wuyedesk.accounts.access import require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
+from wuyedesk.core import reference
 from wuyedesk.core.services import FormInvalid
 from wuyedesk.policies.models import PolicySettings
 
+POLICY_KEEP_SECONDS = 600
 EDITABLE = [
     "inquiry_follow_up_hours",
     "complaint_investigation_hours",
@@ -27,10 +30,17 @@ EDITABLE = [
 
 
 def policy() -> PolicySettings:
-    """The settings in force: the one function every deadline is computed through."""
-    current = PolicySettings.objects.order_by("-id").first()
+    """The settings in force: the one function every deadline is computed through.
+
+    Kept in the cache under the version of the reference data, which a new version of the
+    settings replaces (core/reference.py): every ticket created or shown needs them."""
+    key = f"wuyedesk:policy:{reference.version()}"
+    current = cache.get(key)
     if current is None:
-        current = PolicySettings.objects.create(note="default")
+        current = PolicySettings.objects.order_by("-id").first()
+        if current is None:
+            current = PolicySettings.objects.create(note="default")
+        cache.set(key, current, POLICY_KEEP_SECONDS)
     return current
 
 
