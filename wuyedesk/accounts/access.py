@@ -2,7 +2,6 @@
 
 from collections.abc import Iterable
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
 from wuyedesk.accounts.choices import COMPANY_WIDE_POSTS, Post
@@ -11,7 +10,6 @@ from wuyedesk.core import reference
 _POSTS_ATTR = "_wuyedesk_posts"
 _COMMUNITIES_ATTR = "_wuyedesk_community_ids"
 _UNSET = object()
-SCOPE_KEEP_SECONDS = 600
 
 
 def staff_of(user):
@@ -40,13 +38,12 @@ def posts_of(user) -> frozenset[str]:
 def _scope_of(staff) -> tuple[frozenset[str], frozenset[int] | None]:
     """(posts, community ids or None for every community) of a staff member.
 
-    Every request needs them; they are kept in the cache under the version of the reference
-    data, which any change of posts, scopes or communities replaces (core/reference.py),
-    instead of costing three queries a request.
+    Every request needs them; each process keeps them until the reference data changes
+    (core/reference.py: any change of posts, scopes or communities), instead of costing
+    three queries a request.
     """
-    key = f"wuyedesk:scope:{reference.version()}:{staff.pk}"
-    found = cache.get(key)
-    if found is None:
+
+    def build():
         from wuyedesk.properties.models import Community
 
         posts = frozenset(staff.posts.values_list("post", flat=True))
@@ -55,9 +52,9 @@ def _scope_of(staff) -> tuple[frozenset[str], frozenset[int] | None]:
             # Assigned every community there is: the same as no filter, and a filter of
             # hundreds of ids costs every list of the company-wide manager (bench/README.md).
             ids = None
-        found = (posts, ids)
-        cache.set(key, found, SCOPE_KEEP_SECONDS)
-    return found
+        return posts, ids
+
+    return reference.memo(("scope", staff.pk), build)
 
 
 def has_post(user, *posts: str) -> bool:
@@ -100,9 +97,16 @@ def scope_to_communities(queryset, user, field: str = "community"):
     return queryset.filter(**{f"{field}__in": ids})
 
 
-def require_community(user, community_id: int) -> None:
+def in_scope(user, community_id: int) -> bool:
+    """May this staff user see the community `community_id`?"""
+    if not is_staff_member(user):
+        return False
     ids = community_ids(user)
-    if not is_staff_member(user) or (ids is not None and community_id not in ids):
+    return ids is None or community_id in ids
+
+
+def require_community(user, community_id: int) -> None:
+    if not in_scope(user, community_id):
         raise PermissionDenied
 
 

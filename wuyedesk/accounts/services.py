@@ -6,6 +6,7 @@ from django.utils import timezone
 from wuyedesk.accounts.access import forget_cached_access, require_post
 from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
+from wuyedesk.core import kept
 
 SYSTEM_USERNAME = "wuyedesk-system"
 
@@ -81,10 +82,13 @@ def token_authenticate(raw: str):
     """The user of a live token, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith("wd_"):
         return None
-    token = (
-        ApiToken.objects.select_related("user__staff")
-        .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    # Every API request reads this: kept compiled (and on PostgreSQL prepared) per connection.
+    token = kept.first(
+        "api-token",
+        lambda digest: ApiToken.objects.select_related("user__staff").filter(
+            digest=digest, revoked_at__isnull=True, user__is_active=True
+        )[:1],
+        hash_token(raw),
     )
     if token is None:
         return None

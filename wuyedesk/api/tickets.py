@@ -19,16 +19,17 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.api import errors
 from wuyedesk.api import ticket_schemas as s
 from wuyedesk.api.schemas import ErrorOut
+from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import (
     buildings_visible_to,
     communities_visible_to,
     departments_visible_to,
     residents_visible_to,
-    rooms_visible_to,
+    usable,
 )
 from wuyedesk.tickets import knowledge, rows, selectors, services, tasks_services
 from wuyedesk.tickets.actions import ACTIONS
-from wuyedesk.tickets.categories import active_categories
+from wuyedesk.tickets.categories import active_categories, active_category
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.knowledge_forms import KnowledgeArticleForm
 from wuyedesk.tickets.services import TicketConflict
@@ -60,6 +61,17 @@ def _pick(queryset, pk, field: str):
     if not found:
         raise _unusable(field)
     return found[0]
+
+
+def _found(row, field: str):
+    if row is None:
+        raise _unusable(field)
+    return row
+
+
+def _usable(user, model, pk, field: str, *related: str):
+    """`properties.selectors.usable`, or a 422 on `field`."""
+    return None if pk is None else _found(usable(user, model, pk, *related), field)
 
 
 def _pick_all(queryset, pks: list[int], field: str) -> list:
@@ -165,9 +177,9 @@ def ticket_create(request, payload: s.TicketIn):
     def usable(selector, *related):
         return lambda: selector(user).filter(archived_at__isnull=True).select_related(*related)
 
-    room = _pick(usable(rooms_visible_to, "community"), p.room, "room")
-    building = _pick(usable(buildings_visible_to), p.building, "building")
-    community = _pick(usable(communities_visible_to), p.community, "community")
+    room = _usable(user, Room, p.room, "room", "community", "unit__building__community")
+    building = _usable(user, Building, p.building, "building", "community")
+    community = _usable(user, Community, p.community, "community")
     resident = _pick(usable(residents_visible_to), p.resident, "resident")
     if room is None and building is None and community is None and resident is not None:
         # As at intake: without a room the ticket belongs to the resident's own community.
@@ -176,7 +188,7 @@ def ticket_create(request, payload: s.TicketIn):
         by=user,
         kind=p.kind,
         channel=p.channel,
-        category=_pick(active_categories().select_related("parent"), p.category, "category"),
+        category=_found(active_category(p.category), "category"),
         severity=p.severity,
         title=p.title,
         description=p.description,

@@ -7,21 +7,55 @@ Saves and deletes through the ORM announce themselves (see `connect`); bulk writ
 skip signals call `changed()` themselves (the importer, the seed).
 """
 
+import threading
 import time
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 _KEY = "wuyedesk:reference-version"
+# The version a request read first holds for the rest of it (one cache read a request, and
+# one consistent view of the reference data); outside requests every call reads it.
+_request = threading.local()
+# What this process built from the reference data: key → (version, value).
+_memo: dict = {}
 
 
 def version() -> int:
+    held = getattr(_request, "version", None)
+    if held is not None:
+        return held
     current = cache.get(_KEY)
     if current is None:
         cache.add(_KEY, time.time_ns(), timeout=None)
         current = cache.get(_KEY)
+    if getattr(_request, "active", False):
+        _request.version = current
     return current
+
+
+def memo(key, build):
+    """`build()`, kept in this process until the reference data changes. For values nobody
+    changes in place (frozensets, tuples): every caller gets the same object."""
+    current = version()
+    found = _memo.get(key)
+    if found is not None and found[0] == current:
+        return found[1]
+    value = build()
+    _memo[key] = (current, value)
+    return value
+
+
+def _request_started(**_signal) -> None:
+    _request.active = True
+    _request.version = None
+
+
+def _request_finished(**_signal) -> None:
+    _request.active = False
+    _request.version = None
 
 
 def changed(**_signal) -> None:
@@ -33,7 +67,10 @@ def changed(**_signal) -> None:
 
 
 def _bump() -> None:
-    cache.set(_KEY, time.time_ns(), timeout=None)
+    new = time.time_ns()
+    cache.set(_KEY, new, timeout=None)
+    if getattr(_request, "active", False):
+        _request.version = new
 
 
 def connect() -> None:
@@ -42,6 +79,8 @@ def connect() -> None:
     from wuyedesk.properties.models import Community, Department
     from wuyedesk.tickets.models import Category
 
+    request_started.connect(_request_started, dispatch_uid="reference-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")
     for model in (Community, Department, Category, Staff, StaffPost, PolicySettings):
         uid = f"reference-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")

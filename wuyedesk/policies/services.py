@@ -1,4 +1,5 @@
-from django.core.cache import cache
+import copy
+
 from django.db import transaction
 
 from wuyedesk.accounts.access import require_post
@@ -9,7 +10,6 @@ from wuyedesk.core import reference
 from wuyedesk.core.services import FormInvalid
 from wuyedesk.policies.models import PolicySettings
 
-POLICY_KEEP_SECONDS = 600
 EDITABLE = [
     "inquiry_follow_up_hours",
     "complaint_investigation_hours",
@@ -32,15 +32,16 @@ EDITABLE = [
 def policy() -> PolicySettings:
     """The settings in force: the one function every deadline is computed through.
 
-    Kept in the cache under the version of the reference data, which a new version of the
-    settings replaces (core/reference.py): every ticket created or shown needs them."""
-    key = f"wuyedesk:policy:{reference.version()}"
-    current = cache.get(key)
+    Every ticket created or shown needs them: each process keeps them until the reference
+    data changes, which a new version of the settings does (core/reference.py). Each caller
+    gets its own copy (a form may write into it)."""
+    return copy.copy(reference.memo("policy", _in_force))
+
+
+def _in_force() -> PolicySettings:
+    current = PolicySettings.objects.order_by("-id").first()
     if current is None:
-        current = PolicySettings.objects.order_by("-id").first()
-        if current is None:
-            current = PolicySettings.objects.create(note="default")
-        cache.set(key, current, POLICY_KEEP_SECONDS)
+        current = PolicySettings.objects.create(note="default")
     return current
 
 

@@ -3,7 +3,14 @@
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 
-from wuyedesk.accounts.access import community_ids, is_staff_member, scope_to_communities, staff_of
+from wuyedesk.accounts.access import (
+    community_ids,
+    in_scope,
+    is_staff_member,
+    scope_to_communities,
+    staff_of,
+)
+from wuyedesk.core import kept
 from wuyedesk.properties.models import (
     Building,
     Community,
@@ -17,6 +24,23 @@ from wuyedesk.properties.models import (
 
 def communities_visible_to(user):
     return scope_to_communities(Community.objects.all(), user, field="id")
+
+
+def usable(user, model, pk: int, *related: str):
+    """The row `pk` of a community, building or room that is not archived and that the user
+    may see, with its `related` rows, or None.
+
+    Intake looks its ids up on every ticket created: one statement kept per connection
+    (core/kept.py), the scope checked from the user's cached communities."""
+    found = kept.first(
+        ("usable", model._meta.label, related),
+        lambda pk: model.objects.select_related(*related).filter(pk=pk, archived_at__isnull=True),
+        pk,
+    )
+    if found is None:
+        return None
+    community_id = found.pk if model is Community else found.community_id
+    return found if in_scope(user, community_id) else None
 
 
 def buildings_visible_to(user):

@@ -1,8 +1,9 @@
 """Category pickers: the two-level tree as <optgroup>s, labelled in the page's language."""
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 
+from wuyedesk.core import kept
 from wuyedesk.tickets.models import Category
 
 
@@ -16,6 +17,29 @@ def active_categories():
     return Category.objects.filter(active=True).filter(
         Q(parent__isnull=True) | Q(parent__active=True)
     )
+
+
+def active_category(pk: int) -> Category | None:
+    """The active category `pk` with its parent and `has_children`: read for every ticket
+    created, by one statement kept per connection (core/kept.py)."""
+    return kept.first(
+        "active-category",
+        lambda pk: (
+            active_categories()
+            .select_related("parent")
+            .annotate(has_children=Exists(Category.objects.filter(parent=OuterRef("pk"))))
+            .filter(pk=pk)
+        ),
+        pk,
+    )
+
+
+def has_children(category: Category) -> bool:
+    """Does a top-level category have sub-categories (so a ticket needs one of them)?"""
+    if category.parent_id is not None:
+        return False
+    known = getattr(category, "has_children", None)
+    return category.children.exists() if known is None else bool(known)
 
 
 def leaf_categories():

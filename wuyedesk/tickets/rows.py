@@ -6,14 +6,13 @@ the time of a list at 1,000,000 tickets (bench/README.md). Here a list reads onl
 columns with `values()`, and each label is translated once per request, not once per row.
 """
 
-from dataclasses import dataclass
 from html import escape
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
+from wuyedesk.core import kept
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.tickets.choices import Kind, Severity, Status
 from wuyedesk.tickets.display import relative, words
@@ -107,67 +106,27 @@ def by_ids(ids, columns) -> list[dict]:
     joins), then the columns of those ids here. Building and compiling a `values()` query
     of eleven joins took the ORM longer than running it, and PostgreSQL took longer to plan
     it (~75 ms before its join order was pinned) than to run it, on every request. Here the
-    statement is compiled once per connection and column set (on PostgreSQL also prepared,
-    so planned a few times per connection, not per request) and run with the page's ids,
-    padded to a power of two (at least 64) so that one or two statements serve every page.
+    statement is kept (core/kept.py: compiled once per connection, on PostgreSQL prepared)
+    and run with the page's ids, padded to a power of two (at least 64) so that one or two
+    statements serve every page.
     """
     ids = list(ids)
     if not ids:
         return []
     size = max(MIN_STATEMENT_IDS, 1 << (len(ids) - 1).bit_length())
     padded = ids + [ids[-1]] * (size - len(ids))
-    statement = _statement(tuple(columns), size)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            _prepare(cursor, statement)
-            cursor.execute(statement.execute, padded)
-        else:
-            cursor.execute(statement.sql, padded)
-        fetched = cursor.fetchall()
-    found = {}
-    for row in statement.compiler.results_iter([fetched]):
-        found[row[0]] = dict(zip(statement.names, row, strict=True))
+    columns = tuple(columns)
+    if columns[0] != "id":
+        raise ValueError("the first column must be id")
+    found = {
+        row["id"]: row
+        for row in kept.fetch(
+            ("ticket-rows", columns),
+            lambda ids: Ticket.objects.filter(id__in=ids).order_by().values(*columns),
+            padded,
+        )
+    }
     return [found[pk] for pk in ids if pk in found]
-
-
-@dataclass
-class _Statement:
-    name: str
-    sql: str
-    compiler: object
-    names: list
-    execute: str
-
-
-def _statement(columns: tuple, size: int) -> _Statement:
-    """`values(*columns)` of `size` ids, compiled once and kept on the connection (a
-    compiler belongs to the connection it was made for; each thread has its own)."""
-    statements = connection.__dict__.setdefault("_wuyedesk_statements", {})
-    key = (columns, size)
-    if key not in statements:
-        if columns[0] != "id":
-            raise ValueError("the first column must be id")
-        query = Ticket.objects.filter(id__in=range(size)).order_by().values(*columns).query
-        compiler = query.get_compiler(connection=connection)
-        sql, params = compiler.as_sql()
-        if list(params) != list(range(size)):  # the ids must be the statement's only params
-            raise ValueError("unexpected parameters")
-        name = f"wuyedesk_rows_{len(statements)}"
-        execute = f"EXECUTE {name}({', '.join(['%s'] * size)})"
-        statements[key] = _Statement(name, sql, compiler, list(columns), execute)
-    return statements[key]
-
-
-def _prepare(cursor, statement: _Statement) -> None:
-    """PREPARE the statement on this database session unless it already has it (a
-    connection closed after CONN_MAX_AGE comes back as a new session)."""
-    session = connection.connection
-    prepared = connection.__dict__.setdefault("_wuyedesk_prepared", {})
-    if prepared.get(statement.name) is session:
-        return
-    placeholders = tuple(f"${i}" for i in range(1, statement.sql.count("%s") + 1))
-    cursor.execute(f"PREPARE {statement.name} AS {statement.sql % placeholders}")
-    prepared[statement.name] = session
 
 
 def _category_name(row) -> str:

@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.services import system_user
+from wuyedesk.core import kept
 from wuyedesk.notifications import residents as resident_notices
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import selectors
+from wuyedesk.tickets.categories import has_children
 from wuyedesk.tickets.choices import (
     OPEN_STATUSES,
     Channel,
@@ -86,7 +88,7 @@ def _next_number(now) -> str:
 
 
 def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **data):
-    event = TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         kind=kind,
         actor=by,
@@ -96,6 +98,7 @@ def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **da
         at=at or timezone.now(),
         data=data,
     )
+    kept.insert(event)  # every action writes one or more: no INSERT compiled each time
     # The resident hears of the events that concern them, after the commit (issue #4).
     resident_notices.queue_ticket_event(event)
     return event
@@ -212,7 +215,6 @@ def _report(ticket, by, now, reason=""):
     )
 
 
-@transaction.atomic
 def ticket_create(
     *,
     by,
@@ -263,7 +265,6 @@ def _place(room, building, community):
     return community, None
 
 
-@transaction.atomic
 def ticket_submit(
     *,
     by,
@@ -308,7 +309,6 @@ def ticket_submit(
     )
 
 
-@transaction.atomic
 def ticket_receive(
     *,
     channel: str,
@@ -363,11 +363,12 @@ def _create(
     if contact_at > now + CONTACT_SKEW:
         raise _invalid("contact_at", _("联系时间不能晚于现在。"))
     # A resident may report about a room they do not live in (a neighbour's leak): allowed.
-    if not category.active or (category.parent_id is None and category.children.exists()):
+    if not category.active or has_children(category):
         raise _invalid("category", _("请选择具体的分类。"))
+    if answer and kind != Kind.INQUIRY:
+        raise _invalid("answer", _("只有咨询可以当场解答并关闭。"))
     title = (title or "").strip() or description.strip()[:40]
     ticket = Ticket(
-        number=_next_number(now),
         kind=kind,
         channel=channel,
         category=category,
@@ -389,25 +390,36 @@ def _create(
     # The related rows were looked up (and scoped) by the caller: no query per foreign key.
     ticket.full_clean(exclude=["number", "search_text", *RELATED_FIELDS], validate_unique=False)
     recompute_clocks(ticket, now)
+    # Everything above only reads. On SQLite a transaction holds the database's one write
+    # lock from its first statement, so it starts here and writes only (bench/README.md).
+    with transaction.atomic():
+        _insert(ticket, by, now, answer, settings_now)
+    return ticket
+
+
+def _insert(ticket, by, now, answer, settings_now) -> None:
+    """The writes of `_create`: the number, the ticket, its first timeline rows."""
+    ticket.number = _next_number(now)
     ticket.search_text = _search_text(ticket, [answer] if answer else [])
-    ticket.save(force_insert=True)
+    kept.insert(ticket)
     _event(
         ticket,
         EventKind.CREATED,
         by,
-        description,
-        channel=channel,
+        ticket.description,
+        channel=ticket.channel,
         public=True,
-        contact_at=contact_at.isoformat(),
+        contact_at=ticket.contact_at.isoformat(),
     )
-    if kind == Kind.COMPLAINT and severity in settings_now.complaint_notify_severities:
+    complaint = ticket.kind == Kind.COMPLAINT
+    if complaint and ticket.severity in settings_now.complaint_notify_severities:
         _report(ticket, by, now)
-    if severity != Severity.NORMAL:
-        managers = managers_of(community.pk)
+    if ticket.severity != Severity.NORMAL:
+        managers = managers_of(ticket.community_id)
         text = _("%(severity)s:%(number)s %(title)s") % {
             "severity": ticket.get_severity_display(),
             "number": ticket.number,
-            "title": title,
+            "title": ticket.title,
         }
         transaction.on_commit(
             lambda: notify(
@@ -420,16 +432,14 @@ def _create(
             )
         )
     if answer:
-        if kind != Kind.INQUIRY:
-            raise _invalid("answer", _("只有咨询可以当场解答并关闭。"))
-        _event(ticket, EventKind.ANSWER, by, answer, public=True, channel=channel)
+        _event(ticket, EventKind.ANSWER, by, answer, public=True, channel=ticket.channel)
         ticket.first_contact_resolution = True
         ticket.followed_up_at = now
         ticket.status = Status.CLOSED
         ticket.outcome = Outcome.ANSWERED
         ticket.closed_at = now
         _event(ticket, EventKind.CLOSE, by, outcome=Outcome.ANSWERED)
-    if kind == Kind.COMPLAINT or answer:
+    if complaint or answer:
         _save(
             ticket,
             None,
@@ -441,7 +451,6 @@ def _create(
             "outcome",
             "closed_at",
         )
-    return ticket
 
 
 @transaction.atomic
