@@ -23,7 +23,7 @@ AXES_FAILURE_LIMIT = 5
 # before each test by conftest.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "wuyedesk.core.sqlite":  # noqa: F405
     # A file, not shared-cache memory: WAL, busy timeouts and locking behave as in production
     # (the concurrency tests need them).
     # One file per test run, so that runs side by side never share a database.

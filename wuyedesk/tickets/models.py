@@ -100,7 +100,11 @@ class Ticket(models.Model):
     status = models.CharField(_("状态"), max_length=24, choices=Status.choices, default=Status.OPEN)
     outcome = models.CharField(_("结果"), max_length=12, choices=Outcome.choices, blank=True)
     community = models.ForeignKey(
-        "properties.Community", on_delete=models.PROTECT, related_name="+", verbose_name=_("小区")
+        "properties.Community",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("小区"),
+        db_index=False,  # ticket_community_idx (community, -id) serves every lookup by it
     )
     building = models.ForeignKey(
         "properties.Building",
@@ -125,6 +129,7 @@ class Ticket(models.Model):
         blank=True,
         related_name="tickets",
         verbose_name=_("客户"),
+        db_index=False,  # ticket_resident_idx (resident, -id) serves every lookup by it
     )
     title = models.CharField(_("标题"), max_length=120)
     description = models.TextField(_("内容"))
@@ -240,7 +245,10 @@ class Ticket(models.Model):
 class TicketEvent(models.Model):
     """The timeline: every event with who and when. Internal unless `public`."""
 
-    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    # event_ticket_idx (ticket, at) serves every lookup by ticket.
+    ticket = models.ForeignKey(
+        Ticket, on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     kind = models.CharField(_("事件"), max_length=16, choices=EventKind.choices)
     at = models.DateTimeField(_("时间"), default=timezone.now)
     actor = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
