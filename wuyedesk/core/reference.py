@@ -1,5 +1,5 @@
 """A version of the company's reference data: communities, departments, categories, staff
-and their posts and scopes, and the policy settings. Pages may keep what they build from
+(their accounts, posts and scopes), and the policy settings. Pages may keep what they build from
 that data (a page's choice lists, a person's scope) under this version; any change to it
 gives a new version, in every process that shares the cache (Redis when scaled out).
 
@@ -73,8 +73,15 @@ def _bump() -> None:
         _request.version = new
 
 
+def _user_changed(update_fields=None, **signal) -> None:
+    """A login writes only last_login: that changes nothing others keep."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    changed(**signal)
+
+
 def connect() -> None:
-    from wuyedesk.accounts.models import Staff, StaffPost
+    from wuyedesk.accounts.models import Staff, StaffPost, User
     from wuyedesk.policies.models import PolicySettings
     from wuyedesk.properties.models import Community, Department
     from wuyedesk.tickets.models import Category
@@ -85,5 +92,8 @@ def connect() -> None:
         uid = f"reference-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
+    # Lists show the names of staff users (ticket owners) from what each process keeps.
+    post_save.connect(_user_changed, sender=User, dispatch_uid="reference-user-save")
+    post_delete.connect(changed, sender=User, dispatch_uid="reference-user-delete")
     for through in (Staff.communities.through, Department.communities.through):
         m2m_changed.connect(changed, sender=through, dispatch_uid=f"reference-{through}")

@@ -12,11 +12,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from wuyedesk.core import kept
+from wuyedesk.accounts.choices import UserKind
+from wuyedesk.accounts.models import User
+from wuyedesk.core import kept, reference
 from wuyedesk.lib.privacy import mask_phone
+from wuyedesk.properties.models import Community, Department
 from wuyedesk.tickets.choices import Kind, Severity, Status
 from wuyedesk.tickets.display import relative, words
-from wuyedesk.tickets.models import Ticket
+from wuyedesk.tickets.models import Category, Ticket
 
 # Every column of a ticket that the API's TicketOut carries, plus the names it shows.
 TICKET_COLUMNS = (
@@ -118,15 +121,78 @@ def by_ids(ids, columns) -> list[dict]:
     columns = tuple(columns)
     if columns[0] != "id":
         raise ValueError("the first column must be id")
+    named = [(name, REFERENCE_NAMES[name]) for name in columns if name in REFERENCE_NAMES]
+    read = [name for name in columns if name not in REFERENCE_NAMES]
+    read = tuple(dict.fromkeys(read + [fk for _name, (fk, _table, _at) in named]))
     found = {
         row["id"]: row
         for row in kept.fetch(
-            ("ticket-rows", columns),
-            lambda ids: Ticket.objects.filter(id__in=ids).order_by().values(*columns),
+            ("ticket-rows", read),
+            lambda ids: Ticket.objects.filter(id__in=ids).order_by().values(*read),
             padded,
         )
     }
+    if named:
+        tables = {table: table() for _name, (_fk, table, _i) in named}
+        for row in found.values():
+            for name, (fk, table, index) in named:
+                entry = tables[table].get(row[fk])
+                row[name] = None if entry is None else entry[index]
     return [found[pk] for pk in ids if pk in found]
+
+
+def _communities() -> dict:
+    return reference.memo(
+        "names:communities",
+        lambda: {pk: (name,) for pk, name in Community.objects.values_list("id", "name")},
+    )
+
+
+def _departments() -> dict:
+    return reference.memo(
+        "names:departments",
+        lambda: {pk: (name,) for pk, name in Department.objects.values_list("id", "name")},
+    )
+
+
+def _categories() -> dict:
+    return reference.memo(
+        "names:categories",
+        lambda: {
+            pk: (code, name, parent)
+            for pk, code, name, parent in Category.objects.values_list(
+                "id", "code", "name", "parent__name"
+            )
+        },
+    )
+
+
+def _staff_users() -> dict:
+    return reference.memo(
+        "names:staff-users",
+        lambda: {
+            pk: (username, staff_id, staff_name)
+            for pk, username, staff_id, staff_name in User.objects.exclude(
+                kind=UserKind.RESIDENT
+            ).values_list("id", "username", "staff__id", "staff__name")
+        },
+    )
+
+
+# Names from the reference data (core/reference.py), which each process keeps: a list
+# reads their ids and takes the names from there instead of joining four more tables for
+# every page (PostgreSQL built a hash of each on every execution). column → (id column,
+# table, position in the table's entry).
+REFERENCE_NAMES = {
+    "community__name": ("community_id", _communities, 0),
+    "department__name": ("department_id", _departments, 0),
+    "category__code": ("category_id", _categories, 0),
+    "category__name": ("category_id", _categories, 1),
+    "category__parent__name": ("category_id", _categories, 2),
+    "owner__username": ("owner_id", _staff_users, 0),
+    "owner__staff__id": ("owner_id", _staff_users, 1),
+    "owner__staff__name": ("owner_id", _staff_users, 2),
+}
 
 
 def _category_name(row) -> str:

@@ -51,3 +51,39 @@ def test_list_items_equal_the_schema_of_each_ticket(world, call, categories, api
     assert items[overdue.pk]["overdue"] is True
     assert items[plain.pk]["resident"]["phone"] == "138****5678"
     assert items[transferred.pk]["department"]["name"] == world.engineering.name
+
+
+def test_renamed_reference_data_shows_on_the_next_request(world, call, categories, api_as):
+    """Lists take community, department, category and owner names from what each process
+    keeps (tickets/rows.py REFERENCE_NAMES): a rename shows at once."""
+    ticket = call()
+    services.ticket_transfer(
+        by=world.specialist, ticket=ticket, department=world.engineering, note="请上门"
+    )
+    client = api_as(world.manager)
+
+    def item():
+        items = client.get("/api/v1/tickets", queue="all").json()["items"]
+        return next(i for i in items if i["id"] == ticket.pk)
+
+    before = item()
+    assert before["community"]["name"] == world.a.name
+    world.a.name = "新名小区"
+    world.a.save()
+    world.engineering.name = "工程维修部"
+    world.engineering.save()
+    ticket.category.name = "新分类名"
+    ticket.category.save()
+    staff = world.specialist.staff
+    staff.name = "改名客服"
+    staff.save()
+    world.specialist.username = "renamed-specialist"
+    world.specialist.save()
+    after = item()
+    assert after["community"]["name"] == "新名小区"
+    assert after["department"]["name"] == "工程维修部"
+    assert after["category"]["name"].endswith("新分类名")
+    assert after["owner"]["name"] == "改名客服"
+    staff.name = ""  # without a name, the username shows
+    staff.save()
+    assert item()["owner"]["name"] == "renamed-specialist"
