@@ -4,6 +4,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from wuyedesk.accounts.choices import UserKind
 from wuyedesk.accounts.models import User
+from wuyedesk.core import kept
 from wuyedesk.lib.privacy import normalize_phone
 
 
@@ -24,12 +25,17 @@ class StaffBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The user of a session, with their staff record in the same query (every page
-        reads it for the user's posts and communities)."""
+        reads it for the user's posts and communities): a statement kept per connection."""
         try:
-            user = User._default_manager.select_related("staff").get(pk=user_id)
-        except User.DoesNotExist:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None
+        user = kept.first(
+            "session-user",
+            lambda pk: User._default_manager.select_related("staff").filter(pk=pk),
+            user_id,
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):
         """Archived staff can neither log in nor obtain an API token."""

@@ -89,15 +89,9 @@ def _notices(user) -> dict:
     """The unread badge (one bounded count) and, for the manager, the banner of major
     complaints and emergencies not yet acknowledged (one query, none for other posts)."""
     from wuyedesk.notifications.selectors import unread_badge
-    from wuyedesk.tickets.selectors import severe_unacknowledged
+    from wuyedesk.tickets.selectors import severe_banner
 
-    severe = []
-    if has_post(user, Post.MANAGER):
-        severe = list(
-            severe_unacknowledged(user).values("pk", "number", "title", "severity")[
-                : BANNER_CAP + 1
-            ]
-        )
+    severe = severe_banner(user, BANNER_CAP + 1) if has_post(user, Post.MANAGER) else []
     unread = unread_badge(user)
     return {
         "unread_notifications": unread,

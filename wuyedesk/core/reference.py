@@ -8,14 +8,14 @@ skip signals call `changed()` themselves (the importer, the seed).
 """
 
 import threading
-import time
 
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-_KEY = "wuyedesk:reference-version"
+from wuyedesk.core import versions
+
+_NAME = "reference"
 # The version a request read first holds for the rest of it (one cache read a request, and
 # one consistent view of the reference data); outside requests every call reads it.
 _request = threading.local()
@@ -27,10 +27,7 @@ def version() -> int:
     held = getattr(_request, "version", None)
     if held is not None:
         return held
-    current = cache.get(_KEY)
-    if current is None:
-        cache.add(_KEY, time.time_ns(), timeout=None)
-        current = cache.get(_KEY)
+    current = versions.current(_NAME)
     if getattr(_request, "active", False):
         _request.version = current
     return current
@@ -62,15 +59,14 @@ def changed(**_signal) -> None:
     """A new version now (this process sees its own change at once) and again when the
     transaction commits: another process that read the old rows meanwhile may have kept
     them under the first new version."""
-    _bump()
-    transaction.on_commit(_bump)
+    versions.bump(_NAME)
+    _forget()
+    transaction.on_commit(_forget)
 
 
-def _bump() -> None:
-    new = time.time_ns()
-    cache.set(_KEY, new, timeout=None)
-    if getattr(_request, "active", False):
-        _request.version = new
+def _forget() -> None:
+    """The request reads the version again."""
+    _request.version = None
 
 
 def _user_changed(update_fields=None, **signal) -> None:

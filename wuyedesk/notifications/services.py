@@ -7,7 +7,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from wuyedesk.core import versions
 from wuyedesk.notifications.models import Notification
+from wuyedesk.notifications.selectors import unread_version
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,8 @@ def notify(*, users, kind: str, text: str, link: str = "", key: str = "", email:
                 )
         except IntegrityError:  # already notified for this key
             continue
+    if created:
+        versions.bump(*{unread_version(n.user_id) for n in created})
     if email:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: send_notification_emails(ids))
@@ -69,4 +73,7 @@ def notification_mark_read(
         qs = qs.filter(pk=notification.pk)
     if ids is not None:
         qs = qs.filter(pk__in=ids)
-    return qs.update(read_at=timezone.now())
+    marked = qs.update(read_at=timezone.now())
+    if marked:
+        versions.bump(unread_version(user.pk))
+    return marked

@@ -1,6 +1,7 @@
 """Reads of tickets, scoped to what the user may see; the queues; search."""
 
 import datetime as dt
+import hashlib
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Q, prefetch_related_objects
@@ -15,10 +16,15 @@ from wuyedesk.accounts.access import (
     staff_of,
 )
 from wuyedesk.accounts.choices import Post
+from wuyedesk.core import versions
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
 from wuyedesk.tickets.choices import EventKind, Status
 from wuyedesk.tickets.models import Dispatch, Incident, ReturnVisit, Task, Ticket, TicketEvent
+
+# The version (core/versions.py) of what the manager's banner shows; see severe_banner.
+SEVERE_TICKETS = "severe-tickets"
+BANNER_KEEP_SECONDS = 30
 
 LIST_RELATED = (
     "category",
@@ -146,6 +152,24 @@ def severe_unacknowledged(user):
             closed_at__isnull=True,
         )
         .order_by("-id")
+    )
+
+
+def severe_banner(user, limit: int) -> list[dict]:
+    """The newest `limit` rows (pk, number, title, severity) of `severe_unacknowledged`, for
+    the banner on every page the manager opens. Kept in the cache per scope
+    (core/versions.py) until a severe ticket is created, saved or acknowledged (services
+    bump SEVERE_TICKETS), and at most BANNER_KEEP_SECONDS."""
+    ids = community_ids(user)
+    scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
+    key = f"{hashlib.sha256(scope.encode()).hexdigest()[:32]}:{limit}"
+    return versions.kept(
+        SEVERE_TICKETS,
+        key,
+        lambda: list(
+            severe_unacknowledged(user).values("pk", "number", "title", "severity")[:limit]
+        ),
+        BANNER_KEEP_SECONDS,
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.services import system_user
-from wuyedesk.core import kept
+from wuyedesk.core import kept, versions
 from wuyedesk.notifications import residents as resident_notices
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
@@ -135,6 +135,8 @@ def _save(ticket: Ticket, version: int | None, *fields: str) -> None:
     if not updated:
         raise TicketConflict(_("工单已被他人修改,请刷新后重试。"))
     ticket.version = expected + 1
+    if ticket.severity != Severity.NORMAL or "severity" in names:
+        versions.bump(selectors.SEVERE_TICKETS)  # the manager's banner (selectors.severe_banner)
 
 
 def _require_open(ticket):
@@ -402,6 +404,8 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
     ticket.number = _next_number(now)
     ticket.search_text = _search_text(ticket, [answer] if answer else [])
     kept.insert(ticket)
+    if ticket.severity != Severity.NORMAL:
+        versions.bump(selectors.SEVERE_TICKETS)
     _event(
         ticket,
         EventKind.CREATED,
@@ -969,6 +973,7 @@ def ticket_acknowledge(*, by, ticket) -> Ticket:
     Ticket.objects.filter(pk=ticket.pk, manager_acknowledged_at__isnull=True).update(
         manager_acknowledged_at=timezone.now()
     )
+    versions.bump(selectors.SEVERE_TICKETS)
     ticket.refresh_from_db(fields=["manager_acknowledged_at"])
     return ticket
 

