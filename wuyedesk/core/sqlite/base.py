@@ -10,13 +10,15 @@ and releases it when the transaction ends. A process that dies loses its flock w
 """
 
 import fcntl
-import os
 
 from django.db.backends.sqlite3 import base
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
-    _writers_fd = None
+    # The lock file, open while the connection is; a file object, so that a wrapper dropped
+    # without close() (a thread that ended) closes it, and the kernel releases its flock.
+    _writers = None
+    _writers_held = False
 
     def _start_transaction_under_autocommit(self):
         self._writers_acquire()
@@ -43,17 +45,20 @@ class DatabaseWrapper(base.DatabaseWrapper):
             return super()._close()
         finally:
             self._writers_release()
+            if self._writers is not None:
+                self._writers.close()
+                self._writers = None
 
     def _writers_acquire(self):
         if self.is_in_memory_db():
             return
-        if self._writers_fd is None:
+        if self._writers is None:
             path = f"{self.settings_dict['NAME']}.writers"
-            self._writers_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        fcntl.flock(self._writers_fd, fcntl.LOCK_EX)
+            self._writers = open(path, "ab")  # noqa: SIM115  (kept open with the connection)
+        fcntl.flock(self._writers.fileno(), fcntl.LOCK_EX)
         self._writers_held = True
 
     def _writers_release(self):
-        if getattr(self, "_writers_held", False):
+        if self._writers_held:
             self._writers_held = False
-            fcntl.flock(self._writers_fd, fcntl.LOCK_UN)
+            fcntl.flock(self._writers.fileno(), fcntl.LOCK_UN)

@@ -22,7 +22,8 @@ def _writer(events: list, name: str, hold: threading.Event | None = None, fail=F
     def run():
         try:
             with transaction.atomic():
-                events.append(f"{name} in")
+                saw_first = Community.objects.filter(code="W-first").exists()
+                events.append(f"{name} in" + (" (saw first)" if saw_first else ""))
                 Community.objects.create(code=f"W-{name}", name=name)
                 if hold is not None:
                     hold.wait(10)
@@ -54,11 +55,23 @@ def test_a_second_writer_waits_for_the_first_to_end(first_fails):
     second = _writer(events, "second")
     second.start()
     time.sleep(0.3)
-    assert "second in" not in events  # queued behind the first, not failing
+    assert not any(e.startswith("second") for e in events)  # queued, not failing
     hold.set()
     first.join(10)
     second.join(10)
+    # The second began only once the first had ended: it saw the first's row if committed.
+    second_in = "second in" if first_fails else "second in (saw first)"
     ended = "first rolled back" if first_fails else "first committed"
-    assert events == ["first in", ended, "second in", "second committed"]
+    assert sorted(events) == sorted(["first in", ended, second_in, "second committed"])
+    assert events.index("first in") < events.index(second_in)
     codes = set(Community.objects.filter(code__startswith="W-").values_list("code", flat=True))
     assert codes == ({"W-second"} if first_fails else {"W-first", "W-second"})
+
+
+def test_the_lock_file_is_closed_with_the_connection():
+    with transaction.atomic():
+        Community.objects.create(code="W-close", name="close")
+    lock_file = connection._writers
+    assert lock_file is not None and not connection._writers_held
+    connection.close()
+    assert lock_file.closed and connection._writers is None
