@@ -174,13 +174,13 @@ def ticket_create(request, payload: s.TicketIn):
         raise PermissionDenied
     p = payload
 
-    def usable(selector, *related):
+    def scoped(selector, *related):
         return lambda: selector(user).filter(archived_at__isnull=True).select_related(*related)
 
     room = _usable(user, Room, p.room, "room", "community", "unit__building__community")
     building = _usable(user, Building, p.building, "building", "community")
     community = _usable(user, Community, p.community, "community")
-    resident = _pick(usable(residents_visible_to), p.resident, "resident")
+    resident = _pick(scoped(residents_visible_to), p.resident, "resident")
     if room is None and building is None and community is None and resident is not None:
         # As at intake: without a room the ticket belongs to the resident's own community.
         community = _pick(communities_visible_to(user), resident.community_id, "room")

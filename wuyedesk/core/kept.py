@@ -31,6 +31,7 @@ _STATEMENTS = "_wuyedesk_kept"
 _PREPARED = "_wuyedesk_kept_prepared"
 # Placeholders no real id or text can be: negative ints far beyond any key, and NUL strings.
 _INT_BASE = -(10**15)
+_INT_MIN, _INT_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass
@@ -46,6 +47,8 @@ class _Statement:
 
 def fetch(key, build: Callable, *args) -> list:
     """The rows of `build(*args)`, by the statement kept for `key` on this connection."""
+    if not all(map(_storable, args)):
+        return []  # an id beyond any key column: nothing, as the ORM answers it
     statement = _statement(key, build, args)
     params = [
         constant if arg is None else (args[arg] if item is None else args[arg][item])
@@ -117,6 +120,12 @@ def _insert_statement(model) -> _Insert:
         found = _Insert(sql=sql, fields=fields, returning=returning)
         statements[key] = found
     return found
+
+
+def _storable(arg) -> bool:
+    if isinstance(arg, list):
+        return all(map(_storable, arg))
+    return not isinstance(arg, int) or _INT_MIN <= arg <= _INT_MAX
 
 
 def _shape(args) -> tuple:

@@ -369,6 +369,9 @@ def test_supervisor_may_not_record_tickets(world, api_as, create):
     ("fields", "code", "field"),
     [
         ({"category": 999999}, "invalid_choice", "category"),
+        ({"category": 2**70}, "less_than_equal", "category"),  # beyond any key column
+        ({"room": 2**63}, "less_than_equal", "room"),
+        ({"room": None, "building": 0}, "greater_than_equal", "building"),
         ({"category": "REPAIR"}, "invalid", "category"),  # a parent with sub-categories
         ({"room": "room_b"}, "invalid_choice", "room"),
         ({"resident": "resident_b", "room": None}, "invalid_choice", "resident"),

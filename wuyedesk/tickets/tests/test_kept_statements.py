@@ -133,3 +133,9 @@ def test_a_new_database_session_gets_the_statement_again(world):
     assert _room(room.pk).pk == room.pk
     connection.close()
     assert _room(room.pk).pk == room.pk
+
+
+def test_an_id_beyond_any_key_finds_nothing(world):
+    assert _room(2**70) is None
+    assert _room(-(2**70)) is None
+    assert kept.fetch("test-ids", lambda ids: Room.objects.filter(id__in=ids), [1, 2**64]) == []
