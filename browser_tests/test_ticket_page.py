@@ -38,6 +38,9 @@ def _intake(page, live_server, *, kind, category, description):
 
     load_categories()
     page.goto(f"{live_server.url}/tickets/new/")
+    # Typed straight away, as on the phone: the number box has the focus (waited for, as a
+    # loaded machine may give it a moment after the page's load event).
+    expect(page.locator("#lookup-q")).to_be_focused()
     page.keyboard.type("13812345678")
     page.locator("#lookup-results button", has_text="阳光花园-1栋-1单元-101").click()
     expect(page.locator("#intake-contact")).to_contain_text("张伟")
