@@ -22,7 +22,7 @@ come back as instances with their select_related rows, `values()` rows as dicts.
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery
@@ -103,7 +103,7 @@ class _Insert:
 
 
 def _insert_statement(model) -> _Insert:
-    statements = connection.__dict__.setdefault(_STATEMENTS, {})
+    statements = _kept(_STATEMENTS)
     key = ("insert", model._meta.label)
     found = statements.get(key)
     if found is None:
@@ -113,13 +113,20 @@ def _insert_statement(model) -> _Insert:
         fields = [f for f in meta.local_concrete_fields if f is not meta.auto_field]
         query = InsertQuery(model)
         query.insert_values(fields, [model()])
-        compiler = query.get_compiler(connection=connection)
+        compiler = query.get_compiler(connection=connections[DEFAULT_DB_ALIAS])
         returning = connection.features.can_return_columns_from_insert
         compiler.returning_fields = [meta.pk] if returning else None
         [(sql, _params)] = compiler.as_sql()
         found = _Insert(sql=sql, fields=fields, returning=returning)
         statements[key] = found
     return found
+
+
+def _kept(name: str) -> dict:
+    """This thread's own store on its connection. (`django.db.connection` is a proxy shared
+    by every thread: what is set on it directly is shared too, and a statement prepared on
+    one thread's session would count as prepared on another's.)"""
+    return connections[DEFAULT_DB_ALIAS].__dict__.setdefault(name, {})
 
 
 def _storable(arg) -> bool:
@@ -155,14 +162,14 @@ def _placeholders(args) -> tuple[list, dict]:
 
 
 def _statement(key, build: Callable, args) -> _Statement:
-    statements = connection.__dict__.setdefault(_STATEMENTS, {})
+    statements = _kept(_STATEMENTS)
     full_key = (key, _shape(args))
     found = statements.get(full_key)
     if found is None:
         stand_ins, where = _placeholders(args)
         queryset = build(*stand_ins)
         query = queryset.query
-        compiler = query.get_compiler(connection=connection)
+        compiler = query.get_compiler(connection=connections[DEFAULT_DB_ALIAS])
         sql, params = compiler.as_sql()
         slots = []
         for param in params:
@@ -201,7 +208,7 @@ def _prepare(cursor, statement: _Statement) -> None:
     """PREPARE the statement on this database session unless it already has it (a
     connection closed after CONN_MAX_AGE comes back as a new session)."""
     session = connection.connection
-    prepared = connection.__dict__.setdefault(_PREPARED, {})
+    prepared = _kept(_PREPARED)
     if prepared.get(statement.name) is session:
         return
     count = len(statement.slots)

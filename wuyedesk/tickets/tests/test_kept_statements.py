@@ -2,7 +2,7 @@
 once per connection, with each call's own arguments."""
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from wuyedesk.core import kept
@@ -42,13 +42,13 @@ def test_model_rows_equal_the_orm_with_their_related_rows(world):
 def test_compiled_once_and_run_with_each_calls_arguments(world):
     first, second = world.rooms_a[0], world.rooms_a[1]
     _room(first.pk)
-    statements = dict(connection.__dict__["_wuyedesk_kept"])
+    statements = dict(connections["default"].__dict__["_wuyedesk_kept"])
     with CaptureQueriesContext(connection) as queries:
         assert _room(second.pk).pk == second.pk
         assert _room(first.pk).pk == first.pk
         assert _room(10**9) is None
     assert len(queries) == 3
-    assert connection.__dict__["_wuyedesk_kept"] == statements  # nothing compiled again
+    assert connections["default"].__dict__["_wuyedesk_kept"] == statements  # none compiled again
 
 
 def test_constants_of_the_queryset_stay(world):
@@ -139,3 +139,38 @@ def test_an_id_beyond_any_key_finds_nothing(world):
     assert _room(2**70) is None
     assert _room(-(2**70)) is None
     assert kept.fetch("test-ids", lambda ids: Room.objects.filter(id__in=ids), [1, 2**64]) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_keeps_its_own_statements(world):
+    """Threads have connections (sessions) of their own: one thread's statement, prepared
+    on its session, is prepared again on another's, and used again on its own, in turns."""
+    import threading
+
+    room = world.rooms_a[0]
+    turns = [threading.Event() for _ in range(3)]
+    found, errors = [], []
+
+    def run(my_turns):
+        try:
+            for turn in my_turns:
+                turns[turn].wait(10)
+                found.append(_room(room.pk).pk)
+                if turn + 1 < len(turns):
+                    turns[turn + 1].set()
+        except Exception as error:
+            errors.append(error)
+            for event in turns:
+                event.set()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=run, args=([0, 2],))
+    second = threading.Thread(target=run, args=([1],))
+    first.start()
+    second.start()
+    turns[0].set()
+    first.join(20)
+    second.join(20)
+    assert errors == []
+    assert found == [room.pk] * 3
