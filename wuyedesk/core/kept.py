@@ -171,13 +171,14 @@ def _statement(key, build: Callable, args) -> _Statement:
         query = queryset.query
         compiler = query.get_compiler(connection=connections[DEFAULT_DB_ALIAS])
         sql, params = compiler.as_sql()
-        slots = []
+        slots, used = [], set()
         for param in params:
-            if isinstance(param, int | str) and param in where:
-                slots.append((*where.pop(param), None))
+            if isinstance(param, int | str) and param in where:  # an argument, maybe again
+                slots.append((*where[param], None))
+                used.add(param)
             else:
                 slots.append((None, None, param))
-        if where:
+        if len(used) != len(where):
             raise ValueError(f"kept statement {key!r} does not use all of its arguments")
         if queryset._iterable_class is ValuesIterable and query.values_select:
             names = [*query.extra_select, *query.values_select, *query.annotation_select]

@@ -174,3 +174,12 @@ def test_each_thread_keeps_its_own_statements(world):
     second.join(20)
     assert errors == []
     assert found == [room.pk] * 3
+
+
+def test_an_argument_used_twice_takes_each_calls_value(world):
+    def either(pk):
+        return kept.fetch("test-twice", lambda pk: Room.objects.filter(pk=pk).filter(id=pk), pk)
+
+    first, second = world.rooms_a[0], world.rooms_a[1]
+    assert [r.pk for r in either(first.pk)] == [first.pk]
+    assert [r.pk for r in either(second.pk)] == [second.pk]
