@@ -141,46 +141,28 @@ def by_ids(ids, columns) -> list[dict]:
     return [found[pk] for pk in ids if pk in found]
 
 
-def _communities() -> dict:
-    return reference.memo(
-        "names:communities",
-        lambda: {pk: (name,) for pk, name in Community.objects.values_list("id", "name")},
-    )
+def _names(key: str, rows):
+    """A table id → (names…) from `rows()` (a values_list of the id and its names), kept by
+    each process under the reference-data version."""
+    return lambda: reference.memo(key, lambda: {pk: tuple(names) for pk, *names in rows()})
 
 
-def _departments() -> dict:
-    return reference.memo(
-        "names:departments",
-        lambda: {pk: (name,) for pk, name in Department.objects.values_list("id", "name")},
-    )
-
-
-def _categories() -> dict:
-    return reference.memo(
-        "names:categories",
-        lambda: {
-            pk: (code, name, parent)
-            for pk, code, name, parent in Category.objects.values_list(
-                "id", "code", "name", "parent__name"
-            )
-        },
-    )
-
-
-def _staff_users() -> dict:
-    return reference.memo(
-        "names:staff-users",
-        lambda: {
-            pk: (username, staff_id, staff_name)
-            for pk, username, staff_id, staff_name in User.objects.exclude(
-                kind=UserKind.RESIDENT
-            ).values_list("id", "username", "staff__id", "staff__name")
-        },
-    )
+_communities = _names("names:communities", lambda: Community.objects.values_list("id", "name"))
+_departments = _names("names:departments", lambda: Department.objects.values_list("id", "name"))
+_categories = _names(
+    "names:categories",
+    lambda: Category.objects.values_list("id", "code", "name", "parent__name"),
+)
+_staff_users = _names(
+    "names:staff-users",
+    lambda: User.objects.exclude(kind=UserKind.RESIDENT).values_list(
+        "id", "username", "staff__id", "staff__name"
+    ),
+)
 
 
 # Names from the reference data (core/reference.py), which each process keeps: a list
-# reads their ids and takes the names from there instead of joining four more tables for
+# reads their ids and takes the names from there instead of joining six more tables for
 # every page (PostgreSQL built a hash of each on every execution). column → (id column,
 # table, position in the table's entry).
 REFERENCE_NAMES = {
