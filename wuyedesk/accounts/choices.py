@@ -23,3 +23,7 @@ class Post(models.TextChoices):
 COMPANY_WIDE_POSTS = frozenset({Post.ADMIN, Post.EXECUTIVE})
 # Default posts that may reveal residents' full phone / ID numbers (company setting).
 DEFAULT_REVEAL_POSTS = [Post.MANAGER.value, Post.ASSISTANT.value, Post.SPECIALIST.value]
+# Default posts that may export personal data (company setting, MGT-3).
+DEFAULT_EXPORT_POSTS = [Post.MANAGER.value, Post.ASSISTANT.value, Post.ADMIN.value]
+# Default posts that must sign in with a second factor (company setting).
+DEFAULT_TWO_FACTOR_POSTS = [Post.ADMIN.value, Post.MANAGER.value, Post.EXECUTIVE.value]

@@ -19,21 +19,48 @@ from wuyedesk.properties.models import (
 
 
 class CompanyForm(ScopedModelForm):
+    POST_FIELDS = ("reveal_posts", "export_posts", "two_factor_posts")
+
     reveal_posts = forms.MultipleChoiceField(
         label=_("可查看完整个人信息的岗位"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    export_posts = forms.MultipleChoiceField(
+        label=_("可导出个人信息的岗位"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    two_factor_posts = forms.MultipleChoiceField(
+        label=_("须两步验证登录的岗位"), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
     class Meta:
         model = Company
-        fields = ["name", "short_name", "phone", "email", "address", "reveal_posts"]
+        fields = [
+            "name",
+            "short_name",
+            "phone",
+            "email",
+            "address",
+            "reveal_posts",
+            "export_posts",
+            "two_factor_posts",
+            "idle_timeout_minutes",
+            "access_log_retention_days",
+            "rate_login",
+            "rate_signup",
+            "rate_code_per_number",
+            "rate_code_per_address",
+            "rate_password_reset",
+            "rate_survey_link",
+        ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         from wuyedesk.accounts.choices import Post
 
-        self.fields["reveal_posts"].choices = Post.choices
+        for name in self.POST_FIELDS:
+            self.fields[name].choices = Post.choices
+            self.fields[name].help_text = Company._meta.get_field(name).help_text
 
 
 class FixedParentMixin:

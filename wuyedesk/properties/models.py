@@ -1,10 +1,12 @@
 """Estates and the people in them: Community → Building → Unit → Room, Resident, Occupancy."""
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wuyedesk.accounts.choices import DEFAULT_EXPORT_POSTS, DEFAULT_TWO_FACTOR_POSTS
 from wuyedesk.lib.privacy import (
     mask_address,
     mask_id_number,
@@ -12,6 +14,7 @@ from wuyedesk.lib.privacy import (
     validate_id_number,
     validate_phone,
 )
+from wuyedesk.lib.rates import validate_rate
 from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
 
 # Fields holding personal data (PIPL): masked on display, never logged in clear.
@@ -31,6 +34,14 @@ class Archivable(models.Model):
         return self.archived_at is not None
 
 
+def default_export_posts() -> list[str]:
+    return list(DEFAULT_EXPORT_POSTS)
+
+
+def default_two_factor_posts() -> list[str]:
+    return list(DEFAULT_TWO_FACTOR_POSTS)
+
+
 class Company(models.Model):
     """The one company this installation serves (a single row, pk=1)."""
 
@@ -44,6 +55,57 @@ class Company(models.Model):
         default=list,
         blank=True,
         help_text=_("这些岗位可以点击“显示”查看完整的电话和证件号,每次查看都会记入审计日志。"),
+    )
+    export_posts = models.JSONField(
+        _("可导出个人信息的岗位"),
+        default=default_export_posts,
+        blank=True,
+        help_text=_(
+            "住户、入住、员工、调查答卷和带住户的工单列表只有这些岗位能导出,每次导出都记入访问日志。"
+        ),
+    )
+    two_factor_posts = models.JSONField(
+        _("须两步验证登录的岗位"),
+        default=default_two_factor_posts,
+        blank=True,
+        help_text=_("这些岗位的员工登录时除密码外还须输入验证器应用中的动态码。"),
+    )
+    idle_timeout_minutes = models.PositiveSmallIntegerField(
+        _("员工闲置自动退出(分钟)"),
+        default=60,
+        validators=[MinValueValidator(5), MaxValueValidator(1440)],
+    )
+    access_log_retention_days = models.PositiveSmallIntegerField(
+        _("访问日志保留天数"),
+        default=365,
+        validators=[MinValueValidator(180), MaxValueValidator(3650)],
+        help_text=_("查看住户档案、显示完整号码和导出的记录保留这么多天后删除。"),
+    )
+    # Rate limits, as "count/window" (django-ratelimit's form): 20/10m is 20 per 10 minutes.
+    rate_login = models.CharField(
+        _("登录和令牌尝试(每个来源地址)"),
+        max_length=16,
+        default="20/10m",
+        validators=[validate_rate],
+        help_text=_("同一地址对所有用户名的尝试合计。"),
+    )
+    rate_signup = models.CharField(
+        _("业主注册(每个来源地址)"), max_length=16, default="10/h", validators=[validate_rate]
+    )
+    rate_code_per_number = models.CharField(
+        _("验证码发送(每个手机号)"), max_length=16, default="5/h", validators=[validate_rate]
+    )
+    rate_code_per_address = models.CharField(
+        _("验证码发送(每个来源地址)"), max_length=16, default="20/h", validators=[validate_rate]
+    )
+    rate_password_reset = models.CharField(
+        _("找回密码邮件(每个邮箱和每个来源地址)"),
+        max_length=16,
+        default="5/h",
+        validators=[validate_rate],
+    )
+    rate_survey_link = models.CharField(
+        _("匿名问卷链接(每个来源地址)"), max_length=16, default="60/10m", validators=[validate_rate]
     )
 
     class Meta:
