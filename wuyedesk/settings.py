@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "wuyedesk.audit.context.AuditContextMiddleware",
+    "wuyedesk.core.middleware.ThrottledMiddleware",
 ]
 
 ROOT_URLCONF = "wuyedesk.urls"

@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from wuyedesk.core.services import FormInvalid
+from wuyedesk.lib.throttle import Throttled
 
 # ninja raises HttpError without a code of its own, e.g. 400 for a body that is not JSON.
 HTTP_ERROR_CODES = {
@@ -104,6 +105,13 @@ def install(api):
         return api.create_response(
             request, error_body("unauthorized", _("需要有效的访问令牌。")), status=401
         )
+
+    @api.exception_handler(Throttled)
+    def on_throttled(request, exc):
+        body = error_body("throttled", exc.message) | {"retry_after": exc.retry_after}
+        response = api.create_response(request, body, status=429)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):

@@ -1,6 +1,9 @@
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
+from wuyedesk.core.errors import throttled
+from wuyedesk.lib.throttle import Throttled
+
 NUL = "\x00"
 
 
@@ -35,3 +38,19 @@ class RejectNullCharactersMiddleware:
         ):
             return any(NUL in value for _name, values in request.POST.lists() for value in values)
         return False
+
+
+class ThrottledMiddleware:
+    """A page view that raised `Throttled` answers 429 with a page saying when to try again.
+    Views that hold a form catch it themselves, to keep what was typed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Throttled):
+            return throttled(request, exception)
+        return None
