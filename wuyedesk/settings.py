@@ -144,6 +144,12 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 
+# The client's address behind PROXY_COUNT reverse proxies (lib/network.py), for the rate
+# limits, the axes lockout and the audit rows alike.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+RATELIMIT_IP_META_KEY = "wuyedesk.lib.network.client_address"
+AXES_CLIENT_IP_CALLABLE = "wuyedesk.lib.network.client_address"
+
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

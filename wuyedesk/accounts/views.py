@@ -13,7 +13,9 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts import services
 from wuyedesk.accounts.forms import LanguageForm, ResidentLoginForm, StaffLoginForm, TokenForm
 from wuyedesk.accounts.selectors import tokens_of
+from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.core.forms import StyledFormMixin
+from wuyedesk.lib.throttle import Throttled
 
 
 def _safe_next(request, default: str) -> str:
@@ -27,15 +29,27 @@ def _login_page(request, form_class, template, credentials_of, default_next):
     if request.user.is_authenticated:
         return redirect(default_next)
     form = form_class(request.POST or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
-        user = authenticate(request, **credentials_of(form.cleaned_data))
-        if user is not None:
-            login(request, user)
-            response = redirect(_safe_next(request, default_next))
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
-            return response
-        form.add_error(None, _("账号或密码不正确。"))
-    return render(request, template, {"form": form, "next": request.GET.get("next", "")})
+        try:
+            login_check(request)
+            user = authenticate(request, **credentials_of(form.cleaned_data))
+            if user is not None:
+                login(request, user)
+                response = redirect(_safe_next(request, default_next))
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, samesite="Lax")
+                return response
+            login_failed(request)
+            form.add_error(None, _("账号或密码不正确。"))
+        except Throttled as exc:
+            # The form stays filled (the user name), and says when to try again.
+            refused = exc
+            form.add_error(None, exc.message)
+    response = render(request, template, {"form": form, "next": request.GET.get("next", "")})
+    if refused is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 def staff_login(request):

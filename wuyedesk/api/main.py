@@ -14,6 +14,7 @@ from pydantic import Field, create_model
 from wuyedesk.accounts import services as account_services
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.selectors import tokens_of
+from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.api import errors, tickets
 from wuyedesk.api.schemas import (
     MAX_ID,
@@ -67,13 +68,18 @@ auth_router = Router(tags=["auth"])
     "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 )
 def token_create(request, payload: TokenIn):
-    """Exchange a staff username and password for a bearer token."""
+    """Exchange a staff username and password for a bearer token. Failed attempts from one
+    client address are limited across user names (company setting `rate_login`): over the
+    limit the answer is 429 with `Retry-After`."""
+    login_check(request)
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         # Answered here in JSON; left set, AxesMiddleware would swap in its HTML lockout page.
         request.axes_locked_out = False
+        login_failed(request)
         return Status(429, errors.error_body("locked_out", _("登录失败次数过多,请稍后再试。")))
     if user is None:
+        login_failed(request)
         return Status(401, errors.error_body("invalid_credentials", _("账号或密码不正确。")))
     _token, raw = account_services.token_create(user=user, name="api")
     return Status(200, {"token": raw})

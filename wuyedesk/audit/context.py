@@ -2,6 +2,8 @@
 
 from contextvars import ContextVar
 
+from wuyedesk.lib.network import client_address
+
 client_ip: ContextVar[str | None] = ContextVar("client_ip", default=None)
 
 
@@ -10,7 +12,7 @@ class AuditContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = client_ip.set(request.META.get("REMOTE_ADDR"))
+        token = client_ip.set(client_address(request))
         try:
             return self.get_response(request)
         finally:

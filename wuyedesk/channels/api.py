@@ -19,6 +19,7 @@ from ninja.files import UploadedFile
 
 from wuyedesk.accounts import services as account_services
 from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.api import errors
 from wuyedesk.api.schemas import MAX_ID, ErrorOut, Id
 from wuyedesk.channels import selectors, services
@@ -244,12 +245,17 @@ class DecisionIn(Schema):
     "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 )
 def token_create(request, payload: TokenIn):
-    """Exchange a resident's mobile number and password for a bearer token."""
+    """Exchange a resident's mobile number and password for a bearer token. Failed attempts
+    count with the staff logins of the same client address (`rate_login`): over the limit
+    the answer is 429 with `Retry-After`."""
+    login_check(request)
     user = authenticate(request, mobile=payload.mobile, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         request.axes_locked_out = False
+        login_failed(request)
         return Status(429, errors.error_body("locked_out", _("登录失败次数过多,请稍后再试。")))
     if user is None or not user.is_resident:
+        login_failed(request)
         return Status(401, errors.error_body("invalid_credentials", _("手机号或密码不正确。")))
     _token, raw = account_services.token_create(user=user, name="portal")
     return Status(200, {"token": raw})
