@@ -65,6 +65,20 @@ class ResidentPhoneBackend(ModelBackend):
             return user
         return None
 
+    def get_user(self, user_id):
+        """The user of a resident's session: none once their record is archived."""
+        user = (
+            User._default_manager.select_related("resident")
+            .filter(pk=user_id, kind=UserKind.RESIDENT)
+            .first()
+        )
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def user_can_authenticate(self, user):
+        resident = user.resident
+        archived = resident is not None and resident.archived_at is not None
+        return super().user_can_authenticate(user) and not archived
+
 
 def axes_username(request, credentials) -> str | None:
     """What django-axes records for a login attempt: never a resident's phone number."""

@@ -21,5 +21,6 @@ staff = register(
         search_fields=("name__icontains", "employee_no__icontains", "user__username"),
         filters={"department": "department_id", "post": "posts__post"},
         save=services.staff_save,
+        on_archive=services.staff_archived,
     )
 )

@@ -1,4 +1,8 @@
-from django.contrib.auth import update_session_auth_hash
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, update_session_auth_hash
+from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -78,6 +82,43 @@ def token_revoke(*, user, token: ApiToken) -> ApiToken:
     return token
 
 
+def user_sign_out_everywhere(*, user) -> int:
+    """Revoke every live API token of `user` and end all their sessions (#11 point 7: an
+    archived staff member or resident keeps nothing that still opens a door). Called inside
+    the archiving transaction; the sessions end once it commits. Returns the tokens revoked."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    user_id = str(user.pk)
+    transaction.on_commit(lambda: _end_sessions(user_id))
+    return revoked
+
+
+def _end_sessions(user_id: str) -> None:
+    # Sessions are not indexed by user: read the live ones (archiving is rare). Deleting
+    # through the session engine clears the cached copy as well as the row.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    live = Session.objects.filter(expire_date__gt=timezone.now())
+    for session in live.iterator():
+        if session.get_decoded().get(SESSION_KEY) == user_id:
+            store(session_key=session.session_key).delete()
+
+
+def staff_archived(*, by, instance: Staff) -> None:
+    """The archive hook of the staff resource."""
+    user_sign_out_everywhere(user=instance.user)
+
+
+def _archived(user) -> bool:
+    """An archived staff member, or the account of an archived resident: refused everywhere
+    with any token they held (archiving also revokes them; this holds for tokens made
+    before that was so, and for a record archived by other means)."""
+    staff = getattr(user, "staff", None)
+    if staff is not None and staff.archived_at is not None:
+        return True
+    return user.resident is not None and user.resident.archived_at is not None
+
+
 def token_authenticate(raw: str):
     """The user of a live token, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith("wd_"):
@@ -85,12 +126,12 @@ def token_authenticate(raw: str):
     # Every API request reads this: kept compiled (and on PostgreSQL prepared) per connection.
     token = kept.first(
         "api-token",
-        lambda digest: ApiToken.objects.select_related("user__staff").filter(
+        lambda digest: ApiToken.objects.select_related("user__staff", "user__resident").filter(
             digest=digest, revoked_at__isnull=True, user__is_active=True
         )[:1],
         hash_token(raw),
     )
-    if token is None:
+    if token is None or _archived(token.user):
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -34,6 +34,9 @@ class Resource:
     # Optional service taking (by=, form=, instance=) that writes instead of the generic one.
     save: Callable | None = None
     archivable: bool = True
+    # Optional service taking (by=, instance=) that runs in the archiving transaction, e.g.
+    # revoking an archived staff member's tokens and sessions.
+    on_archive: Callable | None = None
     icon: str = ""
 
     @property

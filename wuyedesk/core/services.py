@@ -59,6 +59,8 @@ def record_archive(*, by, resource: Resource, instance, archive: bool = True):
     with transaction.atomic():
         instance.archived_at = timezone.now() if archive else None
         instance.save(update_fields=["archived_at", "updated_at"])
+        if archive and resource.on_archive is not None:
+            resource.on_archive(by=by, instance=instance)
         audit_record(
             actor=by,
             action=AuditAction.ARCHIVE if archive else AuditAction.RESTORE,

@@ -2,7 +2,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.choices import Post
 from wuyedesk.core.resources import Column, Resource, register
-from wuyedesk.properties import forms, selectors
+from wuyedesk.properties import forms, selectors, services
 from wuyedesk.properties.models import (
     Building,
     Community,
@@ -96,6 +96,7 @@ residents = register(
         # Phone search is exact on the normalised number, never a LIKE on personal data.
         search_fields=("name__icontains", "phone"),
         filters={"community": "community_id"},
+        on_archive=services.resident_archived,
     )
 )
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import posts_of, require_post
 from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post
+from wuyedesk.accounts.models import User
+from wuyedesk.accounts.services import user_sign_out_everywhere
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
 from wuyedesk.core.services import FormInvalid
@@ -36,6 +38,13 @@ def resident_reveal(*, by, resident: Resident, field: str) -> str:
         raise PermissionDenied
     audit_record(actor=by, action=AuditAction.REVEAL, obj=resident, changes={"field": field})
     return getattr(resident, field)
+
+
+def resident_archived(*, by, instance: Resident) -> None:
+    """The archive hook of the residents resource: the portal account of an archived resident
+    loses its tokens and sessions (#11 point 7)."""
+    for account in User.objects.filter(resident=instance):
+        user_sign_out_everywhere(user=account)
 
 
 def company_update(*, by, form) -> Company:
