@@ -10,7 +10,6 @@ Order of work, so that nothing is ever lost:
 """
 
 import datetime as dt
-import email.policy
 import logging
 import uuid
 from email.parser import BytesHeaderParser
@@ -30,6 +29,7 @@ from wuyedesk.mailbox.choices import InboundStatus, OutboundKind
 from wuyedesk.mailbox.models import InboundMail, OutboundMail, SenderLink
 from wuyedesk.mailbox.outbound import NUMBER_RE, from_address, message_ids, send_mail_record
 from wuyedesk.mailbox.parsing import (
+    POLICY,
     Parsed,
     ParseError,
     dedupe_key,
@@ -75,11 +75,15 @@ def store(raw: bytes, *, mailbox: str = "", uid: int | None = None, status=Inbou
 
 
 def store_too_large(headers: bytes, *, size: int, mailbox: str = "", uid=None):
-    """Over MAIL_MAX_MB: only the headers are kept; the mail itself stays in the mailbox."""
+    """Over MAIL_MAX_MB: only the headers are kept; the mail itself stays in the mailbox.
+    It goes to the sender's community when the sender is a known resident, and its
+    assistants are told (every assistant while it has no community)."""
     mail = store(headers, mailbox=mailbox, uid=uid, status=InboundStatus.TOO_LARGE)
     if mail is None:
         return None
     _fill_headers(mail, headers)
+    mail.resident = match_resident(mail.from_address)
+    mail.community = place_of(mail.resident)[0] if mail.resident is not None else None
     mail.size = size
     mail.attention = True
     mail.error = _("邮件大小 %(size)s MB 超过上限 %(limit)s MB,未下载;原件仍在邮箱中。") % {
@@ -87,6 +91,7 @@ def store_too_large(headers: bytes, *, size: int, mailbox: str = "", uid=None):
         "limit": settings.MAIL_MAX_MB,
     }
     mail.save()
+    _notify_safely(mail)
     return mail
 
 
@@ -118,16 +123,21 @@ def process(mail: InboundMail) -> InboundMail:
         )
         mail.refresh_from_db()
     if mail.attention:
-        try:
-            _tell_assistants(mail)
-        except Exception:  # the mail is stored and flagged; a notice must not stall polling
-            log.exception("assistants not notified of inbound mail %s", mail.pk)
+        _notify_safely(mail)
     return mail
 
 
+def _notify_safely(mail: InboundMail) -> None:
+    try:
+        _tell_assistants(mail)
+    except Exception:  # the mail is stored and flagged; a notice must not stall polling
+        log.exception("assistants not notified of inbound mail %s", mail.pk)
+
+
 def _tell_assistants(mail: InboundMail) -> None:
-    """The assistants of the mail's community (of every community while it has none) get a
-    notification once per processing attempt: a mail needs a person."""
+    """The assistants of the mail's community (of every community while it has none) get one
+    notification per flagged mail: a mail needs a person. Processing it again (a retry, a
+    second poller) does not notify again."""
     from django.urls import reverse
 
     from wuyedesk.accounts.choices import Post
@@ -148,7 +158,7 @@ def _tell_assistants(mail: InboundMail) -> None:
         kind="mail",
         text=text,
         link=reverse("mail_detail", kwargs={"pk": mail.pk}),
-        key=f"mail:{mail.pk}:{mail.attempts}",
+        key=f"mail:{mail.pk}",
     )
 
 
@@ -214,8 +224,9 @@ def _fill_headers(mail, raw: bytes) -> None:
     """Sender and subject of a mail that is not parsed as a whole, read leniently: shown to
     the assistant beside the raw mail. Nothing here may fail."""
     try:
-        headers = BytesHeaderParser(policy=email.policy.default).parsebytes(raw)
-        mail.from_address = parseaddr(str(headers.get("From", "")))[1].lower()[:254]
+        headers = BytesHeaderParser(policy=POLICY).parsebytes(raw)
+        mail.from_name, address = parseaddr(str(headers.get("From", "")))
+        mail.from_name, mail.from_address = mail.from_name[:200], address.lower()[:254]
         mail.subject = " ".join(str(headers.get("Subject", "")).split())[:300]
         mail.message_id = (
             mail.message_id or (message_ids(str(headers.get("Message-ID", ""))) or [""])[0]
@@ -286,6 +297,14 @@ def find_thread(mail, parsed: Parsed, resident):
         ) or (
             InboundMail.objects.filter(message_id__in=refs, ticket__isnull=False)
             .exclude(pk=mail.pk)
+            .values_list("ticket_id", flat=True)
+            .first()
+        )
+    if ticket_id is None and parsed.bounced_ids:
+        # A bounce names the mail that bounced in its text or returned original: only our
+        # own mail counts (a bounce never threads onto a resident's mail).
+        ticket_id = (
+            OutboundMail.objects.filter(message_id__in=parsed.bounced_ids)
             .values_list("ticket_id", flat=True)
             .first()
         )
@@ -362,7 +381,7 @@ def _on_thread(mail, parsed: Parsed, ticket) -> None:
         # the resident did not get our mail: an assistant looks.
         bounce = parsed.automated == "bounce"
         if bounce:
-            mail.error = _("自动回复或退信:请确认客户是否收到了我们的邮件。")
+            _bounced(mail, parsed, ticket)
         _done(mail, InboundStatus.AUTOMATED, attention=bounce)
         return
     if ticket.status == Status.CLOSED and policy().closed_reply != "reopen":
@@ -374,6 +393,23 @@ def _on_thread(mail, parsed: Parsed, ticket) -> None:
     ticket_mail_reply(ticket=ticket, text=text)
     _attach(mail, parsed, ticket)
     _done(mail, InboundStatus.REPLY, attention=bool(mail.problems))
+
+
+def _bounced(mail, parsed: Parsed, ticket) -> None:
+    """Our mail did not reach the resident: the mail says which one, and the ticket gets an
+    internal note, so whoever handles it knows to call rather than wait for an answer."""
+    from wuyedesk.tickets.services import ticket_system_note
+
+    refs = [*parsed.bounced_ids, parsed.in_reply_to, *parsed.references]
+    ours = OutboundMail.objects.filter(ticket=ticket, message_id__in=[r for r in refs if r])
+    lost = ours.order_by("-id").first()
+    if lost is None:
+        mail.error = _("退信:请确认客户是否收到了我们的邮件。")
+        return
+    mail.error = _(
+        "退信:我们发往 %(address)s 的邮件「%(subject)s」未能送达,请改用电话联系客户。"
+    ) % {"address": lost.to_address, "subject": lost.subject}
+    ticket_system_note(ticket=ticket, text=mail.error)
 
 
 def _attach(mail, parsed: Parsed, ticket) -> None:
