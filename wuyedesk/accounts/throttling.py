@@ -1,4 +1,6 @@
-"""Login attempts per client address, across user names (#11 point 2: password spraying).
+"""Rate limits on the doors that check or reset a password (#11 point 2).
+
+Login attempts per client address, across user names (password spraying):
 
 Every door that checks a password (the staff and portal login pages, `POST /api/v1/auth/token`
 and `POST /api/v1/portal/token`) counts in one group per client address, with the company
@@ -23,3 +25,13 @@ def login_check(request) -> None:
 def login_failed(request) -> None:
     """Count one failed attempt of this address."""
     throttle(request, group=GROUP, rate=company_get().rate_login)
+
+
+def password_reset_check(request, email: str) -> None:
+    """Count one password-reset request, per client address and per e-mail address
+    (`rate_password_reset`); raise `Throttled` over either limit. Counted whether or not an
+    account has that address, so that the answer tells nothing about which addresses exist;
+    the address reaches the cache only as a keyed digest."""
+    rate = company_get().rate_password_reset
+    throttle(request, group="password-reset", rate=rate)
+    throttle(request, group="password-reset-email", rate=rate, value=email.strip().lower())

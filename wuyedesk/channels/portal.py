@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from wuyedesk.accounts.throttling import password_reset_check
 from wuyedesk.channels import forms, selectors, services
 from wuyedesk.lib.paging import page_of
+from wuyedesk.lib.throttle import Throttled
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_forms import add_service_error
 from wuyedesk.tickets.models import Category
@@ -340,7 +342,25 @@ def announcement_detail(request, pk):
 
 # ---------------------------------------------------------------- password reset by e-mail
 
-password_reset = auth_views.PasswordResetView.as_view(
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset by e-mail link, limited per client address and per e-mail address
+    (#11 point 2). Over a limit the form stays filled and says when to try again, the same
+    for an address that has an account and one that has none."""
+
+    def form_valid(self, form):
+        try:
+            password_reset_check(self.request, form.cleaned_data["email"])
+        except Throttled as exc:
+            form.add_error(None, exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     form_class=forms.PortalPasswordResetForm,
     template_name="channels/password_reset.html",
     email_template_name="channels/password_reset_email.txt",

@@ -30,6 +30,7 @@ from wuyedesk.surveys.services import SurveyRefused
 router = Router(tags=["surveys"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ANSWER_ERRORS = {**ERRORS, 409: ErrorOut, 410: ErrorOut}
+LINK_ERRORS = {**ANSWER_ERRORS, 429: ErrorOut}
 
 
 class QuestionOut(Schema):
@@ -455,9 +456,12 @@ def my_answers(request, pk: Id, payload: AnswersIn):
     return Status(201, response)
 
 
-@router.get("/token/{token}", auth=None, response={200: VersionOut, **ANSWER_ERRORS})
+@router.get("/token/{token}", auth=None, response={200: VersionOut, **LINK_ERRORS})
 def token_questions(request, token: str):
-    """The questions behind an email link (no login: the link's token is the key)."""
+    """The questions behind an email link (no login: the link's token is the key). Requests
+    from one client address are limited (company setting `rate_survey_link`): 429 with
+    `Retry-After` over it."""
+    services.survey_link_check(request)
     try:
         invitation = services.invitation_by_token(token)
     except SurveyRefused as refused:
@@ -465,8 +469,10 @@ def token_questions(request, token: str):
     return invitation.campaign.version
 
 
-@router.post("/token/{token}/answers", auth=None, response={201: ResponseOut, **ANSWER_ERRORS})
+@router.post("/token/{token}/answers", auth=None, response={201: ResponseOut, **LINK_ERRORS})
 def token_answers(request, token: str, payload: AnswersIn):
+    """Answer by an email link; limited per client address as `GET /token/{token}` is."""
+    services.survey_link_check(request)
     try:
         invitation = services.invitation_by_token(token)
         version = invitation.campaign.version

@@ -19,9 +19,11 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.lib.throttle import throttle
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import Community, Occupancy
+from wuyedesk.properties.services import company_get
 from wuyedesk.surveys import sampling
 from wuyedesk.surveys.choices import (
     ANSWERABLE,
@@ -769,6 +771,13 @@ def send_reminders(*, now=None) -> int:
             break
         count += 1
     return count
+
+
+def survey_link_check(request) -> None:
+    """Count one request to the anonymous survey link (page or API) of this client address,
+    before any token is looked up; `Throttled` over the company's `rate_survey_link`
+    (#11 point 2: nobody tries tokens, or floods answers, from one address)."""
+    throttle(request, group="survey-link", rate=company_get().rate_survey_link)
 
 
 def invitation_by_token(raw: str) -> Invitation:

@@ -1,6 +1,8 @@
 """Survey pages: campaigns and their live progress, call lists and the call page (SPE-4),
 questionnaire editing, and the answer pages of the email link and the portal."""
 
+import functools
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -16,6 +18,7 @@ from wuyedesk.accounts.models import Staff
 from wuyedesk.channels.portal import resident_required
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
+from wuyedesk.lib.throttle import Throttled
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.models import Department
 from wuyedesk.properties.selectors import communities_visible_to
@@ -571,7 +574,30 @@ def _answer_page(request, *, invitation, post_answer, template_context, status=2
     )
 
 
+def survey_link_limited(view):
+    """The anonymous link's pages count each request of a client address before the token
+    is looked up; over `rate_survey_link` they say, in the survey's look, when to try again."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            services.survey_link_check(request)
+        except Throttled as exc:
+            response = render(
+                request,
+                "surveys/answer_refused.html",
+                {"title": _("满意度调查"), "message": exc.message},
+                status=429,
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 @require_http_methods(["GET", "POST"])
+@survey_link_limited
 def answer_token(request, token):
     """The email link: anyone holding it may answer, once, until the campaign closes."""
     try:
@@ -592,6 +618,7 @@ def answer_token(request, token):
 
 
 @require_http_methods(["GET", "POST"])
+@survey_link_limited
 def unsubscribe(request, token):
     try:
         invitation = services.invitation_by_token(token)
