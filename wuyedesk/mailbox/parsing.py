@@ -116,6 +116,21 @@ def header_value(value: str) -> str:
     return value
 
 
+def readable(data: bytes) -> str:
+    """Raw mail bytes as text for a person (the source view, an unparsed mail's text): UTF-8,
+    else GB18030, else UTF-8 with replacement marks. A UTF-8 character cut off at the end
+    (the shown source is cut) does not make the whole text GB18030."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.end == len(data) and len(data) - error.start < 4:
+            return data[: error.start].decode("utf-8")
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        return data.decode("utf-8", "replace")
+
+
 class ChinesePolicy(email.policy.EmailPolicy):
     """email.policy.default, except that every header value is read by `header_value` first
     (the documented hook: header_fetch_parse), so that subjects, senders and attachment

@@ -13,7 +13,7 @@ from wuyedesk.audit.services import audit_record
 from wuyedesk.mailbox import inbound
 from wuyedesk.mailbox.choices import InboundStatus
 from wuyedesk.mailbox.models import InboundMail, SenderLink
-from wuyedesk.mailbox.parsing import Parsed, ParseError, parse
+from wuyedesk.mailbox.parsing import Parsed, ParseError, parse, readable
 from wuyedesk.mailbox.selectors import mails_visible_to, may_handle_mail
 
 # Mail whose sender, once known, gets a ticket (there is none yet).
@@ -96,7 +96,7 @@ def _ticket_for(by, mail, resident) -> None:
 def _readable(raw: bytes) -> str:
     """A mail that could not be parsed, as text an assistant can read on the ticket."""
     body = raw.split(b"\r\n\r\n", 1)[-1] if b"\r\n\r\n" in raw else raw.split(b"\n\n", 1)[-1]
-    return body.decode("utf-8", "replace")[:20000].strip() or _("(邮件无正文)")
+    return readable(body)[:20000].strip() or _("(邮件无正文)")
 
 
 def mail_retry(*, by, mail: InboundMail) -> InboundMail:

@@ -14,6 +14,7 @@ from wuyedesk.lib.paging import page_of
 from wuyedesk.mailbox import selectors, services
 from wuyedesk.mailbox.forms import LinkSenderForm
 from wuyedesk.mailbox.inbound import read_raw
+from wuyedesk.mailbox.parsing import readable
 from wuyedesk.mailbox.services import NEEDS_TICKET, RETRY
 
 QUEUE_LABELS = {
@@ -48,7 +49,7 @@ def mail_queue(request):
 
 def _detail(request, mail, form=None, status=200):
     raw = read_raw(mail)
-    source = raw[:RAW_SHOWN].decode("utf-8", "replace")
+    source = readable(raw[:RAW_SHOWN])
     return render(
         request,
         "mailbox/detail.html",

@@ -150,3 +150,28 @@ def test_dismiss_takes_it_out_of_the_queue(client_as, mail_world, in_a):
     client_as(mail_world.assistant).post(f"/mail/{in_a.pk}/dismiss/")
     in_a.refresh_from_db()
     assert not in_a.attention and in_a.handled_by == mail_world.assistant
+
+
+def test_the_source_of_a_gbk_mail_and_the_text_of_a_broken_one_read_as_chinese(
+    client_as, mail_world, deliver, smtp, django_capture_on_commit_callbacks
+):
+    broken = BROKEN.replace(b"Subject: broken", "Subject: 电梯坏了,喆".encode("gbk")).replace(
+        b"no boundary anywhere", "二号楼电梯停在五楼,王喆".encode("gbk")
+    )
+    got = deliver(broken)
+    assert got.status == InboundStatus.UNPARSED and got.subject == "电梯坏了,喆"
+    page = client_as(mail_world.assistant).get(f"/mail/{got.pk}/").content.decode()
+    assert "二号楼电梯停在五楼,王喆" in page and "\ufffd" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client_as(mail_world.assistant).post(f"/mail/{got.pk}/link/", {"phone": "13812345678"})
+    got.refresh_from_db()
+    assert got.ticket.description == "二号楼电梯停在五楼,王喆"
+
+
+def test_readable_keeps_utf8_cut_in_the_middle_of_a_character():
+    from wuyedesk.mailbox.parsing import readable
+
+    text = "物业客服".encode()
+    assert readable(text[:-1]) == "物业客"
+    assert readable("王喆".encode("gbk")) == "王喆"
+    assert readable(b"\xff\xfe ok") == "\ufffd\ufffd ok"
