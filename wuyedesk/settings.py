@@ -216,6 +216,11 @@ NOTIFY_WEBHOOK_SECRET = env_str("NOTIFY_WEBHOOK_SECRET")
 NOTIFY_WEBHOOK_TIMEOUT = float(env_str("NOTIFY_WEBHOOK_TIMEOUT", "5"))  # seconds per attempt
 NOTIFY_WEBHOOK_RETRIES = env_int("NOTIFY_WEBHOOK_RETRIES", 5)
 NOTIFY_WEBHOOK_RETRY_DELAY = env_int("NOTIFY_WEBHOOK_RETRY_DELAY", 30)  # doubles each retry
+# Portal sign-up (docs/security.md, "Resident sign-up"): linking to a resident needs a one-time
+# code sent to the number through that gateway; without a gateway an assistant decides.
+SIGNUP_CODE_DIGITS = env_int("SIGNUP_CODE_DIGITS", 6)
+SIGNUP_CODE_TTL_MINUTES = env_int("SIGNUP_CODE_TTL_MINUTES", 10)
+SIGNUP_CODE_MAX_TRIES = env_int("SIGNUP_CODE_MAX_TRIES", 5)  # wrong or right, per code
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # The email channel (docs/email.md): the IMAP mailbox residents write to. No host: no polling.
 MAIL_IMAP_HOST = env_str("MAIL_IMAP_HOST")

@@ -22,7 +22,7 @@ from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.api import errors
 from wuyedesk.api.schemas import MAX_ID, ErrorOut, Id
-from wuyedesk.channels import selectors, services
+from wuyedesk.channels import limits, selectors, services
 from wuyedesk.channels.services import COMMENT_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from wuyedesk.properties.selectors import communities_visible_to, residents_visible_to
 from wuyedesk.tickets.categories import category_label, leaf_categories
@@ -73,9 +73,28 @@ class SignupIn(Schema):
 
 
 class SignupOut(Schema):
-    status: str  # "linked": account ready (token given); "pending": an assistant decides
+    status: str = Field(
+        ...,
+        description='"verify": a code was sent to the number, send it to /signup/verify with '
+        '`verification`; "pending": an assistant decides; "linked": the account is ready '
+        '(`token` is a bearer token); "has_account": the proven number already has an account',
+    )
     token: str | None = None
     signup_id: int | None = None
+    verification: str | None = Field(
+        None, description="keep it on the device: it identifies this sign-up to verify/resend"
+    )
+    masked_mobile: str | None = None
+    expires_in: int | None = Field(None, description="seconds the code sent is valid")
+
+
+class VerifyIn(Schema):
+    verification: str = Field(..., min_length=1, max_length=100)
+    code: str = Field(..., max_length=12)
+
+
+class ResendIn(Schema):
+    verification: str = Field(..., min_length=1, max_length=100)
 
 
 class NamedOut(Schema):
@@ -223,6 +242,7 @@ class SignupQueueOut(Schema):
     id: int
     name: str
     masked_phone: str
+    phone_verified: bool
     email: str
     room_id: int
     room: str
@@ -261,24 +281,66 @@ def token_create(request, payload: TokenIn):
     return Status(200, {"token": raw})
 
 
-@router.post("/signup", auth=None, response={201: SignupOut, 422: ErrorOut})
+def _signup_out(result) -> dict:
+    signup = result.signup
+    if result.status == services.VERIFY:
+        return {
+            "status": result.status,
+            "verification": result.token,
+            "masked_mobile": signup.masked_phone,
+            "expires_in": services.code_minutes() * 60,
+        }
+    if result.status == services.LINKED:
+        _token, raw = account_services.token_create(user=result.user, name="portal")
+        return {"status": result.status, "token": raw}
+    if result.status == services.PENDING:
+        return {"status": result.status, "signup_id": signup.pk}
+    return {"status": result.status}
+
+
+SIGNUP_ERRORS = {422: ErrorOut, 429: ErrorOut}
+
+
+@router.post("/signup", auth=None, response={201: SignupOut, **SIGNUP_ERRORS})
 def signup(request, payload: SignupIn):
-    """Sign up with mobile, name and room. Linked at once when the number is on record for
-    someone living in that room (a token comes back); otherwise pending for an assistant."""
+    """Sign up with mobile, name, room and password. The answer is the same whoever is on
+    record for the number: with an SMS gateway `verify` (a 6-digit code went to the number;
+    send it to /signup/verify), without one `pending` (an assistant decides). Never linked
+    here. Rate-limited per client address, and the codes per number and per address (429)."""
+    limits.signup_attempt(request)
     room = selectors.signup_room(payload.room)
     if room is None:
         raise _field_error("room", _("找不到该房屋。"))
-    user, pending = services.signup_submit(
+    result = services.signup_submit(
         phone=payload.mobile,
         name=payload.name,
         room=room,
         email=payload.email,
         password=payload.password,
+        before_code=lambda phone: limits.code_send(request, phone),
     )
-    if user is not None:
-        _token, raw = account_services.token_create(user=user, name="portal")
-        return Status(201, {"status": "linked", "token": raw})
-    return Status(201, {"status": "pending", "signup_id": pending.pk})
+    return Status(201, _signup_out(result))
+
+
+@router.post("/signup/verify", auth=None, response={200: SignupOut, **SIGNUP_ERRORS})
+def signup_verify(request, payload: VerifyIn):
+    """The code sent to the number. `linked` with a bearer token when the number is on record
+    for someone living in the room; `pending` (an assistant decides) otherwise; `has_account`
+    when the number already has an account. A wrong code is 422 `wrong_code` (field `code`);
+    after 5 tries, or 10 minutes, the code is spent (`too_many_tries`, `expired`): resend."""
+    return Status(
+        200, _signup_out(services.signup_verify(token=payload.verification, code=payload.code))
+    )
+
+
+@router.post("/signup/resend", auth=None, response={200: SignupOut, **SIGNUP_ERRORS})
+def signup_resend(request, payload: ResendIn):
+    """A new code for a sign-up waiting for one (the previous code stops working); limited
+    per number and per client address (429 with Retry-After)."""
+    result = services.signup_resend(
+        token=payload.verification, before_code=lambda phone: limits.code_send(request, phone)
+    )
+    return Status(200, _signup_out(result))
 
 
 @router.get("/signup/communities", auth=None, response=list[NamedOut])
@@ -533,6 +595,7 @@ def _queue_out(s) -> dict:
         "id": s.pk,
         "name": s.name,
         "masked_phone": s.masked_phone,
+        "phone_verified": s.phone_verified_at is not None,
         "email": s.email,
         "room_id": s.room_id,
         "room": s.room.address,

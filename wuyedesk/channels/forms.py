@@ -105,6 +105,18 @@ def room_choices(rooms) -> list:
     return list(groups.items())
 
 
+class SignupCodeForm(StyledFormMixin, forms.Form):
+    """The one-time code sent to the applicant's number (checked by the service)."""
+
+    code = forms.CharField(label=_("短信验证码"), max_length=12)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            inputmode="numeric", autocomplete="one-time-code", autofocus=True
+        )
+
+
 class SignupStatusForm(StyledFormMixin, forms.Form):
     mobile = forms.CharField(label=_("手机号"), max_length=20)
     password = forms.CharField(label=_("注册时设置的密码"), widget=forms.PasswordInput)

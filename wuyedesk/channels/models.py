@@ -15,14 +15,17 @@ USER = settings.AUTH_USER_MODEL
 
 
 class SignupStatus(models.TextChoices):
+    VERIFYING = "verifying", _("待验证手机号")
     PENDING = "pending", _("待审核")
     APPROVED = "approved", _("已通过")
     REFUSED = "refused", _("已拒绝")
 
 
 class Signup(models.Model):
-    """A portal sign-up whose mobile number matched no current occupancy of the room: it waits
-    for an assistant of that community to link it to a resident or refuse it with a reason."""
+    """A portal sign-up. With an SMS gateway it first waits for the one-time code sent to its
+    number (VERIFYING); a proven number that is on record for someone living in the room is
+    linked to them, anything else — and every sign-up when there is no gateway — waits for
+    an assistant of that community (PENDING) to link it to a resident or refuse it."""
 
     phone = models.CharField(_("手机号"), max_length=20, validators=[validate_mobile])
     name = models.CharField(_("姓名"), max_length=50)
@@ -47,6 +50,17 @@ class Signup(models.Model):
     )
     user = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    # The one-time code: only a keyed digest of it is kept (channels.services._code_digest).
+    # The applicant's client holds a random verification token; its SHA-256 is kept here, so a
+    # guessed row id cannot be used to try (and burn) somebody else's code.
+    token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)
+    code_hash = models.CharField(max_length=64, blank=True, editable=False)
+    code_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
+    code_tries = models.PositiveSmallIntegerField(default=0, editable=False)
+    code_sends = models.PositiveSmallIntegerField(default=0, editable=False)
+    phone_verified_at = models.DateTimeField(
+        _("手机号验证时间"), null=True, blank=True, editable=False
     )
 
     class Meta:

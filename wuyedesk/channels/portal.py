@@ -8,7 +8,6 @@ import functools
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.hashers import check_password
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponse
@@ -20,9 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from wuyedesk.accounts.throttling import password_reset_check
-from wuyedesk.channels import forms, selectors, services
+from wuyedesk.channels import forms, limits, selectors, services
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
+from wuyedesk.notifications.residents import webhook_enabled
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_forms import add_service_error
 from wuyedesk.tickets.models import Category
@@ -75,38 +75,127 @@ def home(request):
 # ---------------------------------------------------------------- sign-up
 
 
+# The verification token of the sign-up waiting for its code: kept in the session, never in
+# a URL (it lets its holder try codes).
+SIGNUP_SESSION_KEY = "portal_signup_verification"
+
+
+def _signup_page(request, form, status):
+    return render(
+        request,
+        "channels/signup.html",
+        {"form": form, "gateway": webhook_enabled(), "title": _("业主注册")},
+        status=status,
+    )
+
+
+def _throttled(response, exc: Throttled):
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def signup(request):
+    """Sign-up: the same next step for every valid form, whoever is on record for the number:
+    "enter the code we sent" with a gateway, "waiting for approval" without one."""
     if request.user.is_authenticated and request.user.is_resident:
         return redirect("portal:home")
     form = forms.SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, pending = services.signup_submit(
+    if request.method != "POST":
+        return _signup_page(request, form, 200)
+    try:
+        limits.signup_attempt(request)
+        if form.is_valid():
+            data = form.cleaned_data
+            result = services.signup_submit(
                 phone=data["mobile"],
                 name=data["name"],
                 room=data["room"],
                 email=data["email"],
                 password=data["password"],
+                before_code=lambda phone: limits.code_send(request, phone),
             )
+            if result.status == services.VERIFY:
+                request.session[SIGNUP_SESSION_KEY] = result.token
+                return redirect("portal:signup_verify")
+            return _proven_page(request, result)
+    except Throttled as exc:
+        form.is_valid()
+        form.add_error(None, exc.message)
+        return _throttled(_signup_page(request, form, 429), exc)
+    except ValidationError as error:
+        add_service_error(form, error)
+    return _signup_page(request, form, 422)
+
+
+def _proven_page(request, result):
+    """Where a sign-up ends up: linked and logged in, waiting for an assistant, or (a proven
+    number only) told that the number already has an account."""
+    if result.status == services.LINKED:
+        login(request, result.user, backend=RESIDENT_BACKEND)
+        messages.success(request, _("注册成功,已关联您的房屋。"))
+        return redirect("portal:home")
+    return render(
+        request,
+        "channels/signup_status.html",
+        {
+            "signup": result.signup,
+            "has_account": result.status == services.HAS_ACCOUNT,
+            "title": _("注册申请已提交"),
+        },
+    )
+
+
+def _verify_page(request, signup, form, *, status=200, resend_error=""):
+    return render(
+        request,
+        "channels/signup_verify.html",
+        {
+            "signup": signup,
+            "form": form,
+            "minutes": services.code_minutes(),
+            "resend_error": resend_error,
+            "title": _("输入验证码"),
+        },
+        status=status,
+    )
+
+
+def signup_verify(request):
+    """The "enter the code we sent" step; the sign-up is the one in this browser's session."""
+    token = request.session.get(SIGNUP_SESSION_KEY, "")
+    signup = services.signup_pending_code(token)
+    if signup is None:
+        request.session.pop(SIGNUP_SESSION_KEY, None)
+        return redirect("portal:signup")
+    form = forms.SignupCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.signup_verify(token=token, code=form.cleaned_data["code"])
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            if user is not None:
-                login(request, user, backend=RESIDENT_BACKEND)
-                messages.success(request, _("注册成功,已关联您的房屋。"))
-                return redirect("portal:home")
-            return render(
-                request,
-                "channels/signup_status.html",
-                {"signup": pending, "title": _("注册申请已提交")},
-            )
-    return render(
-        request,
-        "channels/signup.html",
-        {"form": form, "title": _("业主注册")},
-        status=422 if form.is_bound else 200,
-    )
+            request.session.pop(SIGNUP_SESSION_KEY, None)
+            return _proven_page(request, result)
+    return _verify_page(request, signup, form, status=422 if form.is_bound else 200)
+
+
+@require_POST
+def signup_resend(request):
+    token = request.session.get(SIGNUP_SESSION_KEY, "")
+    signup = services.signup_pending_code(token)
+    if signup is None:
+        return redirect("portal:signup")
+    try:
+        services.signup_resend(
+            token=token, before_code=lambda phone: limits.code_send(request, phone)
+        )
+    except Throttled as exc:
+        page = _verify_page(
+            request, signup, forms.SignupCodeForm(), status=429, resend_error=exc.message
+        )
+        return _throttled(page, exc)
+    messages.success(request, _("验证码已重新发送,之前的验证码不再有效。"))
+    return redirect("portal:signup_verify")
 
 
 def _options(rows) -> HttpResponse:
@@ -149,9 +238,10 @@ def signup_status(request):
     form = forms.SignupStatusForm(request.POST or None)
     found = None
     if request.method == "POST" and form.is_valid():
-        found = services.signup_status(phone=form.cleaned_data["mobile"])
-        if found is None or not check_password(form.cleaned_data["password"], found.password):
-            found = None
+        found = services.signup_status(
+            phone=form.cleaned_data["mobile"], password=form.cleaned_data["password"]
+        )
+        if found is None:
             form.add_error(None, _("没有找到该手机号的注册申请,或密码不正确。"))
     return render(
         request,

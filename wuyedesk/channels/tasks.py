@@ -13,3 +13,9 @@ def announcement_send_task(announcement_id: int) -> int:
 def announcements_due_task() -> int:
     """Every minute: announcements published since (safe to overlap: each is claimed)."""
     return services.announcements_send_due()
+
+
+@db_task()
+def signup_attempt_notice_task(signup_id: int) -> int:
+    """Tell the holder of a number on record that it was used to sign up (#11 point 1)."""
+    return services.signup_attempt_notice(signup_id)

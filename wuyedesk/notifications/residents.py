@@ -339,12 +339,72 @@ def signature(secret: str, timestamp: str, body: bytes) -> str:
     return "sha256=" + digest.hexdigest()
 
 
+def gateway_post(*, key: str, document: dict) -> tuple[int | None, str]:
+    """One signed POST of `document` to the gateway: (HTTP status or None, error or "")."""
+    import httpx
+
+    body = json.dumps(document, ensure_ascii=False).encode()
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": "WuyeDesk-Webhook/1",
+        "X-WuyeDesk-Delivery": key,
+        "X-WuyeDesk-Timestamp": timestamp,
+        "X-WuyeDesk-Signature": signature(settings.NOTIFY_WEBHOOK_SECRET, timestamp, body),
+    }
+    error, status = "", None
+    try:
+        response = httpx.post(
+            settings.NOTIFY_WEBHOOK_URL,
+            content=body,
+            headers=headers,
+            timeout=settings.NOTIFY_WEBHOOK_TIMEOUT,
+        )
+        status = response.status_code
+        if not 200 <= status < 300:
+            error = f"HTTP {status}"
+    except httpx.TimeoutException:
+        error = f"timeout after {settings.NOTIFY_WEBHOOK_TIMEOUT:g}s"
+    except httpx.HTTPError as exc:
+        error = f"{type(exc).__name__}: {exc}"[:500]
+    return status, error
+
+
+def gateway_send_now(
+    *, key: str, event: str, phone: str, language: str, title: str, text: str, extra=None
+) -> bool:
+    """A message to any mobile number (not necessarily a resident's), posted once, now, with
+    no delivery row: for one-time codes, whose text must not be stored anywhere. The body has
+    the shape of every notice; `resident` carries the number, with no id or name. The caller
+    offers a resend instead of our retries. True when the gateway accepted it."""
+    from wuyedesk.lib.privacy import mask_phone
+
+    if not webhook_enabled():
+        return False
+    document = {
+        "id": key,
+        "event": event,
+        "ticket": None,
+        "language": language,
+        "title": title,
+        "text": text[:SHORT],
+        "link": "",
+        **(extra or {}),
+        "resident": {"id": None, "name": "", "phone": phone, "phone_masked": mask_phone(phone)},
+        "sent_at": timezone.now().isoformat(),
+        "attempt": 1,
+    }
+    _status, error = gateway_post(key=key, document=document)
+    if error:
+        # The key and the error only: no number, no text (PIPL, and the text may hold a code).
+        log.warning("gateway message %s not accepted: %s", key, error)
+    return not error
+
+
 def webhook_attempt(delivery_id: int) -> bool:
     """One attempt to hand a notice to the gateway. True when nothing is left to do (sent, gave
     up, or another worker has it); False when it should be tried again later.
     The row is claimed with a conditional update, so two workers never post it twice."""
-    import httpx
-
     from wuyedesk.lib.privacy import mask_phone
     from wuyedesk.notifications.models import DeliveryStatus, WebhookDelivery
 
@@ -356,8 +416,7 @@ def webhook_attempt(delivery_id: int) -> bool:
         return True
     delivery = WebhookDelivery.objects.select_related("resident").get(pk=delivery_id)
     resident = delivery.resident
-    url = settings.NOTIFY_WEBHOOK_URL
-    if not url:
+    if not settings.NOTIFY_WEBHOOK_URL:
         error, status = "NOTIFY_WEBHOOK_URL is not set", None
     else:
         document = {
@@ -372,27 +431,7 @@ def webhook_attempt(delivery_id: int) -> bool:
             "sent_at": now.isoformat(),
             "attempt": delivery.attempts,
         }
-        body = json.dumps(document, ensure_ascii=False).encode()
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": "WuyeDesk-Webhook/1",
-            "X-WuyeDesk-Delivery": delivery.key,
-            "X-WuyeDesk-Timestamp": timestamp,
-            "X-WuyeDesk-Signature": signature(settings.NOTIFY_WEBHOOK_SECRET, timestamp, body),
-        }
-        error, status = "", None
-        try:
-            response = httpx.post(
-                url, content=body, headers=headers, timeout=settings.NOTIFY_WEBHOOK_TIMEOUT
-            )
-            status = response.status_code
-            if not 200 <= status < 300:
-                error = f"HTTP {status}"
-        except httpx.TimeoutException:
-            error = f"timeout after {settings.NOTIFY_WEBHOOK_TIMEOUT:g}s"
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"[:500]
+        status, error = gateway_post(key=delivery.key, document=document)
     if not error:
         WebhookDelivery.objects.filter(pk=delivery_id).update(
             status=DeliveryStatus.SENT, last_status=status, last_error="", sent_at=timezone.now()

@@ -72,3 +72,17 @@ def answer(world, ticket, text="您好,已联系楼上住户,请留意。"):
     from wuyedesk.tickets.services import ticket_comment
 
     return ticket_comment(by=world.specialist, ticket=ticket, text=text, public=True)
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real SMS gateway on 127.0.0.1 (wuyedesk/testing_gateway.py), configured as the
+    company's NOTIFY_WEBHOOK_URL; the sign-up's codes are read from what it received."""
+    from wuyedesk.testing_gateway import Gateway
+
+    gateway = Gateway()
+    settings.NOTIFY_WEBHOOK_URL = gateway.url
+    settings.NOTIFY_WEBHOOK_SECRET = gateway.secret
+    settings.NOTIFY_WEBHOOK_TIMEOUT = 5
+    yield gateway
+    gateway.stop()

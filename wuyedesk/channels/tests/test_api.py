@@ -199,37 +199,29 @@ def test_reply_to_closed_ticket_refused_by_policy(world, client, submitted, cate
     assert response.json()["code"] == "closed" and response.json()["field"] == "text"
 
 
-def test_signup_linked_returns_a_token_pending_waits(world, client):
+def test_signup_without_a_gateway_is_pending_even_for_a_number_on_record(world, client):
     from wuyedesk.testing import make_resident
 
     make_resident(world.rooms_a[2], name="赵敏", phone="13900002222")
     rooms = client.get(f"{API}/signup/rooms", {"building": world.rooms_a[2].building_id}).json()
     assert world.rooms_a[2].pk in [r["id"] for r in rooms]
-    linked = client.post(
-        f"{API}/signup",
-        {
-            "mobile": "13900002222",
-            "name": "赵敏",
-            "room": world.rooms_a[2].pk,
-            "password": "Sunny-day-2026",
-        },
-        content_type="application/json",
-    )
-    assert linked.status_code == 201 and linked.json()["status"] == "linked"
-    me = client.get(f"{API}/me", headers={"Authorization": f"Bearer {linked.json()['token']}"})
-    assert me.json()["name"] == "赵敏"
-
-    pending = client.post(
-        f"{API}/signup",
-        {
-            "mobile": "13900003333",
-            "name": "钱多",
-            "room": world.rooms_a[2].pk,
-            "password": "Sunny-day-2026",
-        },
-        content_type="application/json",
-    )
-    assert pending.json()["status"] == "pending" and pending.json()["token"] is None
+    answers = []
+    for mobile in ("13900002222", "13900003333"):
+        response = client.post(
+            f"{API}/signup",
+            {
+                "mobile": mobile,
+                "name": "赵敏",
+                "room": world.rooms_a[2].pk,
+                "password": "Sunny-day-2026",
+            },
+            content_type="application/json",
+        )
+        assert response.status_code == 201
+        answers.append(response.json())
+    assert [a["status"] for a in answers] == ["pending", "pending"]
+    assert all(a["token"] is None for a in answers)
+    assert {k for k, v in answers[0].items() if v is not None} == {"status", "signup_id"}
     bad_email = client.post(
         f"{API}/signup",
         {
@@ -264,7 +256,8 @@ def test_staff_signup_queue_and_announcements_api(world, client, api_as, smtp):
     signup = Signup.objects.get()
     assert api_as(world.specialist_b).get(f"{API}/staff/signups").status_code == 403
     assistant = api_as(world.assistant)
-    assert [s["id"] for s in assistant.get(f"{API}/staff/signups").json()] == [signup.pk]
+    queue = assistant.get(f"{API}/staff/signups").json()
+    assert [s["id"] for s in queue] == [signup.pk] and queue[0]["phone_verified"] is False
     refused = assistant.post(f"{API}/staff/signups/{signup.pk}", {"decision": "refuse"})
     assert refused.status_code == 422 and refused.json()["field"] == "reason"
     done = assistant.post(f"{API}/staff/signups/{signup.pk}", {"decision": "create"})

@@ -1,5 +1,5 @@
-"""Sign-up on the portal: linked at once by the number on record, or queued for an assistant
-who links or refuses it with a reason; password reset by e-mail (issue #4 §1)."""
+"""Sign-up on the portal without an SMS gateway: every sign-up is queued for an assistant who
+links or refuses it with a reason; password reset by e-mail (issue #4 §1, #11 point 1)."""
 
 import re
 
@@ -25,17 +25,17 @@ def _form(world, place, **extra):
     return data
 
 
-def test_number_on_record_links_at_once_and_logs_in(world, client):
+def test_number_on_record_is_not_linked_without_a_code(world, client):
+    """No SMS gateway: knowing a resident's number and room is not enough; an assistant decides
+    (with a gateway, see test_signup_code.py)."""
     resident = make_resident(world.rooms_a[2], name="赵敏", phone="13900002222")
 
     response = client.post("/portal/signup/", _form(world, world.rooms_a[2]))
 
-    assert response.status_code == 302 and response["Location"] == "/portal/"
-    user = User.objects.get(resident=resident)
-    assert user.is_resident and user.check_password("Sunny-day-2026")
-    home = client.get("/portal/")
-    assert home.status_code == 200 and world.rooms_a[2].number in home.content.decode()
-    assert not Signup.objects.exists()
+    assert response.status_code == 200 and "待审核" in response.content.decode()
+    assert not User.objects.filter(resident=resident).exists()
+    assert Signup.objects.get().status == SignupStatus.PENDING
+    assert "_auth_user_id" not in client.session
 
 
 def test_unknown_number_waits_for_an_assistant(world, client):
@@ -64,12 +64,14 @@ def test_room_of_another_building_is_refused_and_the_form_keeps_the_input(world,
     assert not Signup.objects.exists() and not User.objects.filter(kind="resident").count() > 1
 
 
-def test_a_registered_number_cannot_sign_up_again(world, client):
+def test_a_registered_number_gets_the_same_answer_and_no_second_account(world, client):
     response = client.post(
         "/portal/signup/", _form(world, world.rooms_a[0], mobile="13812345678", name="张伟")
     )
-    assert response.status_code == 422
-    assert "已注册" in response.content.decode()
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "已注册" not in page and "已有账号" not in page and "待审核" in page
+    assert User.objects.filter(resident__phone="13812345678").count() == 1
 
 
 def test_pickers_offer_buildings_then_rooms(world, client):
