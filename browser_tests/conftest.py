@@ -48,3 +48,16 @@ def browser_world(transactional_db, live_server):
     from wuyedesk.testing import build_world
 
     return build_world()
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    """A real SMS gateway: an HTTP server thread on 127.0.0.1 that checks the signature of
+    WuyeDesk's webhook and keeps each message (wuyedesk/testing_gateway.py)."""
+    from wuyedesk.testing_gateway import Gateway
+
+    gateway = Gateway()
+    settings.NOTIFY_WEBHOOK_URL = gateway.url
+    settings.NOTIFY_WEBHOOK_SECRET = gateway.secret
+    yield gateway
+    gateway.stop()

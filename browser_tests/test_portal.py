@@ -1,7 +1,7 @@
 """Issue #4 acceptance on a phone-sized screen (375×812): a resident signs up and is linked by
-their number, submits a complaint with a photo, sees it acknowledged with its number and
-deadline, gets the staff reply, rates it; the staff side sees the rating on the ticket page
-and on the manager's dashboard."""
+their number once they enter the code sent to it (#11), submits a complaint with a photo,
+sees it acknowledged with its number and deadline, gets the staff reply, rates it; the staff
+side sees the rating on the ticket page and on the manager's dashboard."""
 
 import os
 
@@ -38,7 +38,7 @@ def _shot(page, name):
 
 
 def test_resident_signs_up_complains_with_photo_gets_reply_and_rates(
-    browser, live_server, browser_world, tmp_path, settings
+    browser, live_server, browser_world, tmp_path, settings, sms_gateway
 ):
     from wuyedesk.channels.models import Rating
     from wuyedesk.testing import make_resident
@@ -75,6 +75,12 @@ def test_resident_signs_up_complains_with_photo_gets_reply_and_rates(
     _shot(page, "signup")
     with page.expect_navigation():
         page.click("#signup-form button[type=submit]")
+    # The number is proven with the code the SMS gateway received (#11 point 1).
+    expect(page.locator("#code-sent")).to_contain_text("139****2222")
+    _fits(page)
+    page.fill("#id_code", sms_gateway.code_for("13900002222"))
+    with page.expect_navigation():
+        page.click("#code-form button[type=submit]")
     assert page.url == f"{live_server.url}/portal/"
     expect(page.locator(".alert-success")).to_contain_text("注册成功")
     expect(page.locator("main")).to_contain_text("阳光花园-1栋-1单元-301")

@@ -322,7 +322,7 @@ def signup(request, payload: SignupIn):
     return Status(201, _signup_out(result))
 
 
-@router.post("/signup/verify", auth=None, response={200: SignupOut, **SIGNUP_ERRORS})
+@router.post("/signup/verify", auth=None, response={200: SignupOut, 422: ErrorOut})
 def signup_verify(request, payload: VerifyIn):
     """The code sent to the number. `linked` with a bearer token when the number is on record
     for someone living in the room; `pending` (an assistant decides) otherwise; `has_account`

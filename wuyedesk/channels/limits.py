@@ -7,7 +7,7 @@ from wuyedesk.properties.services import company_get
 
 
 def signup_attempt(request) -> None:
-    """One sign-up (or its code step) from this client address."""
+    """One sign-up (page or API) from this client address."""
     throttle(request, group="portal-signup", rate=company_get().rate_signup)
 
 
