@@ -17,6 +17,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 
+from wuyedesk.lib.network import client_address
+
 
 class Throttled(Exception):
     def __init__(self, retry_after: int):
@@ -41,6 +43,10 @@ def retry_message(seconds: int) -> str:
 def throttle(request, *, group: str, rate: str, value: str | None = None, increment=True) -> None:
     """Count one attempt of `group` (unless `increment` is False); raise `Throttled` when
     the attempts in this window are over `rate`."""
+    if value is None and not client_address(request):
+        # No client address at all (a WSGI caller that sets no REMOTE_ADDR): django-ratelimit
+        # cannot key on it, so such requests share one counter rather than answering 500.
+        value = "no-client-address"
     if value is None:
         key = "ip"
     else:

@@ -14,6 +14,14 @@ def request_from(address: str):
     return RequestFactory().post("/x", REMOTE_ADDR=address)
 
 
+def test_a_request_without_a_client_address_is_counted_not_an_error():
+    request = RequestFactory().post("/x")
+    del request.META["REMOTE_ADDR"]
+    throttle(request, group="noaddr", rate="1/m")
+    with pytest.raises(Throttled):
+        throttle(request, group="noaddr", rate="1/m")
+
+
 def test_the_attempt_over_the_rate_is_refused_with_the_time_left():
     for _ in range(3):
         throttle(request_from("10.0.0.1"), group="t", rate="3/10m")
