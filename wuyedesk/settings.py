@@ -239,8 +239,20 @@ _redis_url = env_str("REDIS_URL")
 HUEY = {
     "name": "wuyedesk",
     "immediate": env_bool("HUEY_IMMEDIATE", False),
-    "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
+    "consumer": {
+        "workers": env_int("HUEY_WORKERS", 2),
+        "worker_type": "thread",
+        # SIGTERM (systemd's stop) lets running jobs finish for this long, then stops them;
+        # SIGINT stops at once. A job stopped midway is run again (core/jobs.py).
+        "graceful_signal": "TERM",
+        "shutdown_timeout": env_int("HUEY_SHUTDOWN_SECONDS", 30),
+    },
 }
+# Periodic jobs (core/jobs.py): a job's lock is anybody's after this many minutes (longer
+# than any run takes), and a job not finished for this many of its periods is logged as an
+# ERROR and flagged on the administrator's page.
+PERIODIC_JOB_LOCK_MINUTES = env_int("PERIODIC_JOB_LOCK_MINUTES", 15)
+PERIODIC_JOB_STALE_PERIODS = env_int("PERIODIC_JOB_STALE_PERIODS", 3)
 if _redis_url:
     HUEY |= {"huey_class": "huey.PriorityRedisHuey", "url": _redis_url}
 else:

@@ -50,6 +50,7 @@ urlpatterns = [
     path("surveys/", include("wuyedesk.surveys.urls")),
     path("improvements/", include("wuyedesk.improvements.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
+    path("system/jobs/", core.system_jobs, name="system_jobs"),
     path("api/v1/", api.urls),
     path("<str:key>/", core.record_list, name="record_list"),
     path("<str:key>/export.xlsx", core.record_export, name="record_export"),

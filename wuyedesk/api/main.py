@@ -27,6 +27,7 @@ from wuyedesk.api.schemas import (
     TokenOut,
 )
 from wuyedesk.channels import api as portal_api
+from wuyedesk.core import api as system_api
 from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.core.services import record_archive, record_save
 from wuyedesk.improvements import api as improvements_api
@@ -293,4 +294,5 @@ api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
+api.add_router("/system", system_api.router)
 build()

@@ -1,7 +1,9 @@
+from django.utils.translation import gettext_lazy as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_task
 
 from wuyedesk.channels import services
+from wuyedesk.core.jobs import MINUTE, periodic_job
 
 
 @db_task()
@@ -9,7 +11,13 @@ def announcement_send_task(announcement_id: int) -> int:
     return services.announcement_send(announcement_id)
 
 
-@db_periodic_task(crontab(minute="*"))
+@periodic_job(
+    "announcements-due",
+    crontab(minute="*"),
+    every=MINUTE,
+    label=_("公告发送"),
+    exclusive=False,
+)
 def announcements_due_task() -> int:
     """Every minute: announcements published since (safe to overlap: each is claimed)."""
     return services.announcements_send_due()

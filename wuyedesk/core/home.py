@@ -5,6 +5,7 @@ from django.shortcuts import render
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.selectors import staff_visible_to
+from wuyedesk.core.jobs import stale_job_count
 from wuyedesk.properties import selectors
 
 # A person with several posts lands on the home of the first one here.
@@ -30,6 +31,8 @@ def render_home(request):
     context = {"post": post, "staff": staff_of(user), "title": post.label}
     if post in (Post.ADMIN, Post.MANAGER, Post.EXECUTIVE, Post.SPECIALIST, Post.ASSISTANT):
         context["overview"] = selectors.community_overview(user)
+    if post == Post.ADMIN:
+        context["stale_jobs"] = stale_job_count()
     if post == Post.ASSISTANT:
         context["homeless_count"] = selectors.residents_without_home(user).count()
     if post == Post.SUPERVISOR:

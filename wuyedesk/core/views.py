@@ -2,6 +2,7 @@
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.core import home as home_pages
+from wuyedesk.core import jobs
 from wuyedesk.core.export import xlsx_response
 from wuyedesk.core.resources import REGISTRY, Resource, resolve_attr
 from wuyedesk.core.services import FormInvalid, record_archive, record_save
@@ -200,3 +202,18 @@ DETAIL_CONTEXT: dict = {}
 def healthz(request):
     """Liveness for load balancers; also the benchmarks' floor (no database, no session)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@staff_required
+def system_jobs(request):
+    """The system administrator's page of periodic jobs: when each last finished."""
+    return render(
+        request,
+        "core/system_jobs.html",
+        {
+            "jobs": jobs.job_statuses_for(request.user),
+            "stale_periods": settings.PERIODIC_JOB_STALE_PERIODS,
+            "lock_minutes": settings.PERIODIC_JOB_LOCK_MINUTES,
+            "title": _("定时任务"),
+        },
+    )

@@ -1,11 +1,11 @@
+from django.utils.translation import gettext_lazy as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from wuyedesk.core.jobs import HOUR, periodic_job
 from wuyedesk.improvements import reminders
 
 
-@db_periodic_task(crontab(minute="7"))
-@lock_task("improvement-sweep")
+@periodic_job("improvement-sweep", crontab(minute="7"), every=HOUR, label=_("改进计划提醒"))
 def improvement_sweep_task():
     """Hourly. The lock saves work; correctness does not depend on it (see reminders.py)."""
     return reminders.sweep()

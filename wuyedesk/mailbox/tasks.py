@@ -1,14 +1,18 @@
+from django.utils.translation import gettext_lazy as _
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
 
+from wuyedesk.core.jobs import MINUTE, periodic_job
 from wuyedesk.mailbox import imap, outbound
 
 
-@db_periodic_task(crontab(minute="*"))
-@lock_task("mail-poll")
+@periodic_job("mail-poll", crontab(minute="*"), every=MINUTE, label=_("邮箱收信"))
 def mail_poll_task():
     """Every minute: new mail from the IMAP mailbox, then another try for failed sends.
     The lock saves work; correctness does not depend on it (see imap.py and inbound.py)."""
+    return mail_poll()
+
+
+def mail_poll() -> dict:
     result = imap.poll_once()
     result["resent"] = outbound.retry_failed()
     return result

@@ -2,7 +2,9 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from wuyedesk.mailbox import imap, outbound
+from wuyedesk.core import jobs
+from wuyedesk.mailbox import imap
+from wuyedesk.mailbox.tasks import mail_poll
 
 
 class Command(BaseCommand):
@@ -16,12 +18,15 @@ class Command(BaseCommand):
         if not imap.configured():
             self.stderr.write("MAIL_IMAP_HOST and MAIL_IMAP_USER are not set: nothing to poll.")
         while True:
-            result = imap.poll_once() if imap.configured() else {}
-            resent = outbound.retry_failed()
-            self.stdout.write(
-                f"fetched {result.get('fetched', 0)}, stored {result.get('stored', 0)}, "
-                f"duplicates {result.get('skipped', 0)}, resent {resent}"
-            )
+            # Under the worker's lock, and recorded on the administrator's page of jobs.
+            result = jobs.run_job("mail-poll", mail_poll)
+            if result is jobs.SKIPPED:
+                self.stdout.write("skipped: another poll is running")
+            else:
+                self.stdout.write(
+                    f"fetched {result.get('fetched', 0)}, stored {result.get('stored', 0)}, "
+                    f"duplicates {result.get('skipped', 0)}, resent {result['resent']}"
+                )
             if once:
                 return
             time.sleep(interval)

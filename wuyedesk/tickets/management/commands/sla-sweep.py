@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from wuyedesk.core import jobs
 from wuyedesk.tickets import sla
 
 
@@ -14,8 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, once, interval, **options):
         while True:
-            result = sla.sweep()
-            self.stdout.write(f"reminded {result['reminded']}, overdue {result['overdue']}")
+            # Under the worker's lock, and recorded on the administrator's page of jobs.
+            result = jobs.run_job("sla-sweep", sla.sweep)
+            if result is jobs.SKIPPED:
+                self.stdout.write("skipped: another sweep is running")
+            else:
+                self.stdout.write(f"reminded {result['reminded']}, overdue {result['overdue']}")
             if once:
                 return
             time.sleep(interval)
