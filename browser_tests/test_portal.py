@@ -78,6 +78,7 @@ def test_resident_signs_up_complains_with_photo_gets_reply_and_rates(
     # The number is proven with the code the SMS gateway received (#11 point 1).
     expect(page.locator("#code-sent")).to_contain_text("139****2222")
     _fits(page)
+    _shot(page, "signup-code")
     page.fill("#id_code", sms_gateway.code_for("13900002222"))
     with page.expect_navigation():
         page.click("#code-form button[type=submit]")

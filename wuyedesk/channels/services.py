@@ -465,10 +465,14 @@ def signup_refuse(*, by, signup: Signup, reason: str) -> Signup:
     return signup
 
 
+# A password check costs a hash each: the lookup tries the latest few sign-ups of a number only.
+STATUS_LOOKUP_ROWS = 5
+
+
 def signup_status(*, phone: str, password: str):
     """The applicant's own latest sign-up: of that number and made with that password (so a
     stranger's later sign-up with the same number hides nothing from them)."""
-    rows = Signup.objects.filter(phone=normalize_phone(phone)).order_by("-id")[:20]
+    rows = Signup.objects.filter(phone=normalize_phone(phone)).order_by("-id")[:STATUS_LOOKUP_ROWS]
     return next((s for s in rows if check_password(password, s.password)), None)
 
 
