@@ -33,6 +33,7 @@ from wuyedesk.core.services import record_archive, record_save
 from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.notifications import api as notifications_api
+from wuyedesk.properties import api as company_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
 from wuyedesk.reports import api as reports_api
@@ -295,4 +296,5 @@ api.add_router("/improvements", improvements_api.router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)
+api.add_router("/company", company_api.router)
 build()
