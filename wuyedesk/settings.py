@@ -147,7 +147,7 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 # The client's address behind PROXY_COUNT reverse proxies (lib/network.py), for the rate
 # limits, the axes lockout and the audit rows alike.
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
-RATELIMIT_IP_META_KEY = "wuyedesk.lib.network.address_for_limits"
+RATELIMIT_IP_META_KEY = "wuyedesk.lib.network.client_address"
 AXES_CLIENT_IP_CALLABLE = "wuyedesk.lib.network.client_address"
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")

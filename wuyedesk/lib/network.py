@@ -40,16 +40,6 @@ def client_address(request) -> str:
         return remote
 
 
-UNKNOWN = "0.0.0.0"  # noqa: S104  (a placeholder address, never bound to)
-
-
-def address_for_limits(request) -> str:
-    """The client's address for django-ratelimit. A server reached through a Unix socket
-    without `PROXY_COUNT` gives no address at all: such requests share one count, as they
-    would share the proxy's address, instead of failing."""
-    return client_address(request) or UNKNOWN
-
-
 def _warn_once() -> None:
     global _warned  # one warning per process, not one per request
     if not _warned:
