@@ -141,3 +141,20 @@ def test_the_cron_commands_run_under_the_lock_and_are_recorded(db, capsys):
     _held_by("sla-sweep", host="worker-2.example", pid=1, at=timezone.now())
     call_command("sla-sweep", "--once")
     assert "skipped: another sweep is running" in capsys.readouterr().out
+
+
+def test_the_jobs_command_lists_the_jobs_and_fails_while_one_is_stale(db, capsys):
+    from django.core.management.base import CommandError
+
+    jobs.jobs_startup()
+    for job in jobs.all_jobs():
+        jobs.run_job(job.name, lambda: None)
+    call_command("jobs")
+    assert "sla-sweep" in capsys.readouterr().out
+
+    PeriodicJob.objects.filter(name="mail-poll").update(
+        created_at=timezone.now() - dt.timedelta(hours=1), last_finished_at=None
+    )
+    with pytest.raises(CommandError, match=r"stale periodic jobs: mail-poll$"):
+        call_command("jobs")
+    assert "mail-poll            -                    " in capsys.readouterr().out

@@ -32,7 +32,8 @@ def _database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     auth = f"{quote(db['USER'] or '', safe='')}:{quote(db['PASSWORD'] or '', safe='')}@"
-    return f"postgres://{auth}{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    host = quote(db["HOST"] or "localhost", safe="")  # a socket directory too
+    return f"postgres://{auth}{host}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class Worker:
