@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -13,6 +14,7 @@ from pydantic import Field, create_model
 
 from wuyedesk.accounts import services as account_services
 from wuyedesk.accounts.access import has_post, is_staff_member
+from wuyedesk.accounts.middleware import SUPPORTED as SUPPORTED_LANGUAGES
 from wuyedesk.accounts.selectors import tokens_of
 from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.api import errors, tickets
@@ -48,6 +50,11 @@ class TokenAuth(HttpBearer):
         user = account_services.token_authenticate(token)
         if user is not None:
             request.user = user
+            # The language middleware ran before the token was read: answer in the token
+            # owner's language, as pages answer in the signed-in person's.
+            if user.language in SUPPORTED_LANGUAGES:
+                translation.activate(user.language)
+                request.LANGUAGE_CODE = user.language
         return user
 
 

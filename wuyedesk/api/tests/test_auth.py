@@ -224,3 +224,20 @@ def test_cannot_revoke_someone_elses_token(world, client):
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
     assert client.get(SOME_RESOURCE, headers=bearer(theirs_raw)).status_code == 200
+
+
+def test_errors_are_in_the_token_owners_language(world, client):
+    world.specialist.language = "en"
+    world.specialist.save(update_fields=["language"])
+    _token, raw = token_create(user=world.specialist, name="t")
+
+    response = client.get("/api/v1/tickets/999999", headers=bearer(raw))
+
+    assert_json_error(response, 404, "not_found")
+    assert response.json()["message"] == "Not found."
+    assert response["Content-Language"] == "en"
+    # Another owner, another language: nothing of the first answer stays active.
+    _token, raw = token_create(user=world.manager, name="t")
+    response = client.get("/api/v1/tickets/999999", headers=bearer(raw))
+    assert response.json()["message"] == "不存在。"
+    assert response["Content-Language"] == "zh-hans"
