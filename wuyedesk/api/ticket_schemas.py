@@ -23,6 +23,7 @@ from wuyedesk.tickets.choices import (
     Status,
 )
 from wuyedesk.tickets.display import CLOCKS, clocks
+from wuyedesk.tickets.visibility import audience_of
 
 KindName = Literal[tuple(Kind.values)]
 ChannelName = Literal[tuple(Channel.values)]
@@ -175,13 +176,22 @@ class EventOut(Schema):
     at: dt.datetime
     actor: PersonRef | None
     body: str
-    public: bool = Field(..., description="shown to the customer")
+    public: bool = Field(..., description="its text was written to the customer")
+    audience: str = Field(
+        ...,
+        description="who reads it: customer (row and text), progress (the customer sees only "
+        "that it happened, e.g. a transfer), internal (staff and departments only)",
+    )
     channel: str
     data: dict
 
     @staticmethod
     def resolve_actor(obj):
         return person(obj.actor)
+
+    @staticmethod
+    def resolve_audience(obj):
+        return audience_of(obj)
 
 
 class DispatchOut(Schema):
@@ -355,7 +365,11 @@ class TransferIn(Versioned):
     assignee: Id | None = Field(
         None, description="staff id of a person of that department; none: the whole department"
     )
-    note: Text = Field("", description="why (required)")
+    note: Text = Field(
+        "",
+        description="why (required); internal: for the department, the customer sees only "
+        "that the ticket was handed on",
+    )
 
 
 class LinkIn(Schema):
@@ -370,7 +384,11 @@ class DispatchTextIn(Versioned):
 
 class ContactIn(Versioned):
     channel: ChannelName = "phone"
-    text: Text = ""
+    text: Text = Field(
+        "",
+        description="follow-up: the desk's record of the conversation (internal; the customer "
+        "sees that they were followed up); feedback: the result, which the customer reads",
+    )
 
 
 class ReasonIn(Versioned):
@@ -411,7 +429,12 @@ class CloseIn(Versioned):
 
 
 class MergeIn(Versioned):
-    into: Id = Field(..., description="the ticket that carries on")
+    into: Id = Field(..., description="the ticket that carries on, of the same kind")
+    reason: Text = Field(
+        "",
+        description="internal; required when the kinds differ, which only the manager may do "
+        "(audited)",
+    )
 
 
 class CommentIn(Versioned):

@@ -433,11 +433,14 @@ def ticket_link(request, pk: int, payload: s.LinkIn):
 
 @_action("merge", "ticket_merge")
 def ticket_merge(request, pk: int, payload: s.MergeIn):
-    """Close this duplicate into another ticket of the same community."""
+    """Close this duplicate into another ticket of the same community and the same kind
+    (422 `kind_mismatch` otherwise). Across kinds only the manager, with `reason` (audited)."""
 
     def run(user, ticket, version):
         into = _pick(selectors.tickets_visible_to(user), payload.into, "into")
-        services.ticket_merge(by=user, ticket=ticket, into=into, version=version)
+        services.ticket_merge(
+            by=user, ticket=ticket, into=into, reason=payload.reason, version=version
+        )
 
     return _act(request, pk, "merge", payload, run)
 

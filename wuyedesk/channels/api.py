@@ -430,14 +430,14 @@ def _detail(user, pk) -> dict:
         ],
         "timeline": [
             {
-                "id": e.pk,
+                "id": e.id,
                 "kind": e.kind,
-                "kind_label": str(e.get_kind_display()),
+                "kind_label": e.label,
                 "at": e.at,
                 "by_me": e.actor_id == user.pk,
                 "body": e.body,
-                "stars": e.data.get("stars"),
-                "attachment_id": by_event.get(e.pk),
+                "stars": e.stars,
+                "attachment_id": by_event.get(e.id),
             }
             for e in selectors.public_timeline(ticket)
         ],

@@ -308,7 +308,7 @@ def promised(ticket) -> list[tuple[str, object, bool]]:
 def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status=200):
     files = list(selectors.public_attachments(ticket))
     by_event = {a.event_id: a for a in files if a.event_id}
-    timeline = [(e, by_event.get(e.pk)) for e in selectors.public_timeline(ticket)]
+    timeline = [(e, by_event.get(e.id)) for e in selectors.public_timeline(ticket)]
     rating = getattr(ticket, "rating", None) if hasattr(ticket, "rating") else None
     answered = selectors.has_answer(ticket)
     closed_refuses = ticket.is_closed and services.closed_reply_refused()

@@ -12,6 +12,7 @@ from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets.attachments import attachments_of
 from wuyedesk.tickets.models import Ticket
+from wuyedesk.tickets.selectors import customer_timeline
 
 SIGNUP_POSTS = (Post.ASSISTANT, Post.MANAGER)
 ANNOUNCE_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)
@@ -47,9 +48,10 @@ def my_ticket(user, pk):
 
 
 def public_timeline(ticket):
-    """Only what the customer may see: public events, never internal notes. Actors appear by
-    role (staff) or as the customer, not by name."""
-    return ticket.events.filter(public=True).select_related("actor").order_by("at", "id")
+    """Only what the customer may see (tickets/visibility.py): messages to them with their
+    text, progress rows (a transfer, a follow-up, a return visit) without staff's text, never
+    internal notes. Actors appear by role (staff) or as the customer, not by name."""
+    return customer_timeline(ticket)
 
 
 def public_attachments(ticket):

@@ -632,8 +632,9 @@ def handlers_of(ticket) -> tuple[list, list]:
         for user in (d.assignee, d.replied_by):
             if user is not None:
                 people[user.pk] = user
+    # Whoever answered or contacted the customer, whatever the row's audience (a follow-up's
+    # text is the desk's record, yet the person followed up).
     answered = ticket.events.filter(
-        public=True,
         kind__in=["answer", "follow_up", "feedback", "message", "reply"],
         actor__kind=UserKind.STAFF,
         actor__staff__isnull=False,

@@ -4,7 +4,9 @@ by e-mail and through an SMS/WeChat gateway (a signed HTTPS webhook), as each re
 `queue_ticket_event(event)` is called for every ticket timeline row as it is written
 (tickets.services._event); it picks the events a resident must hear about — acknowledged,
 handed to a department, answered, a message from the desk, the result, the return visit —
-and only customer-visible ones (an internal note never notifies), and sends after the commit.
+and only customer-visible ones, and sends after the commit. What a notice may carry of the
+row is decided by tickets/visibility.py, the rule the portal reads too: an internal note never
+notifies, and a transfer's or a return visit's text never leaves the building.
 `resident_notify(...)` is the one door for any other notice (a survey invitation).
 
 Only the ticket's own resident is written to; nothing about a ticket reaches a neighbour.
@@ -27,11 +29,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from wuyedesk.tickets.choices import EventKind
+from wuyedesk.tickets.visibility import customer_text, customer_visible
 
 log = logging.getLogger(__name__)
 
-# Customer-visible events that a resident is told about. RETURN_VISIT is not a public
-# timeline row (its remarks are the desk's), so it is told without its text.
+# Customer-visible events that a resident is told about (tickets/visibility.py says which
+# are visible and whether with their text).
 NOTIFIED = {
     EventKind.CREATED,
     EventKind.TRANSFER,
@@ -40,7 +43,6 @@ NOTIFIED = {
     EventKind.FEEDBACK,
     EventKind.RETURN_VISIT,
 }
-TOLD_WITHOUT_TEXT = {EventKind.RETURN_VISIT}
 # Texts of a portal notice / SMS are cut here; the e-mail carries all of it.
 SHORT = 300
 
@@ -95,9 +97,7 @@ def language_of(resident) -> str:
 def queue_ticket_event(event) -> None:
     """For each timeline row as it is written: queue the resident's notice after the commit.
     Costs nothing (no query) for rows nobody is told about."""
-    if event.kind not in NOTIFIED:
-        return
-    if not event.public and event.kind not in TOLD_WITHOUT_TEXT:
+    if event.kind not in NOTIFIED or not customer_visible(event):
         return
     if not event.ticket.resident_id:
         return
@@ -159,9 +159,11 @@ def ticket_event_notify(event_id: int) -> set[str]:
     if event is None or event.ticket.resident is None:
         return set()
     ticket, resident = event.ticket, event.ticket.resident
-    body = "" if event.kind in TOLD_WITHOUT_TEXT else event.body
-    if event.kind in (EventKind.CREATED, EventKind.TRANSFER):
-        body = ""  # the resident's own words, or the desk's routing note: not repeated
+    if not customer_visible(event):
+        return set()  # made internal since it was queued
+    body = customer_text(event)  # '' for a transfer or a return visit: the headline says it
+    if event.kind == EventKind.CREATED:
+        body = ""  # the resident's own words: not repeated
 
     def message():
         headline = _headline(event, ticket)

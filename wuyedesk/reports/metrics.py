@@ -31,9 +31,9 @@ def scoped_tickets(user, scope: Scope):
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(scope.start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    qs = tickets_visible_to(user).filter(
-        contact_at__gte=start, contact_at__lt=end, merged_into__isnull=True
-    )
+    # A merged ticket counts under its own kind, as every ticket does: merging a complaint
+    # must not take it out of the complaint figures (issue #11 point 12).
+    qs = tickets_visible_to(user).filter(contact_at__gte=start, contact_at__lt=end)
     if scope.community_id:
         qs = qs.filter(community_id=scope.community_id)
     if scope.department_id:

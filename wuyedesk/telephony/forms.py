@@ -4,8 +4,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.telephony.choices import CallOutcome, Direction, Purpose
-from wuyedesk.tickets.choices import Satisfaction
+from wuyedesk.tickets.choices import Audience, Satisfaction
 from wuyedesk.tickets.selectors import ticket_by_number
+from wuyedesk.tickets.visibility import mark_audience
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
@@ -42,11 +43,14 @@ class CallLogForm(StyledFormMixin, forms.Form):
         choices=[("", "—"), *Satisfaction.choices],
         required=False,
     )
-    notes = forms.CharField(
-        label=_("通话内容"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
-        required=False,
+    notes = mark_audience(
+        forms.CharField(
+            label=_("通话内容"),
+            widget=forms.Textarea(attrs={"rows": 4}),
+            max_length=5000,
+            required=False,
+        ),
+        Audience.INTERNAL,
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -87,11 +91,14 @@ class CallLinkForm(StyledFormMixin, forms.Form):
     outcome = forms.ChoiceField(
         label=_("结果"), choices=[("", "—"), *CallOutcome.choices], required=False
     )
-    notes = forms.CharField(
-        label=_("通话内容"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=5000,
-        required=False,
+    notes = mark_audience(
+        forms.CharField(
+            label=_("通话内容"),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            max_length=5000,
+            required=False,
+        ),
+        Audience.INTERNAL,
     )
 
     def __init__(self, *args, user, **kwargs):

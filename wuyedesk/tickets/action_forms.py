@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from wuyedesk.core.forms import RowChoices, StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.tickets import selectors
-from wuyedesk.tickets.choices import Channel, Kind, Satisfaction, Severity, Status
+from wuyedesk.tickets.choices import Audience, Channel, Kind, Satisfaction, Severity, Status
 from wuyedesk.tickets.models import Category
 from wuyedesk.tickets.services import DESK_POSTS
+from wuyedesk.tickets.visibility import mark_audience
 
 
 class StaffChoiceField(forms.ModelChoiceField):
@@ -24,10 +25,15 @@ class StaffChoiceField(forms.ModelChoiceField):
         return staff.name if staff else obj.get_username()
 
 
-def _text(label, *, rows=3, required=False):
-    return forms.CharField(
+def _text(label, *, audience, rows=3, required=False, help_text=None):
+    """A text box of the ticket page, saying who will read it (tickets/visibility.py)."""
+    field = forms.CharField(
         label=label, required=required, strip=False, widget=forms.Textarea(attrs={"rows": rows})
     )
+    return mark_audience(field, audience, help_text)
+
+
+INTERNAL, CUSTOMER = Audience.INTERNAL, Audience.CUSTOMER
 
 
 def _channel(label=None):
@@ -81,7 +87,11 @@ class TransferForm(ActionForm):
         empty_label=_("由部门安排"),
         help_text=_("不指定时通知部门全体人员。"),
     )
-    note = _text(_("转办原因/说明"))
+    note = _text(
+        _("转办原因/说明"),
+        audience=INTERNAL,
+        help_text=_("仅内部可见:写给部门的说明。业主只看到“已转交某部门处理”,看不到这段文字。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -106,7 +116,7 @@ class DispatchReplyForm(ActionForm):
         widget=forms.HiddenInput,
         error_messages={"invalid_choice": _("该任务已答复或已取消,请刷新页面。")},
     )
-    text = _text(_("回复内容"), rows=3)
+    text = _text(_("回复内容"), rows=3, audience=INTERNAL)
 
     def __init__(self, *args, dispatches=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,23 +133,29 @@ class ReplyForm(DispatchReplyForm):
 
 class FindingsForm(DispatchReplyForm):
     slug, purpose = "findings", "investigation"
-    text = _text(_("调查结果"), rows=3)
+    text = _text(_("调查结果"), rows=3, audience=INTERNAL)
 
 
 class FollowUpForm(ActionForm):
     channel = _channel(_("联系方式"))
-    text = _text(_("与客户沟通的内容"))
+    text = _text(
+        _("与客户沟通的内容"),
+        audience=INTERNAL,
+        help_text=_(
+            "仅内部可见:沟通记录。业主只看到客服已跟进;要让业主读到的话,请用“给客户的消息”。"
+        ),
+    )
 
 
 class EscalateForm(ActionForm):
-    reason = _text(_("上报原因"), rows=2)
+    reason = _text(_("上报原因"), rows=2, audience=INTERNAL)
 
 
 class InvestigateForm(ActionForm):
     departments = forms.ModelMultipleChoiceField(
         label=_("调查部门"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    note = _text(_("调查要求"), rows=2)
+    note = _text(_("调查要求"), rows=2, audience=INTERNAL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,7 +163,7 @@ class InvestigateForm(ActionForm):
 
 
 class MeasureForm(StyledFormMixin, forms.Form):
-    what = forms.CharField(label=_("整改措施"), required=False)
+    what = mark_audience(forms.CharField(label=_("整改措施"), required=False), Audience.INTERNAL)
     department = forms.ModelChoiceField(label=_("责任部门"), queryset=None, required=False)
     owner = StaffChoiceField(label=_("责任人"), queryset=None, required=False)
     due = forms.DateField(
@@ -171,7 +187,7 @@ MeasureFormSet = forms.formset_factory(MeasureForm, extra=3, max_num=10, absolut
 
 
 class DecideForm(ActionForm):
-    decision = _text(_("处理决定"), rows=3)
+    decision = _text(_("处理决定"), rows=3, audience=INTERNAL)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -225,7 +241,7 @@ class DecideForm(ActionForm):
 
 class FeedbackForm(ActionForm):
     channel = _channel()
-    text = _text(_("向客户反馈的处理结果"))
+    text = _text(_("向客户反馈的处理结果"), audience=CUSTOMER)
 
 
 REACHED_CHOICES = [("1", _("联系上")), ("0", _("未联系上"))]
@@ -242,26 +258,26 @@ class ReturnVisitForm(ActionForm):
     satisfaction = forms.ChoiceField(
         label=_("满意度"), choices=[("", "---------"), *Satisfaction.choices], required=False
     )
-    words = _text(_("客户原话"), rows=2)
+    words = _text(_("客户原话"), rows=2, audience=INTERNAL)
 
 
 class ReopenForm(ActionForm):
-    reason = _text(_("重新打开的原因"), rows=2)
+    reason = _text(_("重新打开的原因"), rows=2, audience=INTERNAL)
 
 
 class CloseForm(ActionForm):
-    note = _text(_("关闭说明"), rows=2)
+    note = _text(_("关闭说明"), rows=2, audience=INTERNAL)
 
 
 class CommentForm(ActionForm):
-    text = _text(_("内部备注(客户不可见)"), rows=2)
+    text = _text(_("内部备注(客户不可见)"), rows=2, audience=INTERNAL)
 
 
 class MessageForm(ActionForm):
     channel = forms.ChoiceField(
         label=_("方式"), choices=[("", "---------"), *Channel.choices], required=False
     )
-    text = _text(_("给客户的消息(客户可见)"), rows=2)
+    text = _text(_("给客户的消息(客户可见)"), rows=2, audience=CUSTOMER)
 
 
 class AssignForm(ActionForm):
@@ -276,7 +292,13 @@ class AssignForm(ActionForm):
 
 
 class MergeForm(ActionForm):
-    into = forms.CharField(label=_("合并到工单(编号)"), max_length=20, required=False)
+    into = forms.CharField(
+        label=_("合并到工单(编号)"),
+        max_length=20,
+        required=False,
+        help_text=_("只能合并到同类工单;不同类型之间的合并须由经理填写原因。"),
+    )
+    reason = _text(_("合并原因(不同类型时必填)"), rows=2, audience=INTERNAL)
 
     def clean_into(self):
         number = self.cleaned_data["into"].strip()

@@ -162,7 +162,7 @@ def _run_assign(user, t, form, version):
 
 def _run_merge(user, t, form, version):
     d = form.cleaned_data
-    services.ticket_merge(by=user, ticket=t, into=d["into"], version=version)
+    services.ticket_merge(by=user, ticket=t, into=d["into"], reason=d["reason"], version=version)
 
 
 def _run_link(user, t, form, version):

@@ -82,3 +82,11 @@ class EventKind(models.TextChoices):
 class DispatchPurpose(models.TextChoices):
     TRANSFER = "transfer", _("转办")
     INVESTIGATION = "investigation", _("调查")
+
+
+class Audience(models.TextChoices):
+    """Who reads a timeline row (tickets/visibility.py decides it, in one place)."""
+
+    CUSTOMER = "customer", _("客户可见")
+    PROGRESS = "progress", _("客户仅见进度")
+    INTERNAL = "internal", _("仅内部可见")

@@ -17,8 +17,9 @@ from wuyedesk.properties.selectors import (
     rooms_visible_to,
 )
 from wuyedesk.tickets.categories import grouped_choices, leaf_categories
-from wuyedesk.tickets.choices import Channel, Kind, Severity
+from wuyedesk.tickets.choices import Audience, Channel, Kind, Severity
 from wuyedesk.tickets.models import Category
+from wuyedesk.tickets.visibility import mark_audience
 
 # What a specialist records by hand; portal and API tickets arrive through their own doors.
 INTAKE_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.EMAIL)
@@ -75,15 +76,22 @@ class IntakeForm(StyledFormMixin, forms.Form):
         required=False,
         help_text=_("可不填:默认取内容的开头。"),
     )
-    description = forms.CharField(
-        label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
+    # What the customer said, and the answer given at once: both are on the customer's
+    # own timeline (tickets/visibility.py), so both boxes say so.
+    description = mark_audience(
+        forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000),
+        Audience.CUSTOMER,
+        _("客户可见:客户反映的内容,业主可在业主服务中看到。"),
     )
-    answer = forms.CharField(
-        label=_("当场解答"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("仅限咨询:填写后保存即答复客户并关闭工单(首问解决)。"),
+    answer = mark_audience(
+        forms.CharField(
+            label=_("当场解答"),
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 4}),
+        ),
+        Audience.CUSTOMER,
+        _("客户可见:仅限咨询。填写后保存即答复客户并关闭工单(首问解决),业主会读到这段文字。"),
     )
 
     def __init__(self, *args, user, **kwargs):

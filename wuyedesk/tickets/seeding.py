@@ -221,7 +221,7 @@ def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int
                             owner,
                             "已电话告知处理进展",
                             Channel.PHONE,
-                            True,
+                            False,  # the desk's record: the customer sees only the fact
                             {},
                         )
                     )

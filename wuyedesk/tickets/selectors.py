@@ -21,6 +21,7 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
 from wuyedesk.tickets.choices import EventKind, Status
 from wuyedesk.tickets.models import Dispatch, Incident, ReturnVisit, Task, Ticket, TicketEvent
+from wuyedesk.tickets.visibility import customer_row, customer_visible_q
 
 # The version (core/versions.py) of what the manager's banner shows; see severe_banner.
 SEVERE_TICKETS = "severe-tickets"
@@ -373,6 +374,13 @@ def ticket_get_for_page(user, pk):
 
 def timeline_of(ticket):
     return ticket.events.select_related("actor__staff").order_by("at", "id")
+
+
+def customer_timeline(ticket) -> list:
+    """The ticket's timeline as its customer sees it (portal page, portal API): the rows
+    tickets/visibility.py lets them read, each with only the text written to them."""
+    events = ticket.events.filter(customer_visible_q()).order_by("at", "id")
+    return [row for row in map(customer_row, events) if row is not None]
 
 
 def task_assignees_for(user):

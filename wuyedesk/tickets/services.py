@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.services import system_user
+from wuyedesk.audit.models import AuditAction
+from wuyedesk.audit.services import audit_record
 from wuyedesk.core import kept, versions
 from wuyedesk.notifications import residents as resident_notices
 from wuyedesk.notifications.services import notify
@@ -489,12 +491,13 @@ def ticket_transfer(*, by, ticket, department, note: str, assignee=None, version
     if ticket.status == Status.OPEN:
         ticket.status = Status.TRANSFERRED
     _save(ticket, version, "department", "status")
+    # The note is for the department: internal. The customer sees only that it was handed on
+    # (tickets/visibility.py).
     _event(
         ticket,
         EventKind.TRANSFER,
         by,
         note,
-        public=True,
         department=department.name,
         previous=[d.department.name for d in previous],
     )
@@ -585,12 +588,13 @@ def ticket_follow_up(*, by, ticket, channel: str, text: str, version=None) -> Ti
     if ticket.followed_up_at is None:
         ticket.followed_up_at = now
     _save(ticket, version, "followed_up_at")
+    # The text is the desk's record of the conversation: internal. The customer sees that we
+    # followed up (tickets/visibility.py); words meant for them are a message.
     _event(
         ticket,
         EventKind.FOLLOW_UP,
         by,
         text,
-        public=True,
         channel=channel,
         on_time=bool(ticket.follow_up_due and now <= ticket.follow_up_due),
     )
@@ -817,6 +821,8 @@ def _reopen(ticket, by, reason, now):
     ticket.status = Status.INVESTIGATING if ticket.kind == Kind.COMPLAINT else Status.OPEN
     ticket.closed_at = None
     ticket.outcome = ""
+    # A merged ticket that is reopened carries on by itself, through its own kind's workflow.
+    ticket.merged_into = None
     if ticket.kind == Kind.COMPLAINT:
         ticket.decided_at = None
         ticket.feedback_at = None
@@ -833,6 +839,7 @@ def _reopen(ticket, by, reason, now):
 # What _reopen changes: every clock and result of the ticket's previous round.
 REOPENED_FIELDS = (
     "status",
+    "merged_into",
     "closed_at",
     "outcome",
     "decided_at",
@@ -928,20 +935,52 @@ def ticket_assign(*, by, ticket, owner, version=None) -> Ticket:
 
 
 @transaction.atomic
-def ticket_merge(*, by, ticket, into, version=None) -> Ticket:
-    """A duplicate is closed into the ticket that carries on; both keep their timelines."""
+def ticket_merge(*, by, ticket, into, reason: str = "", version=None) -> Ticket:
+    """A duplicate is closed into the ticket that carries on; both keep their timelines.
+
+    Only into a ticket of the same kind: the one that carries on goes through the same
+    workflow (a complaint's feedback and return visit), so nothing is skipped by merging
+    (issue #11 point 12). Across kinds only the manager, with a reason, in the audit log.
+    The merged ticket still counts under its own kind in every figure (reports/metrics.py)."""
     _require_desk(by, ticket)
     _require_open(ticket)
     if into.pk == ticket.pk or into.community_id != ticket.community_id:
         raise _invalid("into", _("只能合并到同一小区的另一张工单。"))
     if into.status == Status.CLOSED:
         raise _invalid("into", _("不能合并到已关闭的工单。"))
+    reason = reason.strip()
+    cross_kind = into.kind != ticket.kind
+    if cross_kind and not has_post(by, *MANAGER_POSTS):
+        raise _invalid(
+            "into",
+            _(
+                "只能合并到同类工单:%(kind)s不能合并到%(into_kind)s。"
+                "不同类型的工单只能由经理填写原因后合并。"
+            )
+            % {"kind": ticket.get_kind_display(), "into_kind": into.get_kind_display()},
+            "kind_mismatch",
+        )
+    if cross_kind and not reason:
+        raise _invalid("reason", _("合并不同类型的工单须说明原因。"), "required")
     now = timezone.now()
     ticket.merged_into = into
     ticket.status, ticket.outcome, ticket.closed_at = Status.CLOSED, Outcome.MERGED, now
     _save(ticket, version, "merged_into", "status", "outcome", "closed_at")
-    _event(ticket, EventKind.MERGE, by, into.number, into=into.pk)
-    _event(into, EventKind.MERGE, by, ticket.number, merged=ticket.pk)
+    details = {"from_kind": ticket.kind, "into_kind": into.kind} if cross_kind else {}
+    body = f"{into.number}\n{reason}".strip()
+    _event(ticket, EventKind.MERGE, by, body, into=into.pk, **details)
+    _event(into, EventKind.MERGE, by, ticket.number, merged=ticket.pk, **details)
+    if cross_kind:
+        audit_record(
+            actor=by,
+            action=AuditAction.UPDATE,
+            obj=ticket,
+            changes={
+                "merged_into": [None, into.number],
+                "kind": [ticket.kind, into.kind],
+                "reason": reason,
+            },
+        )
     return ticket
 
 

@@ -18,8 +18,9 @@ from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import buildings_visible_to, communities_visible_to
 from wuyedesk.tickets import selectors, services, tasks_services
 from wuyedesk.tickets.action_forms import StaffChoiceField
-from wuyedesk.tickets.choices import Severity
+from wuyedesk.tickets.choices import Audience, Severity
 from wuyedesk.tickets.services import DESK_POSTS
+from wuyedesk.tickets.visibility import mark_audience
 
 
 def _service_errors(form, error: ValidationError) -> None:
@@ -37,8 +38,11 @@ class IncidentForm(StyledFormMixin, forms.Form):
     community = forms.ModelChoiceField(label=gettext_lazy("小区"), queryset=None)
     building = forms.ModelChoiceField(label=gettext_lazy("楼栋"), queryset=None, required=False)
     title = forms.CharField(label=gettext_lazy("标题"), max_length=120)
-    description = forms.CharField(
-        label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    description = mark_audience(
+        forms.CharField(
+            label=gettext_lazy("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        ),
+        Audience.INTERNAL,
     )
     severity = forms.ChoiceField(
         label=gettext_lazy("严重程度"), choices=Severity.choices, initial=Severity.EMERGENCY
@@ -72,10 +76,14 @@ class IncidentForm(StyledFormMixin, forms.Form):
 
 
 class IncidentUpdateForm(StyledFormMixin, forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("通报内容(所有关联工单的客户可见)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+    text = mark_audience(
+        forms.CharField(
+            label=gettext_lazy("通报内容(所有关联工单的客户可见)"),
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        ),
+        Audience.CUSTOMER,
+        gettext_lazy("客户可见:每张关联工单的业主都会在业主服务中读到这段文字。"),
     )
     close = forms.BooleanField(label=gettext_lazy("同时结束此事件"), required=False)
 

@@ -3,8 +3,9 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from wuyedesk.tickets.choices import Satisfaction
+from wuyedesk.tickets.choices import Audience, Satisfaction
 from wuyedesk.tickets.display import relative
+from wuyedesk.tickets.visibility import audience_of
 
 register = template.Library()
 
@@ -37,3 +38,14 @@ def iso_local(value, fmt="%Y-%m-%d %H:%M"):
 @register.filter
 def is_past(value) -> bool:
     return value is not None and value <= timezone.now()
+
+
+@register.filter
+def audience(event):
+    """Who reads this timeline row: customer, progress or internal (tickets/visibility.py)."""
+    return audience_of(event)
+
+
+@register.filter
+def audience_label(value):
+    return Audience(value).label

@@ -1,0 +1,113 @@
+"""Who reads what is written on a ticket: the one rule every path to a resident reads
+(issue #11 point 9).
+
+Each timeline row (TicketEvent) has one audience:
+
+- CUSTOMER: its text was written to the customer (`public=True`: an answer, a message, the
+  result fed back, an incident update, the customer's own words). The resident reads it on
+  the portal and through the portal API, and is notified with it (portal, e-mail, SMS/WeChat).
+- PROGRESS: the customer learns that it happened, never what staff wrote on it: a transfer
+  (its note is for the department), a follow-up and a return visit (their text is the
+  desk's record of the conversation).
+- INTERNAL: everything else (notes, department replies, investigations, decisions, merges).
+
+Internal is the default: `public` is False unless a service writes a message to the customer.
+The portal page, the portal API and the notifications call `audience_of` / `customer_row`;
+nothing else decides what a resident reads.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from wuyedesk.tickets.choices import Audience, EventKind
+
+# Rows the customer is told of without their text.
+PROGRESS_KINDS = frozenset({EventKind.TRANSFER, EventKind.FOLLOW_UP, EventKind.RETURN_VISIT})
+
+
+def audience_of(event) -> str:
+    if event.public:
+        return Audience.CUSTOMER
+    if event.kind in PROGRESS_KINDS:
+        return Audience.PROGRESS
+    return Audience.INTERNAL
+
+
+def customer_visible(event) -> bool:
+    return audience_of(event) != Audience.INTERNAL
+
+
+def customer_visible_q() -> Q:
+    """`customer_visible` as a filter on TicketEvent (the same rule, read by the database)."""
+    return Q(public=True) | Q(kind__in=PROGRESS_KINDS)
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One timeline row as the customer sees it: no staff names, no internal text."""
+
+    id: int
+    kind: str
+    label: str
+    at: dt.datetime
+    actor_id: int | None
+    body: str
+    stars: int | None
+
+
+def progress_text(event) -> str:
+    """What the customer is told of a PROGRESS row, in the active language."""
+    if event.kind == EventKind.TRANSFER:
+        return _("已转交%(department)s处理。") % {"department": event.data.get("department", "")}
+    if event.kind == EventKind.FOLLOW_UP:
+        return _("客服中心已与您联系,跟进处理进度。")
+    if event.data.get("reached"):
+        return _("客服中心已回访您,感谢您的配合。")
+    return _("客服中心回访时未能联系上您。")
+
+
+def customer_row(event) -> CustomerRow | None:
+    """The row the customer sees of `event`, or None when it is internal."""
+    audience = audience_of(event)
+    if audience == Audience.INTERNAL:
+        return None
+    body = event.body if audience == Audience.CUSTOMER else progress_text(event)
+    return CustomerRow(
+        id=event.pk,
+        kind=event.kind,
+        label=str(event.get_kind_display()),
+        at=event.at,
+        actor_id=event.actor_id,
+        body=body,
+        stars=event.data.get("stars") if audience == Audience.CUSTOMER else None,
+    )
+
+
+def customer_text(event) -> str:
+    """The text of `event` that may be sent to the customer with a notice ('' if none)."""
+    return event.body if audience_of(event) == Audience.CUSTOMER else ""
+
+
+# --- the text boxes of staff pages: each says who will read it, and looks it ----------------
+
+AUDIENCE_HELP = {
+    Audience.INTERNAL: gettext_lazy("仅内部可见:客服部和相关部门可见,业主看不到。"),
+    Audience.CUSTOMER: gettext_lazy("客户可见:业主会读到这段文字(业主服务、邮件、短信)。"),
+}
+
+
+def mark_audience(field, audience: str, help_text=None):
+    """Label a staff text box with who reads it: `field.audience` drives the badge of
+    core/_field.html and the widget's colour (internal notes look apart, as in Zendesk and
+    Zammad). `help_text` replaces the standard sentence when the box needs a precise one."""
+    field.audience = audience
+    field.audience_label = Audience(audience).label
+    field.help_text = help_text or AUDIENCE_HELP[audience]
+    attrs = field.widget.attrs
+    attrs["class"] = f"{attrs.get('class', 'form-control')} note-{audience}".strip()
+    attrs["data-audience"] = audience
+    return field
