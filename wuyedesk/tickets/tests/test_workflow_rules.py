@@ -128,6 +128,12 @@ def test_merge_refused_in_the_api_with_a_json_code(world, take, api_as):
     assert no_reason.status_code == 422 and no_reason.json()["field"] == "reason"
     assert_not_ended(complaint)
 
+    world.specialist.language = "en"
+    world.specialist.save()
+    english = api_as(world.specialist).post(url, {"into": inquiry.pk}).json()
+    assert english["code"] == "kind_mismatch"
+    assert "only into a ticket of the same kind" in english["message"]
+
     merged = api_as(world.manager).post(url, {"into": inquiry.pk, "reason": "误登记"})
     assert merged.status_code == 200
     assert merged.json()["merged_into_id"] == inquiry.pk
