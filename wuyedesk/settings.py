@@ -221,6 +221,8 @@ NOTIFY_WEBHOOK_RETRY_DELAY = env_int("NOTIFY_WEBHOOK_RETRY_DELAY", 30)  # double
 SIGNUP_CODE_DIGITS = env_int("SIGNUP_CODE_DIGITS", 6)
 SIGNUP_CODE_TTL_MINUTES = env_int("SIGNUP_CODE_TTL_MINUTES", 10)
 SIGNUP_CODE_MAX_TRIES = env_int("SIGNUP_CODE_MAX_TRIES", 5)  # wrong or right, per code
+# Sign-ups whose number was never proven are deleted, password hash and all, after this long.
+SIGNUP_UNVERIFIED_KEEP_HOURS = env_int("SIGNUP_UNVERIFIED_KEEP_HOURS", 24)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 # The email channel (docs/email.md): the IMAP mailbox residents write to. No host: no polling.
 MAIL_IMAP_HOST = env_str("MAIL_IMAP_HOST")

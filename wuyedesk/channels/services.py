@@ -465,6 +465,26 @@ def signup_refuse(*, by, signup: Signup, reason: str) -> Signup:
     return signup
 
 
+def signup_purge_unverified(*, now: dt.datetime | None = None) -> int:
+    """Delete the sign-ups whose number was never proven (VERIFYING) and that nobody has
+    touched — created and last sent a code — for SIGNUP_UNVERIFIED_KEEP_HOURS: their number,
+    name and password hash go with them. Idempotent; returns how many were deleted. Every
+    later step of a sign-up is a conditional update on VERIFYING, so a code entered as its
+    sign-up is deleted finds nothing ("sign up again") and links nobody."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.SIGNUP_UNVERIFIED_KEEP_HOURS)
+    # The last code was sent SIGNUP_CODE_TTL_MINUTES before it expires.
+    last_code_before = cutoff + dt.timedelta(minutes=code_minutes())
+    deleted, _rows = (
+        Signup.objects.filter(status=SignupStatus.VERIFYING, created_at__lt=cutoff)
+        .filter(Q(code_expires_at__isnull=True) | Q(code_expires_at__lt=last_code_before))
+        .delete()
+    )
+    if deleted:
+        log.info("deleted %d portal sign-ups whose number was never proven", deleted)
+    return deleted
+
+
 # A password check costs a hash each: the lookup tries the latest few sign-ups of a number only.
 STATUS_LOOKUP_ROWS = 5
 
