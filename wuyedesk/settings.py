@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
     "wuyedesk.core",
     "wuyedesk.properties",
@@ -68,8 +71,12 @@ MIDDLEWARE = [
     "wuyedesk.core.middleware.RejectNullCharactersMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "wuyedesk.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions: idle timeout, then the second step (docs/security.md).
+    "wuyedesk.accounts.middleware.IdleTimeoutMiddleware",
+    "wuyedesk.accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -149,6 +156,9 @@ AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "mobile"]
 PROXY_COUNT = env_int("PROXY_COUNT", 0)
 RATELIMIT_IP_META_KEY = "wuyedesk.lib.network.client_address"
 AXES_CLIENT_IP_CALLABLE = "wuyedesk.lib.network.client_address"
+
+# Staff two-factor login (django-otp): which posts must use it is a company setting.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "WuyeDesk")
 
 LANGUAGE_CODE = env_str("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]

@@ -77,8 +77,11 @@ def make_staff(username, posts, communities=(), department=None, name=None) -> U
 
 
 def build_world() -> World:
+    # Two-factor login off for the general suite (personas log in by force_login or the
+    # password form); the tests of two-factor login turn it on (accounts/tests/test_two_factor*).
     Company.objects.update_or_create(
-        pk=1, defaults={"name": "测试物业", "reveal_posts": DEFAULT_REVEAL_POSTS}
+        pk=1,
+        defaults={"name": "测试物业", "reveal_posts": DEFAULT_REVEAL_POSTS, "two_factor_posts": []},
     )
     a, rooms_a = make_community("A", "阳光花园")
     b, rooms_b = make_community("B", "翠湖苑")

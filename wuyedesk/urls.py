@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from wuyedesk.accounts import twofactor_views as two_factor
 from wuyedesk.accounts import views as accounts
 from wuyedesk.api.main import api
 from wuyedesk.audit import views as audit
@@ -29,6 +30,13 @@ urlpatterns = [
     path("account/password/", accounts.password_change, name="password_change"),
     path("account/tokens/", accounts.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", accounts.token_revoke, name="token_revoke"),
+    path("account/two-factor/", two_factor.overview, name="two_factor"),
+    path("account/two-factor/verify/", two_factor.verify, name="two_factor_verify"),
+    path("account/two-factor/setup/", two_factor.setup, name="two_factor_setup"),
+    path("account/two-factor/recovery/", two_factor.recovery, name="two_factor_recovery"),
+    path("account/two-factor/disable/", two_factor.disable, name="two_factor_disable"),
+    path("settings/two-factor/", two_factor.admin_list, name="two_factor_admin"),
+    path("settings/two-factor/<int:pk>/reset/", two_factor.admin_reset, name="two_factor_reset"),
     path("portal/", include(portal_patterns)),
     path("audit/", audit.audit_list, name="audit_list"),
     path("settings/company/", properties.company_settings, name="company_settings"),

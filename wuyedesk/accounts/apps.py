@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与岗位")
 
     def ready(self):
-        from wuyedesk.accounts import resources  # noqa: F401  (registers the app's resources)
+        from wuyedesk.accounts import (
+            resources,  # noqa: F401  (registers the app's resources)
+            twofactor,  # noqa: F401  (starts each session's idle clock)
+        )

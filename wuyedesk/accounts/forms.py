@@ -111,3 +111,34 @@ class LanguageForm(forms.Form):
 
 class TokenForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=60, required=False)
+
+
+class OtpCodeForm(StyledFormMixin, forms.Form):
+    """The second step: a code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("动态码或恢复码"),
+        max_length=20,
+        help_text=_("打开手机上的验证器应用,输入显示的 6 位数字;手机不在身边时可输入一个恢复码。"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            autofocus=True, autocomplete="one-time-code", inputmode="text", spellcheck="false"
+        )
+
+
+class OtpEnrolForm(StyledFormMixin, forms.Form):
+    code = forms.RegexField(
+        label=_("验证器显示的 6 位动态码"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("请输入 6 位数字。")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            autocomplete="one-time-code", inputmode="numeric", spellcheck="false"
+        )

@@ -20,3 +20,27 @@ def staff_visible_to(user):
 
 def tokens_of(user):
     return ApiToken.objects.filter(user=user)
+
+
+def staff_two_factor(user, *, q: str = ""):
+    """Active staff with whether each has a confirmed authenticator (`enrolled`), for the
+    administrator; nobody else sees anyone."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from wuyedesk.accounts.access import has_post
+    from wuyedesk.accounts.choices import Post
+
+    qs = (
+        Staff.objects.filter(archived_at__isnull=True)
+        .select_related("user")
+        .prefetch_related(Prefetch("posts", queryset=StaffPost.objects.order_by("post")))
+        .annotate(
+            enrolled=Exists(TOTPDevice.objects.filter(user_id=OuterRef("user_id"), confirmed=True))
+        )
+        .order_by("employee_no")
+    )
+    if not has_post(user, Post.ADMIN):
+        return qs.none()
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(user__username__icontains=q))
+    return qs

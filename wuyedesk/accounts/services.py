@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import forget_cached_access, require_post
 from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
@@ -67,6 +68,10 @@ def user_change_password(*, request, form) -> None:
 def token_create(*, user, name: str = "") -> tuple[ApiToken, str]:
     """A new bearer token; the raw value is returned once and never stored."""
     if not user.is_authenticated:
+        raise PermissionDenied
+    # Who must use two-factor login gets a token only from a verified session, or with a
+    # code in the API request (twofactor.token_check): the password alone is not enough.
+    if twofactor.pending(user):
         raise PermissionDenied
     raw = ApiToken.generate()
     token = ApiToken.objects.create(user=user, name=name, prefix=raw[3:9], digest=hash_token(raw))

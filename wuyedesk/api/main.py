@@ -12,7 +12,9 @@ from ninja.errors import HttpError
 from ninja.security import HttpBearer
 from pydantic import Field, create_model
 
+from wuyedesk.accounts import api as two_factor_api
 from wuyedesk.accounts import services as account_services
+from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.middleware import SUPPORTED as SUPPORTED_LANGUAGES
 from wuyedesk.accounts.selectors import tokens_of
@@ -79,7 +81,9 @@ auth_router = Router(tags=["auth"])
 def token_create(request, payload: TokenIn):
     """Exchange a staff username and password for a bearer token. Failed attempts from one
     client address are limited across user names (company setting `rate_login`): over the
-    limit the answer is 429 with `Retry-After`."""
+    limit the answer is 429 with `Retry-After`. Staff who must use two-factor login also send
+    `otp`: without it the answer is 401 `otp_required` (`otp_invalid` for a wrong code,
+    `otp_not_enrolled` before they set up an authenticator on the web)."""
     login_check(request)
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
@@ -90,6 +94,9 @@ def token_create(request, payload: TokenIn):
     if user is None:
         login_failed(request)
         return Status(401, errors.error_body("invalid_credentials", _("账号或密码不正确。")))
+    refused = twofactor.token_check(request=request, user=user, code=payload.otp)
+    if refused is not None:
+        return Status(401, errors.error_body(*refused, field="otp"))
     _token, raw = account_services.token_create(user=user, name="api")
     return Status(200, {"token": raw})
 
@@ -304,4 +311,5 @@ api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)
 api.add_router("/company", company_api.router)
+api.add_router("/two-factor", two_factor_api.router)
 build()

@@ -22,6 +22,12 @@ class ErrorOut(Schema):
 class TokenIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=256)
+    otp: str | None = Field(
+        None,
+        max_length=20,
+        description="for staff whose post requires two-factor login (or who enrolled): "
+        "the 6-digit code of their authenticator app, or a recovery code",
+    )
 
 
 class TokenOut(Schema):

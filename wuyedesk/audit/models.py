@@ -12,6 +12,13 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", _("查看完整个人信息")
     IMPORT = "import", _("批量导入")
     EXPORT = "export", _("导出")
+    # Staff two-factor login (#11): the object is the person's user account.
+    OTP_ENROL = "otp_enrol", _("启用两步验证")
+    OTP_PASS = "otp_pass", _("两步验证通过")
+    OTP_FAIL = "otp_fail", _("两步验证失败")
+    OTP_CODES = "otp_codes", _("重新生成恢复码")
+    OTP_OFF = "otp_off", _("关闭两步验证")
+    OTP_RESET = "otp_reset", _("重置两步验证")
 
 
 class AuditEntry(models.Model):

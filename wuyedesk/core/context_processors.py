@@ -6,6 +6,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import has_post, is_staff_member, posts_of
 from wuyedesk.accounts.choices import Post
 
@@ -75,6 +76,8 @@ def _menu_html(menu: tuple, active: str | None) -> SafeString:
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_staff_member(user):
+        return {"nav": []}
+    if twofactor.pending(user):  # only the second step is open: no menu, no screen pop
         return {"nav": []}
     path = request.path
     menu = _menu(posts_of(user), get_language())

@@ -79,12 +79,13 @@ def _user_changed(update_fields=None, **signal) -> None:
 def connect() -> None:
     from wuyedesk.accounts.models import Staff, StaffPost, User
     from wuyedesk.policies.models import PolicySettings
-    from wuyedesk.properties.models import Community, Department
+    from wuyedesk.properties.models import Community, Company, Department
     from wuyedesk.tickets.models import Category
 
     request_started.connect(_request_started, dispatch_uid="reference-request-started")
     request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")
-    for model in (Community, Department, Category, Staff, StaffPost, PolicySettings):
+    # Company: its two-factor posts and idle timeout are read by every staff request.
+    for model in (Community, Company, Department, Category, Staff, StaffPost, PolicySettings):
         uid = f"reference-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -190,6 +190,8 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
             "email": "kefu@example.cn",
             "address": "上海市浦东新区锦绣路100号",
             "reveal_posts": DEFAULT_REVEAL_POSTS,
+            # Demo logins work with the password alone; README says how to turn it on.
+            "two_factor_posts": [],
         },
     )
     comms = []
