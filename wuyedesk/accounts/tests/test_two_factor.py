@@ -371,3 +371,30 @@ def test_residents_are_never_asked(client, required):
     require_two_factor(list(Post.values))
     client.post("/portal/login/", {"mobile": "13812345678", "password": PASSWORD})
     assert client.get("/portal/").status_code == 200
+
+
+def test_before_the_second_step_language_logout_and_health_still_answer(client, required):
+    password_login(client, "manager")
+    response = client.post("/language/", {"language": "en", "next": "/account/two-factor/setup/"})
+    assert response["Location"] == "/account/two-factor/setup/"
+    page = client.get("/account/two-factor/setup/").content.decode()
+    assert "Set up two-factor login" in page
+    assert client.get("/healthz").status_code == 200
+    assert client.post("/logout/")["Location"] == "/login/"
+
+
+def test_the_api_reads_tokens_never_the_pending_session(client, required):
+    password_login(client, "manager")  # a session still owing the second step
+    _token, raw = token_create(user=required.specialist, name="t")
+    response = client.get("/api/v1/residents", headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 200
+    assert client.get("/api/v1/residents").status_code == 401
+
+
+def test_a_reset_ends_the_verified_state_of_open_sessions(client, required):
+    manager = required.manager
+    password_login(client, "manager")
+    enrol(client, manager)
+    assert client.get("/").status_code == 200
+    twofactor.reset(by=required.admin, staff=manager.staff)
+    assert client.get("/")["Location"].startswith("/account/two-factor/setup/")
