@@ -141,7 +141,9 @@ def test_a_bad_value_is_a_422_naming_the_field_and_nothing_is_saved(world, api_a
 
 
 def test_a_bad_rate_message_is_in_the_users_language(world, api_as, client):
-    client.cookies["django_language"] = "en"
+    # The API answers in the token owner's language (docs/api.md).
+    world.admin.language = "en"
+    world.admin.save(update_fields=["language"])
 
     response = api_as(world.admin).patch(API, {"rate_login": "lots"})
 
