@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from wuyedesk.accounts.throttling import password_reset_check
+from wuyedesk.accounts.throttling import login_check, login_failed, password_reset_check
 from wuyedesk.channels import forms, limits, selectors, services
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
@@ -236,18 +236,28 @@ def signup_status(request):
     """The applicant checks their sign-up (pending, or refused with the reason) with the
     number and the password they chose: nobody else can read it."""
     form = forms.SignupStatusForm(request.POST or None)
-    found = None
+    found = throttled = None
     if request.method == "POST" and form.is_valid():
-        found = services.signup_status(
-            phone=form.cleaned_data["mobile"], password=form.cleaned_data["password"]
-        )
-        if found is None:
-            form.add_error(None, _("没有找到该手机号的注册申请,或密码不正确。"))
-    return render(
+        # A password check like a login (a hash per sign-up tried): its failures count with
+        # the logins of this client address (`rate_login`, #11 point 2).
+        try:
+            login_check(request)
+            found = services.signup_status(
+                phone=form.cleaned_data["mobile"], password=form.cleaned_data["password"]
+            )
+            if found is None:
+                login_failed(request)
+                form.add_error(None, _("没有找到该手机号的注册申请,或密码不正确。"))
+        except Throttled as exc:
+            throttled = exc
+            form.add_error(None, exc.message)
+    response = render(
         request,
         "channels/signup_status.html",
         {"form": form, "signup": found, "title": _("注册进度")},
+        status=429 if throttled else 200,
     )
+    return _throttled(response, throttled) if throttled else response
 
 
 # ---------------------------------------------------------------- tickets

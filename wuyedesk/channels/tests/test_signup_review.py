@@ -1,0 +1,61 @@
+"""What a review of the sign-up found (#11 point 1 and 2): the applicant's status lookup checks
+a password (a hash per sign-up it tries) and is limited like a login; the assistants' list of
+decided sign-ups holds decided sign-ups only."""
+
+import pytest
+from django.core.cache import cache
+
+from wuyedesk.channels import services
+from wuyedesk.properties.services import company_get
+
+PASSWORD = "Sunny-day-2026"
+URL = "/portal/signup/status/"
+
+
+@pytest.fixture
+def limited(world):
+    cache.clear()
+    company = company_get()
+    company.rate_login = "3/10m"
+    company.save()
+    return world
+
+
+def test_status_lookups_that_fail_are_limited_per_client_address(limited, client, settings):
+    settings.NOTIFY_WEBHOOK_URL = ""
+    services.signup_submit(
+        phone="13900002222", name="赵敏", room=limited.rooms_a[2], password=PASSWORD
+    )
+    wrong = [
+        client.post(
+            URL, {"mobile": f"1390000{n:04d}", "password": "wrong-password"}, REMOTE_ADDR="10.3.0.1"
+        )
+        for n in range(4)
+    ]
+
+    assert [a.status_code for a in wrong] == [200, 200, 200, 429]
+    refused = wrong[-1]
+    assert 1 <= int(refused["Retry-After"]) <= 600
+    page = refused.content.decode()
+    assert "分钟后再试" in page and "13900000003" in page  # said, and the form stays filled
+    # Even the right password is not checked from that address now…
+    right = client.post(
+        URL, {"mobile": "13900002222", "password": PASSWORD}, REMOTE_ADDR="10.3.0.1"
+    )
+    assert right.status_code == 429 and "赵敏" not in right.content.decode()
+    # …and another address is not affected; a lookup that finds its sign-up costs nothing.
+    for _ in range(4):
+        mine = client.post(
+            URL, {"mobile": "13900002222", "password": PASSWORD}, REMOTE_ADDR="10.3.0.2"
+        )
+        assert mine.status_code == 200 and "待审核" in mine.content.decode()
+
+
+def test_status_lookup_over_the_limit_answers_in_english(limited, client):
+    for _ in range(3):
+        client.post(URL, {"mobile": "13900002222", "password": "x"}, REMOTE_ADDR="10.3.0.3")
+    client.cookies["django_language"] = "en"
+    refused = client.post(URL, {"mobile": "13900002222", "password": "x"}, REMOTE_ADDR="10.3.0.3")
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+
