@@ -29,7 +29,9 @@ def _queue_page(request, *, failed=None, failed_form=None, status=200):
         for s in pending
     ]
     decided = list(
-        selectors.signups_visible_to(request.user).exclude(status=SignupStatus.PENDING)[:20]
+        selectors.signups_visible_to(request.user)
+        .filter(status__in=[SignupStatus.APPROVED, SignupStatus.REFUSED])
+        .order_by("-decided_at", "-id")[:20]
     )
     return render(
         request,

@@ -6,6 +6,7 @@ import pytest
 from django.core.cache import cache
 
 from wuyedesk.channels import services
+from wuyedesk.channels.models import Signup, SignupStatus
 from wuyedesk.properties.services import company_get
 
 PASSWORD = "Sunny-day-2026"
@@ -59,3 +60,23 @@ def test_status_lookup_over_the_limit_answers_in_english(limited, client):
     assert refused.status_code == 429
     assert "Too many attempts" in refused.content.decode()
 
+
+def test_the_decided_list_shows_no_sign_up_still_waiting_for_its_code(world, client, settings):
+    settings.NOTIFY_WEBHOOK_URL = "http://127.0.0.1:9/unused"
+    settings.NOTIFY_WEBHOOK_SECRET = "x"
+    waiting = services.signup_submit(
+        phone="13900002222", name="待验证的人", room=world.rooms_a[2], password=PASSWORD
+    )
+    assert waiting.signup.status == SignupStatus.VERIFYING
+    refused = services.signup_submit(
+        phone="13900003333", name="被拒绝的人", room=world.rooms_a[2], password=PASSWORD
+    )
+    Signup.objects.filter(pk=refused.signup.pk).update(
+        status=SignupStatus.REFUSED, reason="不是本人"
+    )
+    client.force_login(world.assistant)
+
+    page = client.get("/portal/staff/signups/").content.decode()
+
+    assert "被拒绝的人" in page
+    assert "待验证的人" not in page
