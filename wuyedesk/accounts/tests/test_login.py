@@ -49,6 +49,21 @@ def test_failed_resident_logins_never_store_the_phone_number(client, world):
     assert "13812345678" not in attempt.post_data
 
 
+def test_the_recorded_digest_of_a_number_cannot_be_recomputed_without_the_secret_key(client, world):
+    """Mobile numbers are few (about 10^10): a plain hash of one is undone by hashing them all.
+    The digest is keyed with SECRET_KEY, as the rate limits' are (#11 point 2)."""
+    import hashlib
+
+    client.post("/portal/login/", {"mobile": "13812345678", "password": "wrong"})
+    recorded = AccessAttempt.objects.get().username
+    plain = hashlib.sha256(b"13812345678").hexdigest()
+    assert recorded.startswith("resident:")
+    assert recorded.removeprefix("resident:") not in plain
+    # The same number is the same digest, so the lockout per number still counts.
+    client.post("/portal/login/", {"mobile": "138 1234 5678", "password": "wrong"})
+    assert AccessAttempt.objects.get().failures_since_start == 2
+
+
 def test_logout_requires_post(client_as, world):
     client = client_as(world.specialist)
     assert client.get("/logout/").status_code == 405
