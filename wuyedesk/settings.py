@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "huey.contrib.djhuey",
+    # For its templates and static files: /api/v1/docs serves Swagger UI from here, not a CDN.
+    "ninja",
     "wuyedesk.core",
     "wuyedesk.properties",
     "wuyedesk.accounts",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "wuyedesk.core.middleware.PrivateCacheMiddleware",
     "wuyedesk.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff sessions: idle timeout, then the second step (docs/security.md).

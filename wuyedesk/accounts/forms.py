@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff, User
-from wuyedesk.core.forms import ScopedModelForm, StyledFormMixin
+from wuyedesk.core.forms import CleanTextMixin, ScopedModelForm, StyledFormMixin
 from wuyedesk.properties import selectors
 
 
@@ -105,7 +105,7 @@ class StaffForm(ScopedModelForm):
         return cleaned
 
 
-class LanguageForm(forms.Form):
+class LanguageForm(CleanTextMixin, forms.Form):
     language = forms.ChoiceField(choices=User._meta.get_field("language").choices)
 
 

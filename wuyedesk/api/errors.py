@@ -1,6 +1,7 @@
 """Every API error is JSON {"code", "message", "field"}, with "errors" listing all of them."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -14,6 +15,8 @@ HTTP_ERROR_CODES = {
     400: "bad_request",
     404: "not_found",
     409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
     422: "invalid",
     429: "throttled",
 }
@@ -113,7 +116,19 @@ def install(api):
         response["Retry-After"] = str(exc.retry_after)
         return response
 
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE (files aside).
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)
+        message = _("请求体太大(上限 %(mb)s MB)。") % {"mb": limit}
+        return api.create_response(request, error_body("too_large", message), status=413)
+
     @api.exception_handler(HttpError)
     def on_http_error(request, exc):
+        # ninja turns whatever its body parser raised into a 400; the parser's own answers
+        # (415, 422 for control characters: api/parser.py) are the cause, and stand.
+        cause = exc.__cause__
+        if isinstance(cause, HttpError | NinjaValidationError):
+            return api.on_exception(request, cause)
         code = HTTP_ERROR_CODES.get(exc.status_code, "error")
         return api.create_response(request, error_body(code, str(exc)), status=exc.status_code)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wuyedesk.channels.portal import resident_required
+from wuyedesk.core.forms import CleanTextMixin
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.notifications import residents
@@ -15,7 +16,7 @@ from wuyedesk.notifications.models import DeliveryStatus, WebhookDelivery
 from wuyedesk.notifications.services import notification_mark_read
 
 
-class PreferencesForm(forms.Form):
+class PreferencesForm(CleanTextMixin, forms.Form):
     portal = forms.BooleanField(label=gettext_lazy("业主服务平台消息"), required=False)
     email = forms.BooleanField(label=gettext_lazy("电子邮件"), required=False)
     webhook = forms.BooleanField(label=gettext_lazy("短信/微信"), required=False)

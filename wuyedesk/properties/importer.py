@@ -7,6 +7,7 @@ stops the import before a single row is written.
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +20,7 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.core import reference
+from wuyedesk.lib import text
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import (
@@ -115,6 +117,15 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+# How OOXML writes a character XML cannot hold (a control character) in a cell: _x001B_.
+# Read-only openpyxl leaves it as it is; Excel shows the character, and so is it checked.
+OOXML_ESCAPE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def _xlsx_text(value) -> str:
+    return OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), _text(value))
+
+
 def read_table(filename: str, content: bytes) -> list[list[str]]:
     name = filename.lower()
     if name.endswith(".xlsx"):
@@ -125,7 +136,7 @@ def read_table(filename: str, content: bytes) -> list[list[str]]:
         except Exception as error:  # openpyxl raises many kinds for a damaged file
             raise ImportFileError(_("无法读取该 XLSX 文件。")) from error
         sheet = book.worksheets[0]
-        rows = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        rows = [[_xlsx_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
         return rows
     if name.endswith(".csv"):
@@ -192,6 +203,20 @@ def _rows(kind, table):
         if not any(raw):
             continue
         yield number, {key: (raw[i] if i < len(raw) else "") for key, i in index.items()}
+
+
+def _clean_cells(errors, number, row) -> bool:
+    """Every cell holds text as a person types it (lib/text.py): CRLF in a cell becomes LF,
+    and a cell with another control character is an error of its row and column."""
+    ok = True
+    for key, value in row.items():
+        cleaned = text.clean_text(value)
+        if cleaned is None:
+            errors.add(number, key, text.MESSAGE, text.CODE)
+            ok = False
+        else:
+            row[key] = cleaned
+    return ok
 
 
 def _required(errors, number, row, kind):
@@ -346,7 +371,8 @@ def _plan(user, kind, filename, content) -> tuple[Plan, RowErrors, int]:
     table = read_table(filename, content)
     rows = list(_rows(kind, table))
     errors, plan = RowErrors(kind), Plan()
-    VALIDATORS[kind](user, rows, errors, plan)
+    clean = [(number, row) for number, row in rows if _clean_cells(errors, number, row)]
+    VALIDATORS[kind](user, clean, errors, plan)
     return plan, errors, len(rows)
 
 
@@ -354,6 +380,8 @@ def import_preview(*, by, kind: str, filename: str, content: bytes) -> ImportBat
     """Validate an upload and keep it. Raises ImportFileError when the file is unreadable."""
     kind = ImportKind(kind)
     require_post(by, *WRITE_POSTS[kind])
+    if text.clean_text(filename) is None:
+        raise ImportFileError(_("文件名不能含有控制字符。"))
     _plan_unused, errors, count = _plan(by, kind, filename, content)
     if count == 0:
         errors.add(1, "", _("文件中没有数据行。"), "empty")

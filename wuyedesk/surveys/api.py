@@ -201,14 +201,21 @@ def _refused(refused: SurveyRefused):
     return Status(refused.status, error_body(refused.code, refused.message))
 
 
-def _answer_errors(version: QuestionnaireVersion, error: ValidationError) -> ValidationError:
-    """The service names fields q<id>; the API names them answers.<code>."""
+def _answer_errors(
+    version: QuestionnaireVersion, error: ValidationError, answers: dict
+) -> ValidationError:
+    """The service names fields q<id>; the API names them answers.<code>, and a key that
+    names no question answers.<key> as it was sent."""
     codes = {f"q{pk}": code for pk, code in version.questions.values_list("pk", "code")}
     if not hasattr(error, "error_dict"):
         return error
-    return ValidationError(
-        {(f"answers.{codes[f]}" if f in codes else f): errs for f, errs in error.error_dict.items()}
-    )
+
+    def name(field):
+        if field in codes:
+            return f"answers.{codes[field]}"
+        return f"answers.{field}" if field in answers else field
+
+    return ValidationError({name(f): errs for f, errs in error.error_dict.items()})
 
 
 def _keyed_by_field(version: QuestionnaireVersion, answers: dict) -> dict:
@@ -395,7 +402,7 @@ def phone_answers(request, pk: Id, payload: AnswersIn):
     except SurveyRefused as refused:
         return _refused(refused)
     except ValidationError as error:
-        raise _answer_errors(version, error) from None
+        raise _answer_errors(version, error, payload.answers) from None
     return Status(201, response)
 
 
@@ -452,7 +459,7 @@ def my_answers(request, pk: Id, payload: AnswersIn):
     except SurveyRefused as refused:
         return _refused(refused)
     except ValidationError as error:
-        raise _answer_errors(version, error) from None
+        raise _answer_errors(version, error, payload.answers) from None
     return Status(201, response)
 
 
@@ -482,5 +489,5 @@ def token_answers(request, token: str, payload: AnswersIn):
     except SurveyRefused as refused:
         return _refused(refused)
     except ValidationError as error:
-        raise _answer_errors(version, error) from None
+        raise _answer_errors(version, error, payload.answers) from None
     return Status(201, response)

@@ -5,9 +5,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.models import Staff
-from wuyedesk.core.forms import StyledFormMixin
+from wuyedesk.core.forms import CleanTextMixin, StyledFormMixin
 from wuyedesk.surveys.choices import CallOutcome, QuestionKind, SamplingMode
-from wuyedesk.surveys.models import Dimension, QuestionnaireVersion
+from wuyedesk.surveys.models import Answer, Dimension, QuestionnaireVersion
 
 RATING_LABELS = {
     1: _("很不满意"),
@@ -21,7 +21,7 @@ RATING_LABELS = {
 CHECK = {"class": "form-check-input"}
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(CleanTextMixin, forms.Form):
     """One field per question (q<pk>), none validated here."""
 
     def __init__(self, *args, version: QuestionnaireVersion, **kwargs):
@@ -46,7 +46,9 @@ class AnswerForm(forms.Form):
             elif q.kind == QuestionKind.MULTIPLE:
                 widget = forms.CheckboxSelectMultiple(attrs=CHECK, choices=q.choice_options())
             else:
-                widget = forms.Textarea(attrs={"rows": 3, "class": "form-control"})
+                widget = forms.Textarea(
+                    attrs={"rows": 3, "class": "form-control", "maxlength": Answer.TEXT_MAX}
+                )
             self.fields[name] = forms.Field(required=False, label=q.label, widget=widget)
             self.fields[name].question = q
             if current is None or current[0].pk != q.section_id:

@@ -434,6 +434,8 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
+    TEXT_MAX = 2000  # characters of a free-text answer (the form's maxlength too)
+
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
     value_int = models.SmallIntegerField(_("分值"), null=True, blank=True)

@@ -19,6 +19,7 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.lib import text as text_rule
 from wuyedesk.lib.throttle import throttle
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.choices import OccupancyRole
@@ -813,14 +814,25 @@ def check_answerable(invitation: Invitation, *, now=None) -> None:
         raise SurveyRefused("expired", _("本次调查已经结束,链接已失效。"), status=410)
 
 
+def _checked_text(field: str, value: str, limit: int) -> str:
+    """Free text as a person types it (lib/text.py) and within its limit, or a 422 naming it."""
+    cleaned = text_rule.clean_text((value or "").strip())
+    if cleaned is None:
+        raise _invalid(field, text_rule.MESSAGE, text_rule.CODE)
+    if len(cleaned) > limit:
+        raise _invalid(field, _("最多 %(n)s 个字。") % {"n": limit}, "too_long")
+    return cleaned
+
+
 def opt_out(*, invitation: Invitation, reason: str = "", by=None) -> OptOut:
     """The household asks not to be surveyed again; its open invitations end."""
+    reason = _checked_text("reason", reason, OptOut._meta.get_field("reason").max_length)
     with transaction.atomic():
         record, _created = OptOut.objects.get_or_create(
             room_id=invitation.room_id,
             defaults={
                 "resident_id": invitation.resident_id,
-                "reason": reason[:200],
+                "reason": reason,
                 "by": by if getattr(by, "is_authenticated", False) else None,
             },
         )
@@ -836,12 +848,20 @@ def opt_out(*, invitation: Invitation, reason: str = "", by=None) -> OptOut:
 
 def validate_answers(version: QuestionnaireVersion, raw: dict) -> tuple[dict, dict]:
     """Clean raw answers ({question_id or code: value}) against the version's questions.
-    Returns (cleaned {question: (int, choices, text)}, errors {field: (code, message)})."""
+    Returns (cleaned {question: (int, choices, text)}, errors {field: (code, message)}).
+    Nothing is changed silently: a key naming no question of the version, a text over
+    Answer.TEXT_MAX or with a control character is an error of its field."""
     cleaned: dict[Question, tuple] = {}
     errors: dict[str, tuple[str, str]] = {}
     questions = list(
         version.questions.select_related("section").order_by("section__position", "position", "id")
     )
+    known = set()
+    for q in questions:
+        known |= {f"q{q.pk}", q.code, str(q.pk), q.pk}
+    for key in raw:
+        if key not in known:
+            errors[str(key)] = ("unknown_question", _("问卷中没有这道题。"))
     for q in questions:
         field = f"q{q.pk}"
         value = raw.get(field, raw.get(q.code, raw.get(str(q.pk), raw.get(q.pk))))
@@ -876,7 +896,13 @@ def validate_answers(version: QuestionnaireVersion, raw: dict) -> tuple[dict, di
                 continue
             cleaned[q] = (None, sorted(set(values), key=values.index), "")
         else:
-            text = str(value).strip()[:2000]
+            text = text_rule.clean_text(str(value).strip())
+            if text is None:
+                errors[field] = (text_rule.CODE, str(text_rule.MESSAGE))
+                continue
+            if len(text) > Answer.TEXT_MAX:
+                errors[field] = ("too_long", _("最多 %(n)s 个字。") % {"n": Answer.TEXT_MAX})
+                continue
             if not text:
                 if q.required:
                     errors[field] = ("required", _("请回答这道必答题。"))
@@ -993,6 +1019,7 @@ def answer_by_phone(*, by, invitation: Invitation, answers: dict, notes: str = "
     now = now or timezone.now()
     _require_phone_staff(by, invitation)
     check_answerable(invitation, now=now)
+    notes = _checked_text("notes", notes, CallAttempt._meta.get_field("notes").max_length)
     cleaned, errors = validate_answers(invitation.campaign.version, answers)
     _raise_answer_errors(errors)
     with transaction.atomic():
@@ -1005,7 +1032,7 @@ def answer_by_phone(*, by, invitation: Invitation, answers: dict, notes: str = "
             now=now,
         )
         CallAttempt.objects.create(
-            invitation=invitation, at=now, by=by, outcome=CallOutcome.COMPLETED, notes=notes[:300]
+            invitation=invitation, at=now, by=by, outcome=CallOutcome.COMPLETED, notes=notes
         )
         Invitation.objects.filter(pk=invitation.pk).update(
             attempts=F("attempts") + 1, call_back_at=None

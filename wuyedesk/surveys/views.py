@@ -629,17 +629,28 @@ def unsubscribe(request, token):
             {"title": _("退订满意度调查"), "message": refused.message},
             status=refused.status,
         )
+    reason, error = "", None
     if request.method == "POST":
-        services.opt_out(invitation=invitation, reason=request.POST.get("reason", ""))
-        return render(
-            request,
-            "surveys/answer_refused.html",
-            {
-                "title": _("退订满意度调查"),
-                "message": _("已退订,今后不会再邀请您的住户参加满意度调查。"),
-            },
-        )
-    return render(request, "surveys/unsubscribe.html", {"title": _("退订满意度调查")})
+        reason = request.POST.get("reason", "")
+        try:
+            services.opt_out(invitation=invitation, reason=reason)
+        except ValidationError as invalid:
+            error = " ".join(invalid.message_dict.get("reason", invalid.messages))
+        else:
+            return render(
+                request,
+                "surveys/answer_refused.html",
+                {
+                    "title": _("退订满意度调查"),
+                    "message": _("已退订,今后不会再邀请您的住户参加满意度调查。"),
+                },
+            )
+    return render(
+        request,
+        "surveys/unsubscribe.html",
+        {"title": _("退订满意度调查"), "reason": reason, "error": error},
+        status=422 if error else 200,
+    )
 
 
 @resident_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from wuyedesk.accounts.access import has_post
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.privacy import normalize_phone
+from wuyedesk.lib.text import without_controls
 from wuyedesk.telephony import intake as call_intake
 from wuyedesk.tickets import contacts, knowledge, services
 from wuyedesk.tickets.choices import Kind
@@ -124,7 +125,8 @@ def ticket_intake(request):
 @require_POST
 def intake_lookup(request):
     """Residents and rooms matching the search box (POST: the text may be a phone number)."""
-    lookup = contacts.contact_lookup(request.user, request.POST.get("q", ""))
+    typed = without_controls(request.POST.get("q", ""))
+    lookup = contacts.contact_lookup(request.user, typed)
     return render(request, "tickets/_intake_lookup.html", {"lookup": lookup})
 
 

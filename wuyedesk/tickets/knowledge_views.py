@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from wuyedesk.core.services import FormInvalid
 from wuyedesk.core.views import staff_required
+from wuyedesk.lib.text import without_controls
 from wuyedesk.tickets import knowledge
 from wuyedesk.tickets.categories import active_categories, category_label
 from wuyedesk.tickets.choices import Kind
@@ -127,6 +128,6 @@ def knowledge_suggest(request):
     if request.POST.get("kind", Kind.INQUIRY) != Kind.INQUIRY:
         articles = []
     else:
-        text = request.POST.get("description") or request.POST.get("q", "")
-        articles = knowledge.article_suggest(text)
+        typed = request.POST.get("description") or request.POST.get("q", "")
+        articles = knowledge.article_suggest(without_controls(typed))
     return render(request, "tickets/knowledge_suggestions.html", {"articles": articles})
