@@ -5,12 +5,13 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-RATE_RE = re.compile(r"^(?P<count>\d{1,6})/(?P<multiplier>\d{0,4})(?P<unit>[smhd])$")
+# ASCII digits only (`\d` also takes "５" or "٥"), matched whole (`$` would allow a newline).
+RATE_RE = re.compile(r"(?P<count>[0-9]{1,6})/(?P<multiplier>[0-9]{0,4})(?P<unit>[smhd])")
 UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def validate_rate(value: str) -> None:
-    match = RATE_RE.match(value or "")
+    match = RATE_RE.fullmatch(value or "")
     if not match or int(match["count"]) < 1 or match["multiplier"] in ("0", "00"):
         raise ValidationError(
             _("请按“次数/时长”填写,如 20/10m(10分钟20次)、5/h、100/d。"), code="invalid_rate"
@@ -19,5 +20,5 @@ def validate_rate(value: str) -> None:
 
 def rate_window_seconds(value: str) -> int:
     """The length of the window of a valid rate string, in seconds."""
-    match = RATE_RE.match(value)
+    match = RATE_RE.fullmatch(value)
     return int(match["multiplier"] or 1) * UNIT_SECONDS[match["unit"]]

@@ -126,6 +126,10 @@ def test_patch_changes_only_what_was_sent(world, api_as):
         ({"idle_timeout_minutes": 1}, "idle_timeout_minutes"),
         ({"export_posts": ["nobody"]}, "export_posts.0"),
         ({"rate_login": "1" * 17}, "rate_login"),
+        # Only ASCII digits ("５" and "٥" are digits to Python's `\d`).
+        ({"rate_signup": "５/h"}, "rate_signup"),
+        ({"rate_code_per_number": "٥/h"}, "rate_code_per_number"),
+        ({"rate_code_per_address": "5/١٠m"}, "rate_code_per_address"),
     ],
 )
 def test_a_bad_value_is_a_422_naming_the_field_and_nothing_is_saved(world, api_as, payload, field):
