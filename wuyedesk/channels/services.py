@@ -254,8 +254,9 @@ def signup_submit(
 ) -> SignupResult:
     """A resident signs up. With a gateway, a code goes to the number (VERIFY); without one
     the sign-up waits for an assistant (PENDING). Never linked here. `before_code(phone)` is
-    called, once the input is valid and before anything is written, to count the code against
-    the rate limits (it raises `Throttled`)."""
+    called, once the input is valid and before anything is written, to count the code (or,
+    without a gateway, the sign-up) against the rate limits per number and per address (it
+    raises `Throttled`)."""
     phone = _check_signup(phone=phone, name=name, email=email, password=password)
     if room is None or room.archived_at is not None:
         raise _invalid("room", _("请选择房屋。"), "required")
@@ -270,13 +271,15 @@ def signup_submit(
         status=SignupStatus.VERIFYING if verifying else SignupStatus.PENDING,
     )
     signup.full_clean(exclude=["password", "community"])
+    # Counted with or without a gateway: each sign-up also tells the holder of the number and
+    # the assistants, which the limits per number and per address keep from being flooded.
+    if before_code is not None:
+        before_code(phone)
     if not verifying:
         signup.save()
         _queue_for_assistants(signup)
         _tell_owner_after_commit(signup)
         return SignupResult(PENDING, signup)
-    if before_code is not None:
-        before_code(phone)
     token = secrets.token_urlsafe(32)
     signup.token_hash = _token_digest(token)
     signup.save()

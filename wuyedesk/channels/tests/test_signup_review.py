@@ -80,3 +80,41 @@ def test_the_decided_list_shows_no_sign_up_still_waiting_for_its_code(world, cli
 
     assert "被拒绝的人" in page
     assert "待验证的人" not in page
+
+
+def test_without_a_gateway_sign_ups_of_one_number_are_limited_from_any_address(
+    world, client, settings, django_capture_on_commit_callbacks
+):
+    """Each sign-up tells the holder of the number (e-mail, portal notice) and the assistants:
+    without the per-number limit that the code of a gateway counts, strangers on many
+    addresses could flood them with sign-ups of one number."""
+    from wuyedesk.properties.models import Company
+    from wuyedesk.testing import make_resident
+
+    cache.clear()
+    settings.NOTIFY_WEBHOOK_URL = ""
+    Company.objects.filter(pk=1).update(rate_code_per_number="2/h", rate_signup="100/h")
+    make_resident(world.rooms_a[2], name="赵敏", phone="13900002222")
+    place = world.rooms_a[2]
+    form = {
+        "mobile": "13900002222",
+        "name": "别人",
+        "community": place.community_id,
+        "building": place.building_id,
+        "room": place.pk,
+        "email": "",
+        "password": PASSWORD,
+    }
+    answers = []
+    for n in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            answers.append(client.post("/portal/signup/", form, REMOTE_ADDR=f"10.4.0.{n}"))
+
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert int(answers[-1]["Retry-After"]) > 0 and 'value="别人"' in answers[-1].content.decode()
+    assert Signup.objects.filter(phone="13900002222").count() == 2
+    # Another number is not held back.
+    other = client.post(
+        "/portal/signup/", {**form, "mobile": "13900003333"}, REMOTE_ADDR="10.4.1.1"
+    )
+    assert other.status_code == 200
