@@ -1,7 +1,9 @@
 """The REST API at /api/v1/: token auth, one set of endpoints per registered resource."""
 
+from typing import Literal
+
 from django.contrib.auth import authenticate
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -31,8 +33,11 @@ from wuyedesk.api.schemas import (
     TokenInfo,
     TokenOut,
 )
+from wuyedesk.audit import api as audit_api
+from wuyedesk.audit.services import record_opened
 from wuyedesk.channels import api as portal_api
 from wuyedesk.core import api as system_api
+from wuyedesk.core.export import FORMATS, resource_export
 from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.core.services import record_archive, record_save
 from wuyedesk.improvements import api as improvements_api
@@ -153,6 +158,17 @@ def _filters_schema(resource: Resource) -> type[Schema]:
     return create_model(f"{resource.key.title()}Filters", __base__=Schema, **fields)
 
 
+def _export_schema(resource: Resource) -> type[Schema]:
+    """The list's filters, without paging, plus the file format."""
+    fields = {
+        name: (info.annotation, info)
+        for name, info in _filters_schema(resource).model_fields.items()
+        if name not in ("limit", "cursor")
+    }
+    fields["format"] = (Literal[FORMATS], Field("xlsx", description="xlsx or csv"))
+    return create_model(f"{resource.key.title()}Export", __base__=Schema, **fields)
+
+
 def _page_schema(out: type[Schema]) -> type[Schema]:
     return create_model(
         f"{out.__name__}Page",
@@ -210,10 +226,28 @@ def _add_resource_routes(resource: Resource):
         rows = rows[: params["limit"]]
         return {"items": rows, "next_cursor": rows[-1].id if more else None}
 
+    @router.get("/export", response={200: None, **ERRORS}, operation_id=f"{resource.key}_export")
+    def export_records(request, filters: Query[_export_schema(resource)]):
+        """The list as a file (XLSX, or CSV with `format=csv`) within your scope, for the
+        posts the company settings allow to export; each export is in the access log."""
+        _require_staff(request)
+        property_services.require_export(request.auth)
+        params = filters.model_dump()
+        fmt = params.pop("format")
+        params["archived"] = "1" if params["archived"] else ""
+        try:
+            return resource_export(user=request.auth, resource=resource, params=params, fmt=fmt)
+        except ValueError as error:
+            name = error.args[0]
+            raise ValidationError({name: _("筛选条件“%(name)s”无效。") % {"name": name}}) from None
+
     @router.get("/{pk}", response={200: out, **ERRORS}, operation_id=f"{singular}_get")
     def get_record(request, pk: int):
         _require_staff(request)
-        return property_selectors.get_visible(_visible(resource, request.auth), pk)
+        obj = property_selectors.get_visible(_visible(resource, request.auth), pk)
+        if resource.log_access:
+            record_opened(by=request.auth, obj=obj)
+        return obj
 
     @router.post("", response={201: out, **ERRORS}, operation_id=f"{singular}_create")
     def create_record(request, payload: payload_schema):
@@ -317,4 +351,5 @@ api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)
 api.add_router("/company", company_api.router)
 api.add_router("/two-factor", two_factor_api.router)
+api.add_router("/audit", audit_api.router)
 build()

@@ -19,6 +19,12 @@ class AuditAction(models.TextChoices):
     OTP_CODES = "otp_codes", _("重新生成恢复码")
     OTP_OFF = "otp_off", _("关闭两步验证")
     OTP_RESET = "otp_reset", _("重置两步验证")
+    VIEW = "view", _("查看住户档案")
+
+
+# What the access log (PIPL) holds: who looked at or took away residents' data. These rows
+# are kept for the company's `access_log_retention_days`; changes are kept for good.
+ACCESS_ACTIONS = (AuditAction.VIEW, AuditAction.REVEAL, AuditAction.EXPORT)
 
 
 class AuditEntry(models.Model):
@@ -46,6 +52,8 @@ class AuditEntry(models.Model):
     # Field names with old/new values; personal fields carry only "已修改", never the value.
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     ip = models.GenericIPAddressField(_("来源地址"), null=True)
+    # What an access was: an export's filter, format and row count; never personal data.
+    details = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("审计日志")
@@ -55,6 +63,7 @@ class AuditEntry(models.Model):
             models.Index(fields=["object_type", "object_id"], name="audit_object_idx"),
             models.Index(fields=["actor", "id"], name="audit_actor_idx"),
             models.Index(fields=["community", "id"], name="audit_community_idx"),
+            models.Index(fields=["action", "at"], name="audit_action_at_idx"),
         ]
 
     def __str__(self) -> str:

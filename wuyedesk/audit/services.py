@@ -1,7 +1,10 @@
+import datetime as dt
+
 from django.db import models
+from django.utils import timezone
 
 from wuyedesk.audit.context import client_ip
-from wuyedesk.audit.models import AuditAction, AuditEntry
+from wuyedesk.audit.models import ACCESS_ACTIONS, AuditAction, AuditEntry
 from wuyedesk.properties.models import PERSONAL_FIELDS
 
 CHANGED = "已修改"
@@ -40,6 +43,7 @@ def audit_record(
     label: str = "",
     community_id: int | None = None,
     changes: dict | None = None,
+    details: dict | None = None,
 ) -> AuditEntry:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
@@ -54,5 +58,26 @@ def audit_record(
         object_label=label[:200],
         community_id=community_id,
         changes=changes or {},
+        details=details or {},
         ip=client_ip.get(),
     )
+
+
+def record_opened(*, by, obj: models.Model) -> AuditEntry:
+    """Access log (PIPL): `by` opened this record (a resident's page or the API detail)."""
+    return audit_record(actor=by, action=AuditAction.VIEW, obj=obj)
+
+
+def access_log_purge(*, now: dt.datetime | None = None) -> int:
+    """Delete access-log rows older than the company's retention; returns how many went.
+
+    Safe to run any number of times, by any number of workers: it deletes by age only.
+    Change history (create, update, archive, import) is not part of the access log and stays.
+    """
+    from wuyedesk.properties.services import company_get  # properties writes audit rows
+
+    days = company_get().access_log_retention_days
+    cutoff = (now or timezone.now()) - dt.timedelta(days=days)
+    old = AuditEntry.objects.filter(action__in=ACCESS_ACTIONS, at__lt=cutoff)
+    deleted, _by_model = old.delete()
+    return deleted

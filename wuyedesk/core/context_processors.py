@@ -41,6 +41,7 @@ NAV = [
     (_("批量导入"), "import_start", {}, KEEPERS),
     (_("服务时限"), "policy_settings", {}, (Post.MANAGER, Post.ADMIN)),
     (_("审计日志"), "audit_list", {}, (Post.ADMIN, Post.MANAGER)),
+    (_("访问日志"), "access_log", {}, (Post.ADMIN, Post.MANAGER)),
     (_("公司设置"), "company_settings", {}, (Post.ADMIN,)),
 ]
 # How many unacknowledged major complaints/emergencies the banner names; more are counted.

@@ -37,6 +37,8 @@ class Resource:
     # Optional service taking (by=, instance=) that runs in the archiving transaction, e.g.
     # revoking an archived staff member's tokens and sessions.
     on_archive: Callable | None = None
+    # Opening one record (page or API detail) is written to the access log (PIPL).
+    log_access: bool = False
     icon: str = ""
 
     @property

@@ -15,14 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import has_post, is_staff_member
+from wuyedesk.audit.services import record_opened
 from wuyedesk.core import home as home_pages
 from wuyedesk.core import jobs
-from wuyedesk.core.export import xlsx_response
+from wuyedesk.core.export import resource_export
 from wuyedesk.core.resources import REGISTRY, Resource, resolve_attr
 from wuyedesk.core.services import FormInvalid, record_archive, record_save
 from wuyedesk.lib.privacy import search_params
 from wuyedesk.properties.models import PERSONAL_FIELDS
 from wuyedesk.properties.selectors import get_visible
+from wuyedesk.properties.services import may_export, require_export
 
 PAGE_SIZE = 50
 
@@ -91,17 +93,21 @@ def record_list(request, key):
             "query": query,
             "show_archived": params.get("archived") == "1",
             "can_write": has_post(request.user, *resource.write_posts),
+            "can_export": may_export(request.user),
             "title": resource.verbose_name_plural,
         },
     )
 
 
 @staff_required
-def record_export(request, key):
+def record_export(request, key, fmt="xlsx"):
     resource = _resource(key)
-    queryset, _applied = resource.apply_filters(resource.selector(request.user), request.GET)
-    queryset = resource.search(queryset, request.GET.get("q", ""))
-    return xlsx_response(user=request.user, resource=resource, queryset=queryset)
+    require_export(request.user)
+    try:
+        return resource_export(user=request.user, resource=resource, params=request.GET, fmt=fmt)
+    except ValueError as error:
+        messages.error(request, _("筛选条件“%(name)s”无效。") % {"name": error.args[0]})
+        return redirect("record_list", key=key)
 
 
 def _template(resource, name):
@@ -155,6 +161,8 @@ def record_edit(request, key, pk):
 def record_detail(request, key, pk):
     resource = _resource(key)
     obj = get_visible(resource.selector(request.user), pk)
+    if resource.log_access:
+        record_opened(by=request.user, obj=obj)
     template = _template(resource, "detail")
     context = {
         "resource": resource,

@@ -491,11 +491,7 @@ def _write_rooms(rows) -> int:
 
 def template_xlsx(kind: str) -> bytes:
     """An empty sheet with the right headers, for users to fill in."""
-    import xlsxwriter
+    from wuyedesk.lib.sheets import xlsx_bytes
 
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    sheet = book.add_worksheet()
-    sheet.write_row(0, 0, [c.zh for c in COLUMNS[ImportKind(kind)]])
-    book.close()
-    return buffer.getvalue()
+    data, _rows = xlsx_bytes(title=kind, head=[c.zh for c in COLUMNS[ImportKind(kind)]], rows=())
+    return data

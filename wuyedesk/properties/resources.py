@@ -97,6 +97,7 @@ residents = register(
         search_fields=("name__icontains", "phone"),
         filters={"community": "community_id"},
         on_archive=services.resident_archived,
+        log_access=True,
     )
 )
 

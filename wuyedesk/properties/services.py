@@ -25,6 +25,17 @@ def may_reveal(user) -> bool:
     return bool(posts_of(user) & set(company_get().reveal_posts))
 
 
+def may_export(user) -> bool:
+    """May this user download a list (XLSX/CSV) of records? One rule for every export, page
+    and API alike: a staff post named in the company setting `export_posts` (MGT-3)."""
+    return bool(posts_of(user) & set(company_get().export_posts))
+
+
+def require_export(user) -> None:
+    if not may_export(user):
+        raise PermissionDenied
+
+
 def masked(resident: Resident, field: str) -> str:
     return MASKERS[field](getattr(resident, field))
 

@@ -17,6 +17,7 @@ def _resident_context(request, resident):
     return {
         "households": selectors.resident_households(resident),
         "may_reveal": services.may_reveal(request.user),
+        "may_review_access": has_post(request.user, Post.MANAGER, Post.ADMIN),
         "personal": [
             ("phone", _("电话"), resident.masked_phone),
             ("id_number", _("身份证号"), resident.masked_id_number),

@@ -4,7 +4,7 @@ workflow and downloads (SUR-2)."""
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from ninja import Field, Router, Schema
 
 from wuyedesk.api.schemas import ErrorOut
@@ -149,11 +149,7 @@ def report_pdf(request, pk: int):
     operation_id="survey_answers_xlsx",
 )
 def answers_xlsx(request, pk: int):
-    """The raw answers, one row per answer (anonymised unless manager or assistant)."""
+    """The raw answers, one row per answer (anonymised unless manager or assistant). Only
+    the posts the company settings allow to export; each export is in the access log."""
     campaign = survey_reports.campaign_for(request.auth, pk)
-    data, _count = survey_reports.answers_xlsx(user=request.auth, campaign=campaign)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="answers-{campaign.quarter}.xlsx"'
-    return response
+    return survey_reports.answers_export(user=request.auth, campaign=campaign)

@@ -7,7 +7,6 @@ The PDF is rendered by WeasyPrint in a huey task and stored; a new request super
 older one that has not finished (the task checks the request time it was queued for).
 """
 
-import io
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.choices import Post
-from wuyedesk.audit.models import AuditAction
-from wuyedesk.audit.services import audit_record
+from wuyedesk.core.export import export_response
 from wuyedesk.notifications.services import notify
+from wuyedesk.properties.services import require_export
 from wuyedesk.reports import survey_analysis
 from wuyedesk.reports.models import QuarterlyReport, ReportEvent, ReportEventKind, ReportStatus
 
@@ -279,14 +278,14 @@ def render_pdf(report_id: int, requested_at: str) -> bool:
 # ------------------------------------------------------------------ XLSX
 
 
-def answers_xlsx(*, user, campaign) -> tuple[bytes, int]:
-    """The raw answers, one row per answer; who answered only for SEE_RESPONDENT_POSTS."""
-    import xlsxwriter
-
+def answers_export(*, user, campaign, fmt: str = "xlsx"):
+    """The raw answers as a download, one row per answer; who answered only for
+    SEE_RESPONDENT_POSTS. Only the posts allowed to export, within their communities."""
     from wuyedesk.surveys.models import Answer
 
     if not may_view(user):
         raise PermissionDenied
+    require_export(user)
     see_who = survey_analysis.may_see_respondent(user)
     qs = Answer.objects.filter(response__campaign=campaign)
     ids = community_ids(user)
@@ -296,9 +295,6 @@ def answers_xlsx(*, user, campaign) -> tuple[bytes, int]:
     if see_who:
         related += ["response__room__unit__building__community", "response__respondent"]
     qs = qs.select_related(*related).order_by("response_id", "question__position", "id")
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True})
-    sheet = book.add_worksheet(_("回答"))
     head = [
         _("答卷编号"),
         _("提交时间"),
@@ -313,32 +309,33 @@ def answers_xlsx(*, user, campaign) -> tuple[bytes, int]:
         _("所选项"),
         _("文字"),
     ]
-    bold = book.add_format({"bold": True})
-    sheet.write_row(0, 0, head, bold)
-    count = 0
-    for count, a in enumerate(qs.iterator(chunk_size=2000), start=1):
-        r = a.response
-        row = [
-            r.pk,
-            timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
-            r.get_channel_display(),
-            r.community.name,
-            r.building.name,
-            *([r.room.address, r.respondent.name if r.respondent_id else ""] if see_who else []),
-            a.question.code,
-            a.question.text,
-            a.question.dimension.name if a.question.dimension_id else "",
-            a.value_int if a.value_int is not None else "",
-            ", ".join(str(v) for v in a.value_choices),
-            a.value_text,
-        ]
-        sheet.write_row(count, 0, row)
-    sheet.freeze_panes(1, 0)
-    book.close()
-    audit_record(
-        actor=user,
-        action=AuditAction.EXPORT,
+
+    def rows():
+        for a in qs.iterator(chunk_size=2000):
+            r = a.response
+            who = [r.room.address, r.respondent.name if r.respondent_id else ""]
+            yield [
+                r.pk,
+                timezone.localtime(r.submitted_at).strftime("%Y-%m-%d %H:%M"),
+                r.get_channel_display(),
+                r.community.name,
+                r.building.name,
+                *(who if see_who else []),
+                a.question.code,
+                a.question.text,
+                a.question.dimension.name if a.question.dimension_id else "",
+                a.value_int,
+                ", ".join(str(v) for v in a.value_choices),
+                a.value_text,
+            ]
+
+    return export_response(
+        user=user,
+        name=_("%(quarter)s 调查答卷") % {"quarter": campaign.quarter},
         object_type="surveys.answer",
-        label=f"{campaign.quarter} × {count}",
+        head=head,
+        rows=rows(),
+        filters={"campaign": campaign.pk, "quarter": campaign.quarter},
+        filename=f"answers-{campaign.quarter}",
+        fmt=fmt,
     )
-    return buffer.getvalue(), count

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +15,7 @@ from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.core.views import staff_required
 from wuyedesk.improvements.services import may_plan
 from wuyedesk.lib.paging import page_of
+from wuyedesk.properties.services import may_export
 from wuyedesk.reports import survey_analysis, survey_reports
 from wuyedesk.reports.models import ReportStatus
 
@@ -86,6 +87,7 @@ def analysis(request, pk):
             "trend_rows": _trend_rows(data),
             "report": survey_reports.report_of(campaign),
             "can_plan": may_plan(request.user),
+            "can_export": may_export(request.user),
             "title": _("满意度分析:%(name)s") % {"name": campaign.name},
         },
     )
@@ -173,12 +175,7 @@ def answers(request, pk):
 @staff_required
 def answers_xlsx(request, pk):
     campaign = survey_reports.campaign_for(request.user, pk)
-    data, _count = survey_reports.answers_xlsx(user=request.user, campaign=campaign)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="answers-{campaign.quarter}.xlsx"'
-    return response
+    return survey_reports.answers_export(user=request.user, campaign=campaign)
 
 
 def _report_page(request, campaign, report, comments_form=None, decision_form=None, status=200):
@@ -194,6 +191,7 @@ def _report_page(request, campaign, report, comments_form=None, decision_form=No
             "comments_form": comments_form
             or CommentsForm(initial={"comments": report.comments if report else ""}),
             "decision_form": decision_form or DecisionForm(),
+            "can_export": may_export(user),
             "may_prepare": survey_reports.may_prepare(user) and (report is None or editable),
             "data": survey_reports.report_figures(report) if report else None,
             "may_decide": survey_reports.may_decide(user)

@@ -12,9 +12,10 @@ from wuyedesk.core.models import PeriodicJob
 
 @pytest.fixture
 def ran(db):
-    """Every job registered by a worker a day ago; only the SLA sweep finished since."""
+    """Every job registered by a worker long ago; only the SLA sweep finished since."""
     jobs.jobs_startup()
-    PeriodicJob.objects.update(created_at=timezone.now() - dt.timedelta(days=1))
+    # long enough ago for every job to be stale, the daily access-log purge included
+    PeriodicJob.objects.update(created_at=timezone.now() - dt.timedelta(days=30))
     jobs.run_job("sla-sweep", lambda: None)
     return PeriodicJob.objects.get(name="sla-sweep")
 

@@ -130,11 +130,12 @@ def test_export_is_masked_scoped_and_audited(world, client_as):
 
     from openpyxl import load_workbook
 
-    response = client_as(world.specialist).get("/residents/export.xlsx")
+    assert client_as(world.specialist).get("/residents/export.xlsx").status_code == 403
+    response = client_as(world.assistant).get("/residents/export.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     cells = [str(c.value) for row in sheet.iter_rows() for c in row]
     assert "138****5678" in cells
     assert "13812345678" not in cells
     assert world.resident_b.name not in cells
-    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=world.specialist).exists()
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT, actor=world.assistant).exists()

@@ -146,8 +146,11 @@ def test_report_workflow_pdf_and_xlsx(
                 fonts.add((str(font["/BaseFont"]), embedded))
     assert any("WenQuanYi" in name and embedded for name, embedded in fonts), fonts
 
-    # The XLSX: one row per answer (3 + 3 households × 4 answers, plus 2 texts) and a header.
+    # The XLSX: who exported it, a header, one row per answer (3 households × 4 answers,
+    # plus 2 texts); answers show who answered only to the posts that may see it.
     from openpyxl import load_workbook
+
+    from wuyedesk.properties.models import Company
 
     xlsx = manager.get(reverse("survey_answers_xlsx", args=[q2.pk]))
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
@@ -155,11 +158,15 @@ def test_report_workflow_pdf_and_xlsx(
     from wuyedesk.surveys.models import Answer
 
     mine = Answer.objects.filter(response__campaign=q2, response__community=world.a).count()
-    assert len(rows) - 1 == mine == 3 * 4 + 2
-    assert "答卷住户" in rows[0] and "张伟" in [c for r in rows for c in r]
-    anonymous = client_as(world.specialist).get(reverse("survey_answers_xlsx", args=[q2.pk]))
+    assert len(rows) - 2 == mine == 3 * 4 + 2
+    assert "王经理 (manager)" in rows[0][0]
+    assert "答卷住户" in rows[1] and "张伟" in [c for r in rows for c in r]
+    url = reverse("survey_answers_xlsx", args=[q2.pk])
+    assert client_as(world.specialist).get(url).status_code == 403  # not an export post
+    Company.objects.filter(pk=1).update(export_posts=["specialist"])
+    anonymous = client_as(world.specialist).get(url)
     rows = list(load_workbook(io.BytesIO(anonymous.content)).active.iter_rows(values_only=True))
-    assert len(rows) - 1 == mine and "答卷住户" not in rows[0]
+    assert len(rows) - 2 == mine and "答卷住户" not in rows[1]
     assert "张伟" not in [c for r in rows for c in r]
 
 
