@@ -1,0 +1,668 @@
+"""The permission matrix (#11 point 11, MGT-3): every page and API operation × every post,
+anonymous, a resident and an archived staff member × an object in scope and one out of scope.
+
+Pages come from the URL configuration, API operations from the OpenAPI document, so a new
+URL or operation is in the matrix the day it is added. The expected outcome of every cell is
+in `permission_matrix.tsv` beside this file: one line per request and variant, one column
+per persona. A route the table does not have, or a cell that differs, fails the test with
+the lines to review. After a deliberate change, write the table again and read its diff:
+
+    WUYEDESK_MATRIX_WRITE=1 .venv/bin/python -m pytest wuyedesk/core/tests/test_permission_matrix.py
+
+Outcomes: `ok` (200), `login` (a redirect to a login page), `portal` (a redirect into the
+resident portal), `redirect` (a redirect elsewhere), otherwise the status code (204, 401,
+403, 404, 405, 400, 422 …). Pages are asked with GET
+and with an empty POST, API operations with their own method and an empty body: the matrix
+is about who is let in, not about what a valid form does. Each request runs in a
+transaction that is rolled back, so no request changes what the next one sees.
+
+Beside the table, rules that hold whatever the table says are checked on every cell: no
+server error; anonymous and archived staff reach only the public doors; a resident reaches
+no staff page; a person scoped to community A never reaches an object of community B.
+"""
+
+import copy
+import csv
+import datetime as dt
+import io
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+
+TABLE = Path(__file__).with_name("permission_matrix.tsv")
+PERSONAS = [
+    "anonymous",
+    "resident",
+    "archived",
+    "admin",
+    "executive",
+    "manager",
+    "specialist",
+    "assistant",
+    "department",
+    "supervisor",
+]
+# Posts that see every community; the others are assigned community A only.
+COMPANY_WIDE = {"admin", "executive"}
+
+# Doors open to anyone (a login, a sign-up, a survey link, the health check, the docs).
+PUBLIC = re.compile(
+    r"^(GET|POST) /("
+    r"healthz|login/|logout/|language/"
+    r"|portal/(login/|signup/.*|password/reset/.*)"
+    r"|surveys/t/.*"
+    r"|api/v1/(auth/token|portal/token|portal/signup.*|surveys/token/.*"
+    r"|openapi\.json|docs.*|)"
+    r")$"
+)
+
+
+def walk(patterns, prefix=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+        elif isinstance(pattern, URLPattern):
+            yield prefix + str(pattern.pattern)
+
+
+def page_routes() -> list[str]:
+    """Every page route; the API's own routes are taken from its OpenAPI document."""
+    return [route for route in walk(get_resolver().url_patterns) if not route.startswith("api/")]
+
+
+def api_operations() -> list[tuple[str, str]]:
+    from wuyedesk.api.main import api
+
+    schema = api.get_openapi_schema()
+    return [
+        (method.upper(), path.removeprefix("/"))
+        for path, operations in schema["paths"].items()
+        for method in operations
+    ]
+
+
+# --- the world ------------------------------------------------------------------------------
+
+
+class Objects:
+    """One object of each kind in community A (in scope of every persona) and one in
+    community B (out of scope of everyone but the administrator and executives)."""
+
+    def __init__(self, world):
+        self.world = world
+        self.a = self._make(world, world.a, world.rooms_a, world.resident_a, world.resident)
+        resident_user_b = self._resident_user(world.resident_b, "resident-b")
+        self.b = self._make(world, world.b, world.rooms_b, world.resident_b, resident_user_b)
+        self.shared = self._shared(world)
+
+    @staticmethod
+    def _shared(world) -> dict:
+        """Objects of the whole company: one variant, no scope."""
+        from wuyedesk.surveys.models import Dimension
+        from wuyedesk.telephony.services import integration_create
+        from wuyedesk.tickets.defaults import load_categories
+        from wuyedesk.tickets.models import KnowledgeArticle
+
+        categories = load_categories()
+        article = KnowledgeArticle.objects.create(
+            question="停水怎么办",
+            answer="请关注公告",
+            category=categories["UTILITY"],
+            updated_by=world.manager,
+        )
+        integration, _raw = integration_create(by=world.admin, name="PBX", source="pbx-matrix")
+        version = survey_version()
+        return {
+            "article": article,
+            "integration": integration,
+            "version": version,
+            "dimension": Dimension.objects.order_by("pk").first(),
+        }
+
+    @staticmethod
+    def _resident_user(resident, username):
+        from wuyedesk.accounts.choices import UserKind
+        from wuyedesk.accounts.models import User
+        from wuyedesk.testing import PASSWORD
+
+        return User.objects.create_user(
+            username=username, password=PASSWORD, kind=UserKind.RESIDENT, resident=resident
+        )
+
+    def _make(self, world, community, rooms, resident, resident_user) -> dict:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from wuyedesk.accounts.choices import Post
+        from wuyedesk.accounts.services import token_create
+        from wuyedesk.channels.models import Signup
+        from wuyedesk.channels.services import announcement_create, portal_submit
+        from wuyedesk.improvements.services import item_create
+        from wuyedesk.notifications.models import Notification
+        from wuyedesk.notifications.services import notify
+        from wuyedesk.properties.models import Building, Department, Occupancy, Unit
+        from wuyedesk.surveys.services import campaign_create
+        from wuyedesk.telephony.services import call_log
+        from wuyedesk.testing import make_staff
+        from wuyedesk.tickets.attachments import attachment_add
+        from wuyedesk.tickets.defaults import load_categories
+        from wuyedesk.tickets.services import incident_create, ticket_create
+        from wuyedesk.tickets.tasks_services import task_create
+
+        categories = load_categories()
+        code = community.code
+        desk = make_staff(f"desk-{code}", [Post.SPECIALIST], [community], name=f"{code}专员")
+        manager = make_staff(f"mgr-{code}", [Post.MANAGER], [community], name=f"{code}经理")
+        ticket = ticket_create(
+            by=desk,
+            kind="inquiry",
+            channel="phone",
+            category=categories["UTILITY"],
+            title="",
+            description="卫生间漏水",
+            resident=resident,
+            room=rooms[0],
+        )
+        png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+        attachment = attachment_add(
+            by=desk,
+            ticket=ticket,
+            upload=SimpleUploadedFile("a.png", png, content_type="image/png"),
+            public=True,
+        )
+        mine = portal_submit(
+            by=resident_user,
+            kind="complaint",
+            category=categories["NOISE"],
+            title="楼上夜间噪音",
+            description="每晚十一点后有拖动家具的声音",
+            room=rooms[0],
+        )
+        incident = incident_create(by=manager, community=community, title="停水")
+        task = task_create(
+            by=manager, assignee=desk, title="回电", due=timezone.now() + dt.timedelta(days=1)
+        )
+        announcement = announcement_create(
+            by=manager, community=community, title="停水通知", body="明天上午停水"
+        )
+        signup = Signup.objects.create(
+            phone="1370000000" + ("1" if code == "A" else "2"),
+            name="新住户",
+            room=rooms[1],
+            community=community,
+        )
+        call = call_log(
+            by=desk,
+            direction="out",
+            started_at=timezone.now(),
+            outcome="answered",
+            number=resident.phone,
+            ticket=ticket,
+            resident=resident,
+        )
+        item = item_create(
+            by=manager,
+            title="路灯不亮",
+            source="inspection",
+            # B's item belongs to B's own contractor: engineering serves both communities.
+            department=world.engineering if code == "A" else world.partner_b,
+            community=community,
+            measures="更换灯具",
+            due=timezone.localdate() + dt.timedelta(days=10),
+        )
+        version = survey_version()
+        campaign = campaign_create(
+            by=world.admin,
+            name=f"{code} 调查",
+            version=version,
+            communities=[community],
+            quarter="2027Q1" if code == "A" else "2027Q2",
+        )
+        invitation = campaign.invitations.first()
+        notify(users=[manager], kind="test", text="测试通知")
+        token, _raw = token_create(user=manager, name="matrix")
+        department = Department.objects.create(code=f"D{code}", name=f"{code}保洁")
+        department.communities.set([community])
+        return {
+            "ticket": ticket,
+            "attachment": attachment,
+            "mine": mine,
+            "mine_attachment": attachment_add(
+                by=desk,
+                ticket=mine,
+                upload=SimpleUploadedFile("b.png", png, content_type="image/png"),
+                public=True,
+            ),
+            "incident": incident,
+            "task": task,
+            "announcement": announcement,
+            "signup": signup,
+            "call": call,
+            "item": item,
+            "campaign": campaign,
+            "invitation": invitation,
+            "notification": Notification.objects.filter(user=manager).latest("pk"),
+            "token": token,
+            "mail": inbound_mail(resident, code),
+            "communities": community,
+            "buildings": Building.objects.filter(community=community).first(),
+            "units": Unit.objects.filter(community=community).first(),
+            "rooms": rooms[0],
+            "residents": resident,
+            "occupancies": Occupancy.objects.filter(resident=resident).first(),
+            "departments": department,
+            "staff": desk.staff,
+        }
+
+
+def survey_version():
+    from django.apps import apps
+
+    from wuyedesk.surveys import defaults
+
+    return defaults.ensure_demo_questionnaire(
+        apps.get_model, published_at=timezone.now() - dt.timedelta(days=1)
+    )
+
+
+def inbound_mail(resident, code):
+    from wuyedesk.mailbox import inbound
+
+    raw = (
+        f"From: {code} <{code.lower()}@example.cn>\r\nTo: kefu@example.com\r\n"
+        f"Subject: mail {code}\r\nMessage-ID: <matrix-{code}@example.cn>\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n楼道灯坏了\r\n"
+    ).encode()
+    mail = inbound.store(raw)
+    mail.community = resident.community
+    mail.save(update_fields=["community"])
+    return mail
+
+
+# --- what each route needs --------------------------------------------------------------------
+#
+# Each route with parameters names the kinds of its objects; a variant "in" takes them from
+# community A, "out" from community B. Routes of one object (company-wide, or personal) have a
+# single variant "-". A route not listed here fails the test: say which object it needs.
+
+
+def _value(objs: dict, kind):
+    """A parameter's value: the pk of the named object, or the literal itself."""
+    return objs[kind].pk if isinstance(kind, str) and kind in objs else kind
+
+
+def single(**kinds):
+    """A route of one company-wide object (or none): one variant."""
+    return lambda objects: [("-", {k: _value(objects.shared, v) for k, v in kinds.items()})]
+
+
+def scoped(**kinds):
+    """A route of community objects: variant "in" (community A) and "out" (community B)."""
+
+    def variants(objects):
+        return [
+            (label, {name: _value(objs, kind) for name, kind in kinds.items()})
+            for label, objs in (("in", objects.a), ("out", objects.b))
+        ]
+
+    return variants
+
+
+def expand(name, choices, then=None):
+    """One URL per choice of a finite parameter (an action, a record kind)."""
+
+    def variants(objects):
+        out = []
+        for choice in choices() if callable(choices) else choices:
+            inner = then(choice)(objects) if then else [("-", {})]
+            for label, values in inner:
+                out.append(
+                    (f"{choice}:{label}" if label != "-" else choice, {name: choice} | values)
+                )
+        return out
+
+    return variants
+
+
+def record_kinds():
+    from wuyedesk.core.resources import REGISTRY
+
+    return sorted(REGISTRY)
+
+
+def ticket_actions():
+    from wuyedesk.tickets.actions import ACTIONS
+
+    return sorted(ACTIONS)
+
+
+def import_kinds():
+    from wuyedesk.properties.models import ImportKind
+
+    return sorted(ImportKind.values)
+
+
+PAGE_PARAMS = {
+    "account/tokens/<int:pk>/revoke/": scoped(pk="token"),
+    "portal/tickets/<int:pk>/": scoped(pk="mine"),
+    "portal/tickets/<int:pk>/reply/": scoped(pk="mine"),
+    "portal/tickets/<int:pk>/confirm/": scoped(pk="mine"),
+    "portal/tickets/<int:pk>/rate/": scoped(pk="mine"),
+    "portal/tickets/<int:pk>/files/<int:attachment_pk>/": scoped(
+        pk="mine", attachment_pk="mine_attachment"
+    ),
+    "portal/announcements/<int:pk>/": scoped(pk="announcement"),
+    "portal/password/reset/<uidb64>/<token>/": single(uidb64="MQ", token="set-password"),
+    "portal/staff/signups/<int:pk>/": scoped(pk="signup"),
+    "import/<int:pk>/": single(pk=999999),
+    "import/template/<str:kind>.xlsx": expand("kind", import_kinds),
+    "residents/<int:pk>/reveal/<str:field>/": expand(
+        "field", ["phone"], lambda _f: scoped(pk="residents")
+    ),
+    "reports/surveys/<int:pk>/": scoped(pk="campaign"),
+    "reports/surveys/<int:pk>/answers/": scoped(pk="campaign"),
+    "reports/surveys/<int:pk>/answers.xlsx": scoped(pk="campaign"),
+    "reports/surveys/<int:pk>/report/": scoped(pk="campaign"),
+    "reports/surveys/<int:pk>/report/pdf-status/": scoped(pk="campaign"),
+    "reports/surveys/<int:pk>/report.pdf": scoped(pk="campaign"),
+    "reports/surveys/<int:pk>/report/<str:action>/": expand(
+        "action", ["save", "submit"], lambda _a: scoped(pk="campaign")
+    ),
+    "knowledge/<int:pk>/": single(pk="article"),
+    "knowledge/<int:pk>/edit/": single(pk="article"),
+    "knowledge/<int:pk>/archive/": single(pk="article"),
+    "tickets/<int:pk>/": scoped(pk="ticket"),
+    "tickets/<int:pk>/attachments/<int:attachment_pk>/": scoped(
+        pk="ticket", attachment_pk="attachment"
+    ),
+    "tickets/<int:pk>/<slug:action>/": expand(
+        "action", ticket_actions, lambda _a: scoped(pk="ticket")
+    ),
+    "tickets/incidents/<int:pk>/": scoped(pk="incident"),
+    "tickets/incidents/<int:pk>/update/": scoped(pk="incident"),
+    "tickets/incidents/<int:pk>/link/": scoped(pk="incident"),
+    "tickets/tasks/<int:pk>/done/": scoped(pk="task"),
+    "notifications/<int:pk>/read/": scoped(pk="notification"),
+    "mail/<int:pk>/": scoped(pk="mail"),
+    "mail/<int:pk>/raw/": scoped(pk="mail"),
+    "mail/<int:pk>/link/": scoped(pk="mail"),
+    "mail/<int:pk>/retry/": scoped(pk="mail"),
+    "mail/<int:pk>/dismiss/": scoped(pk="mail"),
+    "calls/integrations/<int:pk>/revoke/": single(pk="integration"),
+    "calls/<int:pk>/": scoped(pk="call"),
+    "calls/<int:pk>/reveal/": scoped(pk="call"),
+    "calls/<int:pk>/dismiss/": scoped(pk="call"),
+    "surveys/campaigns/<int:pk>/": scoped(pk="campaign"),
+    "surveys/campaigns/<int:pk>/progress/": scoped(pk="campaign"),
+    "surveys/campaigns/<int:pk>/calls/": scoped(pk="campaign"),
+    "surveys/campaigns/<int:pk>/<str:action>/": expand(
+        "action", ["open", "close"], lambda _a: scoped(pk="campaign")
+    ),
+    "surveys/invitations/<int:pk>/call/": scoped(pk="invitation"),
+    "surveys/versions/<int:pk>/": single(pk="version"),
+    "surveys/versions/<int:pk>/<str:action>/": expand(
+        "action", ["publish", "new_version", "texts"], lambda _a: single(pk="version")
+    ),
+    "surveys/dimensions/<int:pk>/": single(pk="dimension"),
+    "surveys/t/<str:token>/": single(token="not-a-real-token"),
+    "surveys/t/<str:token>/unsubscribe/": single(token="not-a-real-token"),
+    "surveys/my/<int:pk>/": scoped(pk="invitation"),
+    "improvements/<int:pk>/": scoped(pk="item"),
+    "improvements/<int:pk>/edit/": scoped(pk="item"),
+    "improvements/<int:pk>/progress/": scoped(pk="item"),
+    "improvements/<int:pk>/verify/": scoped(pk="item"),
+    "<str:key>/": expand("key", record_kinds),
+    "<str:key>/export.xlsx": expand("key", record_kinds),
+    "<str:key>/new/": expand("key", record_kinds),
+}
+for _suffix in ("", "edit/", "archive/"):
+    PAGE_PARAMS[f"<str:key>/<int:pk>/{_suffix}"] = expand(
+        "key", record_kinds, lambda key: scoped(pk=key)
+    )
+
+
+API_PARAMS = {
+    "api/v1/auth/tokens/{token_id}": scoped(token_id="token"),
+    "api/v1/tickets/{pk}/measures/{measure_pk}": scoped(pk="ticket", measure_pk=999999),
+    "api/v1/telephony/calls/{call_id}/end": single(call_id="no-such-call"),
+    "api/v1/surveys/token/{token}": single(token="not-a-real-token"),
+    "api/v1/surveys/token/{token}/answers": single(token="not-a-real-token"),
+    "api/v1/reports/surveys/{pk}/report/{action}": expand(
+        "action", ["save", "submit"], lambda _a: scoped(pk="campaign")
+    ),
+    "api/v1/portal/tickets/{pk}/files/{attachment_id}": scoped(
+        pk="mine", attachment_id="mine_attachment"
+    ),
+}
+# Otherwise the path's beginning names the object of its {pk} (or {mail_id} …).
+API_KINDS = [
+    ("api/v1/tickets/", "ticket"),
+    ("api/v1/knowledge/", "article"),
+    ("api/v1/incidents/", "incident"),
+    ("api/v1/tasks/", "task"),
+    ("api/v1/mail/inbound/", "mail"),
+    ("api/v1/telephony/log/", "call"),
+    ("api/v1/surveys/versions/", "version"),
+    ("api/v1/surveys/campaigns/", "campaign"),
+    ("api/v1/surveys/invitations/", "invitation"),
+    ("api/v1/surveys/my/invitations/", "invitation"),
+    ("api/v1/improvements/", "item"),
+    ("api/v1/reports/surveys/", "campaign"),
+    ("api/v1/portal/tickets/", "mine"),
+    ("api/v1/portal/staff/signups/", "signup"),
+    *[
+        (f"api/v1/{key}/", key)
+        for key in (
+            "communities",
+            "buildings",
+            "units",
+            "rooms",
+            "residents",
+            "occupancies",
+            "departments",
+            "staff",
+        )
+    ],
+]
+SHARED_KINDS = {"article", "version"}
+PARAM = re.compile(r"[{<](?:\w+:)?(\w+)[}>]")
+
+
+def variants_of(route: str, objects: Objects, table: dict):
+    """[(variant, path)] of a page route or an API path."""
+    params = PARAM.findall(route)
+    if not params:
+        return [("-", "/" + route)]
+    spec = table.get(route)
+    if spec is None and route.startswith("api/"):
+        for prefix, kind in API_KINDS:
+            if route.startswith(prefix) and len(params) == 1:
+                spec = (
+                    single(**{params[0]: kind})
+                    if kind in SHARED_KINDS
+                    else scoped(**{params[0]: kind})
+                )
+                break
+    if spec is None:
+        raise AssertionError(f"the matrix does not know the objects of {route}: add it")
+    return [(label, "/" + fill(route, values)) for label, values in spec(objects)]
+
+
+def fill(route: str, values: dict) -> str:
+    return PARAM.sub(lambda m: str(values[m.group(1)]), route)
+
+
+# --- who asks ---------------------------------------------------------------------------------
+
+
+def make_personas(world) -> dict[str, tuple[Client, dict]]:
+    """persona → (a client with its session, the headers that carry its API token)."""
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.accounts.services import token_create
+    from wuyedesk.core.resources import REGISTRY
+    from wuyedesk.core.services import record_archive
+    from wuyedesk.testing import make_staff
+
+    users = {
+        "resident": world.resident,
+        "admin": world.admin,
+        "executive": world.executive,
+        "manager": world.manager,
+        "specialist": world.specialist,
+        "assistant": world.assistant,
+        "department": world.worker,
+        "supervisor": world.supervisor,
+        "archived": make_staff("archived", [Post.SPECIALIST], [world.a], name="离职专员"),
+    }
+    personas = {"anonymous": (Client(raise_request_exception=False), {})}
+    for name, user in users.items():
+        client = Client(raise_request_exception=False)
+        kind = "ResidentPhoneBackend" if name == "resident" else "StaffBackend"
+        client.force_login(user, backend=f"wuyedesk.accounts.backends.{kind}")
+        _token, raw = token_create(user=user, name="matrix")
+        personas[name] = (client, {"Authorization": f"Bearer {raw}"})
+    # Archived after its session and token were made: both must stop working.
+    archived = users["archived"].staff
+    record_archive(by=world.admin, resource=REGISTRY["staff"], instance=archived)
+    return personas
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if 300 <= status < 400:
+        location = response.get("Location", "")
+        if "/login/" in location:
+            return "login"
+        return "portal" if location.startswith("/portal/") else "redirect"
+    return "ok" if status == 200 else str(status)
+
+
+def ask(client, headers, method, path, api: bool) -> str:
+    """One request whose effects are all undone: its writes, what it kept in the cache, the
+    cookies it set (a logout must not end the persona's session for the next request)."""
+    from django.core.cache import cache
+
+    cookies = copy.deepcopy(client.cookies)
+    with transaction.atomic():
+        if method == "GET":
+            response = client.get(path, headers=headers)
+        elif api and method != "DELETE":
+            response = client.generic(
+                method, path, b"{}", content_type="application/json", headers=headers
+            )
+        else:
+            response = client.generic(method, path, headers=headers)
+        transaction.set_rollback(True)
+    cache.clear()
+    client.cookies = cookies
+    return outcome(response)
+
+
+def requests_of(objects) -> list[tuple[str, str, str, str, bool]]:
+    """(method, route, variant, path, api) of every page and API operation."""
+    out = []
+    for route in page_routes():
+        for variant, path in variants_of(route, objects, PAGE_PARAMS):
+            out += [("GET", route, variant, path, False), ("POST", route, variant, path, False)]
+    for method, route in api_operations():
+        for variant, path in variants_of(route, objects, API_PARAMS):
+            out.append((method, route, variant, path, True))
+    return out
+
+
+def read_table() -> dict[tuple[str, str, str], list[str]]:
+    if not TABLE.exists():
+        return {}
+    rows = csv.reader(io.StringIO(TABLE.read_text(encoding="utf-8")), delimiter="\t")
+    header = next(rows)
+    assert header[3:] == PERSONAS, "the table's columns are not the personas of this test"
+    return {tuple(row[:3]): row[3:] for row in rows if row and not row[0].startswith("#")}
+
+
+def write_table(rows: dict) -> None:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter="\t", lineterminator="\n")
+    writer.writerow(["method", "route", "variant", *PERSONAS])
+    for key in sorted(rows, key=lambda k: (k[1], k[0], k[2])):
+        writer.writerow([*key, *rows[key]])
+    TABLE.write_text(out.getvalue(), encoding="utf-8")
+
+
+RESIDENT_DOORS = re.compile(
+    r"^(GET|POST|PUT|DELETE) /(portal/|surveys/my/|account/password/"
+    r"|api/v1/(portal/|surveys/my/|notifications/|auth/tokens))"
+)
+
+
+def broken_rules(method, path, variant, persona, result) -> str | None:
+    """A rule that holds whatever the table says, or None."""
+    let_in = result in ("ok", "201", "202", "204", "redirect")
+    door = f"{method} {path}"
+    if result.startswith("5"):
+        return "server error"
+    if persona in ("anonymous", "archived") and let_in and not PUBLIC.match(door):
+        return "let in without a live account"
+    if persona == "resident" and let_in and not (PUBLIC.match(door) or RESIDENT_DOORS.match(door)):
+        return "a resident reached a staff door"
+    if variant.endswith("out") and let_in and persona not in COMPANY_WIDE:
+        return "reached an object of another community"
+    return None
+
+
+@pytest.mark.django_db
+def test_every_page_and_endpoint_answers_each_persona_as_the_table_says(world, settings, tmp_path):
+    from wuyedesk.properties.models import Company
+
+    # The matrix asks thousands of times from one address: rate limits are not its subject.
+    Company.objects.filter(pk=1).update(
+        **{
+            f: "100000/m"
+            for f in (
+                "rate_login",
+                "rate_signup",
+                "rate_code_per_number",
+                "rate_code_per_address",
+                "rate_password_reset",
+                "rate_survey_link",
+            )
+        }
+    )
+    settings.MEDIA_ROOT = tmp_path / "media"
+    objects = Objects(world)
+    personas = make_personas(world)
+    actual, broken = {}, []
+    for method, route, variant, path, api in requests_of(objects):
+        cells = []
+        for persona in PERSONAS:
+            client, headers = personas[persona]
+            result = ask(client, headers if api else {}, method, path, api)
+            cells.append(result)
+            rule = broken_rules(method, path, variant, persona, result)
+            if rule:
+                broken.append(f"{method} {path} ({variant}) as {persona}: {result}, {rule}")
+        actual[(method, route, variant)] = cells
+
+    if os.environ.get("WUYEDESK_MATRIX_WRITE"):
+        write_table(actual)
+    expected = read_table()
+    differences = []
+    for key, cells in actual.items():
+        if key not in expected:
+            differences.append(f"not in the table: {' '.join(key)}")
+            continue
+        for persona, want, got in zip(PERSONAS, expected[key], cells, strict=True):
+            if want != got:
+                differences.append(f"{' '.join(key)} as {persona}: table {want}, now {got}")
+    differences += [
+        f"in the table, no longer a route: {' '.join(k)}" for k in expected.keys() - actual.keys()
+    ]
+    assert not broken, "rules broken:\n" + "\n".join(broken)
+    assert not differences, (
+        "the matrix differs from permission_matrix.tsv (review, then write it with "
+        "WUYEDESK_MATRIX_WRITE=1):\n" + "\n".join(differences)
+    )
