@@ -607,6 +607,9 @@ def broken_rules(method, path, variant, persona, result) -> str | None:
         return "server error"
     if persona in ("anonymous", "archived") and let_in and not PUBLIC.match(door):
         return "let in without a live account"
+    api = path.startswith("/api/")
+    if persona == "archived" and api and result != "401" and not PUBLIC.match(door):
+        return "an archived person's token must answer 401"
     if persona == "resident" and let_in and not (PUBLIC.match(door) or RESIDENT_DOORS.match(door)):
         return "a resident reached a staff door"
     if variant.endswith("out") and let_in and persona not in COMPANY_WIDE:
