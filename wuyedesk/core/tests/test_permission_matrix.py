@@ -421,6 +421,7 @@ PAGE_PARAMS = {
     "improvements/<int:pk>/verify/": scoped(pk="item"),
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
+    "<str:key>/export.csv": expand("key", record_kinds),
     "<str:key>/new/": expand("key", record_kinds),
 }
 for _suffix in ("", "edit/", "archive/"):
