@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from wuyedesk.lib.text import without_controls
 from wuyedesk.mailbox.choices import InboundStatus, OutboundKind
 from wuyedesk.mailbox.models import InboundMail, OutboundMail, SenderLink
 from wuyedesk.mailbox.outbound import NUMBER_RE, from_address, message_ids, send_mail_record
@@ -225,9 +226,10 @@ def _fill_headers(mail, raw: bytes) -> None:
     the assistant beside the raw mail. Nothing here may fail."""
     try:
         headers = BytesHeaderParser(policy=POLICY).parsebytes(raw)
-        mail.from_name, address = parseaddr(str(headers.get("From", "")))
-        mail.from_name, mail.from_address = mail.from_name[:200], address.lower()[:254]
-        mail.subject = " ".join(str(headers.get("Subject", "")).split())[:300]
+        name, address = parseaddr(without_controls(str(headers.get("From", ""))))
+        mail.from_name, mail.from_address = name[:200], address.lower()[:254]
+        subject = without_controls(str(headers.get("Subject", "")))
+        mail.subject = " ".join(subject.split())[:300]
         mail.message_id = (
             mail.message_id or (message_ids(str(headers.get("Message-ID", ""))) or [""])[0]
         )

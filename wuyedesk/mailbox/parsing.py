@@ -18,6 +18,7 @@ import nh3
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuyedesk.lib.text import without_controls
 from wuyedesk.mailbox.outbound import message_ids
 
 # A MIME structure these defects describe has no reliable body: an assistant reads it.
@@ -421,4 +422,17 @@ def parse(raw: bytes) -> Parsed:
                 except ParseError:
                     parsed.html = ""
     parsed.attachments = _attachments(message, body)
+    return _without_controls(parsed)
+
+
+def _without_controls(parsed: Parsed) -> Parsed:
+    """What strangers' mail says, as text is stored everywhere (lib/text.py): control
+    characters but tab and newline removed, CRLF as LF. A NUL cannot be stored by PostgreSQL
+    (the mail would fail on every retry) and ESC sequences repaint a terminal (#11)."""
+    parsed.subject = without_controls(parsed.subject)
+    parsed.from_name = without_controls(parsed.from_name)
+    parsed.text = without_controls(parsed.text)
+    parsed.html = without_controls(parsed.html)
+    for attachment in parsed.attachments:
+        attachment.name = without_controls(attachment.name)
     return parsed
