@@ -88,7 +88,10 @@ def test_control_characters_in_a_mail_are_removed_before_anything_is_stored(
 def test_a_mail_that_cannot_be_parsed_keeps_its_subject_without_control_characters(
     mail_world, smtp, deliver
 ):
-    raw = b"From: nobody\r\nSubject: \x00\x1b[2Jhello\x07 there\r\nMessage-ID: <x1@example.com>\r\n\r\nbody"
+    raw = (
+        b"From: nobody\r\nSubject: \x00\x1b[2Jhello\x07 there\r\n"
+        b"Message-ID: <x1@example.com>\r\n\r\nbody"
+    )
 
     got = deliver(raw)
 
