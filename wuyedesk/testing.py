@@ -113,3 +113,15 @@ def build_world() -> World:
         username="resident-a", password=PASSWORD, kind=UserKind.RESIDENT, resident=resident_a
     )
     return world
+
+
+def assert_api_error(response, status: int, code: str, field: str | None = None):
+    """The API's error answer: JSON {"code", "message", "field"} with this status, code and
+    field (None: the error is about no one field). Returns the body."""
+    assert response.status_code == status, response.content
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == code, body
+    assert body["message"]
+    assert body["field"] == field, body
+    return body

@@ -4,7 +4,7 @@ import pytest
 
 from wuyedesk.accounts.models import ApiToken
 from wuyedesk.accounts.services import token_create
-from wuyedesk.testing import PASSWORD
+from wuyedesk.testing import PASSWORD, assert_api_error
 
 TOKEN_URL = "/api/v1/auth/token"
 TOKENS_URL = "/api/v1/auth/tokens"
@@ -19,15 +19,6 @@ def obtain(client, username, password=PASSWORD):
 
 def bearer(raw):
     return {"Authorization": f"Bearer {raw}"}
-
-
-def assert_json_error(response, status, code):
-    assert response.status_code == status
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["code"] == code
-    assert body["message"]
-    assert "field" in body
 
 
 # Obtaining a token
@@ -52,14 +43,14 @@ def test_the_token_is_stored_only_as_a_digest(world, client):
 def test_bad_password_is_a_json_401(world, client):
     response = obtain(client, "manager", "wrong-password")
 
-    assert_json_error(response, 401, "invalid_credentials")
+    assert_api_error(response, 401, "invalid_credentials")
     assert not ApiToken.objects.filter(user=world.manager).exists()
 
 
 def test_unknown_username_is_the_same_json_401(world, client):
     response = obtain(client, "nobody")
 
-    assert_json_error(response, 401, "invalid_credentials")
+    assert_api_error(response, 401, "invalid_credentials")
 
 
 def test_missing_password_is_a_422_naming_the_field(world, client):
@@ -73,14 +64,14 @@ def test_missing_password_is_a_422_naming_the_field(world, client):
 def test_resident_account_cannot_obtain_a_staff_token(world, client):
     response = obtain(client, world.resident.username)
 
-    assert_json_error(response, 401, "invalid_credentials")
+    assert_api_error(response, 401, "invalid_credentials")
     assert not ApiToken.objects.filter(user=world.resident).exists()
 
 
 def test_resident_phone_number_cannot_obtain_a_staff_token(world, client):
     response = obtain(client, world.resident_a.phone)
 
-    assert_json_error(response, 401, "invalid_credentials")
+    assert_api_error(response, 401, "invalid_credentials")
 
 
 def test_repeated_failures_lock_the_account_out_with_a_json_429(world, client, settings):
@@ -89,7 +80,7 @@ def test_repeated_failures_lock_the_account_out_with_a_json_429(world, client, s
 
     response = obtain(client, "manager")  # even the right password, while locked out
 
-    assert_json_error(response, 429, "locked_out")
+    assert_api_error(response, 429, "locked_out")
     assert not ApiToken.objects.filter(user=world.manager).exists()
 
 
@@ -108,7 +99,7 @@ def test_obtained_token_works_as_a_bearer_token(world, client):
 def test_missing_token_is_a_json_401(world, client):
     response = client.get(SOME_RESOURCE)
 
-    assert_json_error(response, 401, "unauthorized")
+    assert_api_error(response, 401, "unauthorized")
 
 
 @pytest.mark.parametrize(
@@ -124,13 +115,13 @@ def test_missing_token_is_a_json_401(world, client):
 def test_garbage_authorization_is_a_json_401(world, client, header):
     response = client.get(SOME_RESOURCE, headers={"Authorization": header})
 
-    assert_json_error(response, 401, "unauthorized")
+    assert_api_error(response, 401, "unauthorized")
 
 
 def test_staff_login_session_does_not_replace_the_token(world, client_as):
     response = client_as(world.manager).get(SOME_RESOURCE)
 
-    assert_json_error(response, 401, "unauthorized")
+    assert_api_error(response, 401, "unauthorized")
 
 
 def test_token_of_a_deactivated_user_is_a_json_401(world, client):
@@ -140,7 +131,7 @@ def test_token_of_a_deactivated_user_is_a_json_401(world, client):
 
     response = client.get(SOME_RESOURCE, headers=bearer(raw))
 
-    assert_json_error(response, 401, "unauthorized")
+    assert_api_error(response, 401, "unauthorized")
 
 
 def test_resident_token_is_refused_staff_data(world, client):
@@ -148,7 +139,7 @@ def test_resident_token_is_refused_staff_data(world, client):
 
     response = client.get("/api/v1/residents", headers=bearer(raw))
 
-    assert_json_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
 
 
 def test_using_a_token_records_when_it_was_last_used(world, client):
@@ -201,7 +192,7 @@ def test_revoked_token_stops_working(world, client):
 
     response = client.get(SOME_RESOURCE, headers=bearer(raw))
 
-    assert_json_error(response, 401, "unauthorized")
+    assert_api_error(response, 401, "unauthorized")
 
 
 def test_revoking_one_token_leaves_the_others_working(world, client):
@@ -220,7 +211,7 @@ def test_cannot_revoke_someone_elses_token(world, client):
 
     response = client.delete(f"{TOKENS_URL}/{theirs.id}", headers=bearer(raw))
 
-    assert_json_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     theirs.refresh_from_db()
     assert theirs.revoked_at is None
     assert client.get(SOME_RESOURCE, headers=bearer(theirs_raw)).status_code == 200
@@ -233,7 +224,7 @@ def test_errors_are_in_the_token_owners_language(world, client):
 
     response = client.get("/api/v1/tickets/999999", headers=bearer(raw))
 
-    assert_json_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     assert response.json()["message"] == "Not found."
     assert response["Content-Language"] == "en"
     # Another owner, another language: nothing of the first answer stays active.

@@ -6,19 +6,10 @@ import json
 import pytest
 
 from wuyedesk.properties.models import Resident
+from wuyedesk.testing import assert_api_error
 from wuyedesk.tickets.models import Ticket
 
 TICKETS = "/api/v1/tickets"
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["code"] == code, body
-    assert body["field"] == field, body
-    assert body["message"]
-    return body
 
 
 def ticket_body(world, categories, **fields):
@@ -50,7 +41,7 @@ def test_control_characters_in_a_body_are_a_422_naming_the_field(
         TICKETS, ticket_body(world, categories, **{field: value})
     )
 
-    assert_error(response, 422, "control_characters", field)
+    assert_api_error(response, 422, "control_characters", field)
     assert not Ticket.objects.exists()
 
 
@@ -72,14 +63,14 @@ def test_a_nested_field_is_named_by_its_path(world, api_as):
         f"/api/v1/residents/{world.resident_a.id}", {"notes": "ok", "name": "张\x1b伟"}
     )
 
-    assert_error(response, 422, "control_characters", "name")
+    assert_api_error(response, 422, "control_characters", "name")
     assert Resident.objects.get(pk=world.resident_a.pk).name == "张伟"
 
 
 def test_control_characters_in_a_query_are_a_422_naming_it(world, api_as):
     response = api_as(world.specialist).get("/api/v1/residents", q="张\x1b[2J")
 
-    assert_error(response, 422, "control_characters", "q")
+    assert_api_error(response, 422, "control_characters", "q")
 
 
 def test_nul_in_a_body_names_the_field(world, client):
@@ -89,7 +80,7 @@ def test_nul_in_a_body_names_the_field(world, client):
         content_type="application/json",
     )
 
-    assert_error(response, 422, "control_characters", "username")
+    assert_api_error(response, 422, "control_characters", "username")
 
 
 def test_a_body_over_the_limit_is_a_json_413_without_an_error_in_the_log(
@@ -100,7 +91,7 @@ def test_a_body_over_the_limit_is_a_json_413_without_an_error_in_the_log(
         TICKETS, {"kind": "inquiry", "description": "漏" * 2000}
     )
 
-    body = assert_error(response, 413, "too_large")
+    body = assert_api_error(response, 413, "too_large")
     assert "MB" in body["message"]
     assert not [r for r in caplog.records if r.levelname in ("ERROR", "CRITICAL")]
 
@@ -108,7 +99,7 @@ def test_a_body_over_the_limit_is_a_json_413_without_an_error_in_the_log(
 def test_a_json_operation_given_a_form_is_a_json_415(world, client):
     response = client.post("/api/v1/auth/token", {"username": "admin", "password": "x"})
 
-    assert_error(response, 415, "unsupported_media_type")
+    assert_api_error(response, 415, "unsupported_media_type")
 
 
 def test_a_json_operation_given_plain_text_is_a_json_415(world, api_as, client, categories):
@@ -120,7 +111,7 @@ def test_a_json_operation_given_plain_text_is_a_json_415(world, api_as, client, 
         headers=token,
     )
 
-    assert_error(response, 415, "unsupported_media_type")
+    assert_api_error(response, 415, "unsupported_media_type")
     assert not Ticket.objects.exists()
 
 
@@ -131,4 +122,4 @@ def test_json_with_a_charset_is_still_json(world, client):
         content_type="application/json; charset=utf-8",
     )
 
-    assert_error(response, 401, "invalid_credentials")
+    assert_api_error(response, 401, "invalid_credentials")

@@ -25,7 +25,7 @@ from wuyedesk.properties.models import (
     Room,
     Unit,
 )
-from wuyedesk.testing import make_staff
+from wuyedesk.testing import assert_api_error, make_staff
 
 API = "/api/v1"
 
@@ -223,16 +223,6 @@ def walk(api, url, **params) -> list[int]:
     raise AssertionError("pagination never ended")
 
 
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["code"] == code
-    assert body["field"] == field
-    assert body["message"]
-    return body
-
-
 def audit_text(entries) -> str:
     return json.dumps([e.changes for e in entries], ensure_ascii=False)
 
@@ -264,7 +254,7 @@ def test_insider_retrieves_the_record(world, api_as, spec):
 def test_missing_record_is_a_json_404(world, api_as, spec):
     response = api_as(world.admin).get(f"{API}/{spec.key}/999999")
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
 
 
 # Reading: out of scope
@@ -276,7 +266,7 @@ def test_outsider_gets_a_json_404_for_the_record(world, api_as, spec):
 
     response = api_as(getattr(world, spec.outsider)).get(f"{API}/{spec.key}/{record.id}")
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
 
 
 @by_spec
@@ -332,7 +322,7 @@ def test_outsider_gets_a_json_404_updating_the_record(world, api_as, spec):
         f"{API}/{spec.key}/{record.id}", spec.update
     )
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     record.refresh_from_db()
     assert getattr(record, attr) != value
 
@@ -343,7 +333,7 @@ def test_outsider_gets_a_json_404_archiving_the_record(world, api_as, spec):
 
     response = api_as(getattr(world, spec.outsider)).post(f"{API}/{spec.key}/{record.id}/archive")
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     record.refresh_from_db()
     assert record.archived_at is None
 
@@ -353,7 +343,7 @@ def test_manager_of_b_gets_404_updating_a_resident_of_a(world, api_as):
 
     response = api_as(manager_b).patch(f"{API}/residents/{world.resident_a.id}", {"name": "改名"})
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     world.resident_a.refresh_from_db()
     assert world.resident_a.name == "张伟"
 
@@ -363,7 +353,7 @@ def test_manager_of_b_gets_404_archiving_a_resident_of_a(world, api_as):
 
     response = api_as(manager_b).post(f"{API}/residents/{world.resident_a.id}/archive")
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     world.resident_a.refresh_from_db()
     assert world.resident_a.archived_at is None
 
@@ -436,7 +426,7 @@ def test_archived_record_cannot_be_updated(world, api_as):
 
     response = api.patch(f"{API}/residents/{world.resident_a.id}", {"name": "改名"})
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     world.resident_a.refresh_from_db()
     assert world.resident_a.name == "张伟"
 
@@ -481,7 +471,7 @@ def test_non_writer_cannot_create(world, api_as, spec):
 
     response = api_as(getattr(world, spec.non_writer)).post(f"{API}/{spec.key}", spec.create(world))
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     assert spec.model.objects.count() == before
 
 
@@ -494,7 +484,7 @@ def test_non_writer_cannot_update(world, api_as, spec):
         f"{API}/{spec.key}/{record.id}", spec.update
     )
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     record.refresh_from_db()
     assert getattr(record, attr) != value
 
@@ -505,7 +495,7 @@ def test_non_writer_cannot_archive(world, api_as, spec):
 
     response = api_as(getattr(world, spec.non_writer)).post(f"{API}/{spec.key}/{record.id}/archive")
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     record.refresh_from_db()
     assert record.archived_at is None
 
@@ -516,7 +506,7 @@ def test_only_record_keepers_create_residents(world, api_as, persona):
 
     response = api_as(getattr(world, persona)).post(f"{API}/residents", body)
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     assert not Resident.objects.filter(name="王芳").exists()
 
 
@@ -526,14 +516,14 @@ def test_only_the_administrator_creates_communities(world, api_as, persona):
         f"{API}/communities", {"code": "C", "name": "碧水湾"}
     )
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     assert not Community.objects.filter(code="C").exists()
 
 
 def test_resident_login_has_no_staff_api(world, api_as):
     response = api_as(world.resident).get(f"{API}/residents")
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
 
 
 # Bad input: 422 with a field and a code, nothing written
@@ -545,7 +535,7 @@ def test_bad_phone_is_a_422_on_phone_and_nothing_is_created(world, api_as):
 
     response = api_as(world.manager).post(f"{API}/residents", body)
 
-    error = assert_error(response, 422, "invalid_phone", "phone")
+    error = assert_api_error(response, 422, "invalid_phone", "phone")
     assert {"field": "phone", "code": "invalid_phone"} in [
         {"field": e["field"], "code": e["code"]} for e in error["errors"]
     ]
@@ -563,7 +553,7 @@ def test_bad_id_number_is_a_422_on_id_number(world, api_as):
 
     response = api_as(world.manager).post(f"{API}/residents", body)
 
-    assert_error(response, 422, "invalid_id_number", "id_number")
+    assert_api_error(response, 422, "invalid_id_number", "id_number")
 
 
 def test_every_invalid_field_is_listed(world, api_as):
@@ -578,7 +568,7 @@ def test_every_invalid_field_is_listed(world, api_as):
 def test_unknown_community_is_a_422_on_community(world, api_as):
     response = api_as(world.admin).post(f"{API}/buildings", {"community": 999999, "name": "9栋"})
 
-    assert_error(response, 422, "invalid_choice", "community")
+    assert_api_error(response, 422, "invalid_choice", "community")
     assert not Building.objects.filter(name="9栋").exists()
 
 
@@ -587,7 +577,7 @@ def test_out_of_scope_community_is_a_422_and_no_resident_is_created(world, api_a
 
     response = api_as(world.manager).post(f"{API}/residents", body)
 
-    assert_error(response, 422, "invalid_choice", "community")
+    assert_api_error(response, 422, "invalid_choice", "community")
     assert not Resident.objects.filter(name="王芳").exists()
 
 
@@ -596,7 +586,7 @@ def test_moving_a_resident_to_an_out_of_scope_community_is_a_422(world, api_as):
         f"{API}/residents/{world.resident_a.id}", {"community": world.b.id}
     )
 
-    assert_error(response, 422, "invalid_choice", "community")
+    assert_api_error(response, 422, "invalid_choice", "community")
     world.resident_a.refresh_from_db()
     assert world.resident_a.community == world.a
 
@@ -606,7 +596,7 @@ def test_out_of_scope_room_is_a_422_on_room(world, api_as):
 
     response = api_as(world.assistant).post(f"{API}/occupancies", body)
 
-    assert_error(response, 422, "invalid_choice", "room")
+    assert_api_error(response, 422, "invalid_choice", "room")
     assert not Occupancy.objects.filter(room=world.rooms_b[1]).exists()
 
 
@@ -615,7 +605,7 @@ def test_out_of_scope_resident_is_a_422_on_resident(world, api_as):
 
     response = api_as(world.assistant).post(f"{API}/occupancies", body)
 
-    assert_error(response, 422, "invalid_choice", "resident")
+    assert_api_error(response, 422, "invalid_choice", "resident")
 
 
 def test_move_out_before_move_in_is_a_422(world, api_as):
@@ -638,13 +628,13 @@ def test_unknown_role_is_a_422_on_role(world, api_as):
 
     response = api_as(world.assistant).post(f"{API}/occupancies", body)
 
-    assert_error(response, 422, "invalid_choice", "role")
+    assert_api_error(response, 422, "invalid_choice", "role")
 
 
 def test_duplicate_community_code_is_a_422_on_code(world, api_as):
     response = api_as(world.admin).post(f"{API}/communities", {"code": "A", "name": "重复"})
 
-    assert_error(response, 422, "unique", "code")
+    assert_api_error(response, 422, "unique", "code")
     assert Community.objects.filter(code="A").count() == 1
 
 
@@ -662,7 +652,7 @@ def test_negative_area_is_a_422_on_area(world, api_as):
 
     response = api_as(world.admin).post(f"{API}/rooms", body)
 
-    assert_error(response, 422, "greater_than_equal", "area")
+    assert_api_error(response, 422, "greater_than_equal", "area")
     assert not Room.objects.filter(number="1001").exists()
 
 
@@ -671,7 +661,7 @@ def test_missing_required_field_is_a_422_naming_it(world, api_as):
         f"{API}/residents", {"phone": "13700001111", "community": world.a.id}
     )
 
-    assert_error(response, 422, "missing", "name")
+    assert_api_error(response, 422, "missing", "name")
 
 
 def test_wrong_type_is_a_422_naming_the_field(world, api_as):
@@ -704,7 +694,7 @@ def test_unknown_post_is_a_422_on_posts(world, api_as):
 
     response = api_as(world.admin).post(f"{API}/staff", {**spec.create(world), "posts": ["boss"]})
 
-    assert_error(response, 422, "invalid_choice", "posts")
+    assert_api_error(response, 422, "invalid_choice", "posts")
     assert not Staff.objects.filter(employee_no="T-new").exists()
 
 
@@ -715,7 +705,7 @@ def test_duplicate_username_is_a_422_on_username(world, api_as):
         f"{API}/staff", {**spec.create(world), "username": "manager"}
     )
 
-    assert_error(response, 422, "unique", "username")
+    assert_api_error(response, 422, "unique", "username")
 
 
 def test_malformed_json_is_a_json_400(world, api_as, client):
@@ -725,14 +715,14 @@ def test_malformed_json_is_a_json_400(world, api_as, client):
         f"{API}/residents", "{not json", content_type="application/json", headers=api.headers
     )
 
-    assert_error(response, 400, "bad_request")
+    assert_api_error(response, 400, "bad_request")
 
 
 @pytest.mark.parametrize("path", ["/nothing", "/residents/", "/residents/1/nothing"])
 def test_unknown_api_path_is_a_json_404(world, api_as, path):
     response = api_as(world.admin).get(f"{API}{path}")
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
 
 
 def test_bad_patch_changes_nothing(world, api_as):
@@ -740,7 +730,7 @@ def test_bad_patch_changes_nothing(world, api_as):
         f"{API}/residents/{world.resident_a.id}", {"name": "改名", "phone": "12345"}
     )
 
-    assert_error(response, 422, "invalid_phone", "phone")
+    assert_api_error(response, 422, "invalid_phone", "phone")
     world.resident_a.refresh_from_db()
     assert (world.resident_a.name, world.resident_a.phone) == ("张伟", "13812345678")
 
@@ -761,7 +751,7 @@ def test_moving_a_record_to_another_parent_is_a_422(world, api_as, key, record, 
         f"{API}/{key}/{target.id}", {parent: other(world).id, "name": "9号", "number": "909"}
     )
 
-    assert_error(response, 422, "fixed", parent)
+    assert_api_error(response, 422, "fixed", parent)
     target.refresh_from_db()
     assert target.community_id == world.a.id
 
@@ -982,7 +972,7 @@ def test_reveal_of_the_id_number(world, api_as):
 def test_reveal_is_refused_to_other_posts_and_not_audited(world, api_as, persona):
     response = reveal(api_as(getattr(world, persona)), world.resident_a)
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     assert "13812345678" not in response.content.decode()
     assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
 
@@ -998,7 +988,7 @@ def test_reveal_follows_the_company_setting(world, api_as):
 def test_reveal_of_another_communitys_resident_is_a_404(world, api_as):
     response = reveal(api_as(world.specialist_b), world.resident_a)
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     assert not AuditEntry.objects.filter(action=AuditAction.REVEAL).exists()
 
 

@@ -11,20 +11,10 @@ from django.utils import timezone
 from wuyedesk.accounts.choices import Post
 from wuyedesk.notifications.models import Notification
 from wuyedesk.properties.models import Department
-from wuyedesk.testing import make_staff
+from wuyedesk.testing import assert_api_error, make_staff
 from wuyedesk.tickets.models import Ticket, TicketEvent
 
 TICKETS = "/api/v1/tickets"
-
-
-def assert_error(response, status, code, field=None):
-    assert response.status_code == status, response.content
-    assert response["Content-Type"].startswith("application/json")
-    body = response.json()
-    assert body["code"] == code, body
-    assert body["field"] == field, body
-    assert body["message"]
-    return body
 
 
 def kinds(body) -> list[str]:
@@ -279,7 +269,7 @@ def test_another_communitys_specialist_gets_404_everywhere(world, api_as, transf
     body = ACTION_BODIES[action](world, transferred) if action else None
     response = api.post(url, body) if action else api.get(url)
 
-    assert_error(response, 404, "not_found")
+    assert_api_error(response, 404, "not_found")
     assert Ticket.objects.get(pk=transferred["id"]).version == transferred["version"]
 
 
@@ -299,7 +289,7 @@ def test_department_worker_gets_403_on_customer_service_actions(world, api_as, t
         f"{TICKETS}/{transferred['id']}/{action}", ACTION_BODIES[action](world, transferred)
     )
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
     assert Ticket.objects.get(pk=transferred["id"]).version == transferred["version"]
     assert TicketEvent.objects.count() == events
 
@@ -310,13 +300,13 @@ def test_specialist_gets_403_on_manager_actions(world, api_as, complaint, action
         f"{TICKETS}/{complaint['id']}/{action}", ACTION_BODIES[action](world, complaint)
     )
 
-    assert_error(response, 403, "permission_denied")
+    assert_api_error(response, 403, "permission_denied")
 
 
 def test_department_worker_does_not_see_tickets_not_sent_to_it(world, api_as, inquiry):
     api = api_as(world.worker)
 
-    assert_error(api.get(f"{TICKETS}/{inquiry['id']}"), 404, "not_found")
+    assert_api_error(api.get(f"{TICKETS}/{inquiry['id']}"), 404, "not_found")
     assert api.get(TICKETS).json()["items"] == []
 
 
@@ -330,7 +320,7 @@ def test_department_worker_may_note_but_not_message_the_customer(world, api_as, 
     assert noted.status_code == 200
     assert noted.json()["timeline"][-1]["kind"] == "comment"
     assert noted.json()["timeline"][-1]["public"] is False
-    assert_error(refused, 403, "permission_denied")
+    assert_api_error(refused, 403, "permission_denied")
 
 
 def test_department_worker_cannot_answer_another_departments_dispatch(
@@ -347,19 +337,21 @@ def test_department_worker_cannot_answer_another_departments_dispatch(
 
 
 def test_resident_token_is_refused(world, api_as, inquiry):
-    assert_error(api_as(world.resident).get(TICKETS), 403, "permission_denied")
-    assert_error(api_as(world.resident).get(f"{TICKETS}/{inquiry['id']}"), 403, "permission_denied")
+    assert_api_error(api_as(world.resident).get(TICKETS), 403, "permission_denied")
+    assert_api_error(
+        api_as(world.resident).get(f"{TICKETS}/{inquiry['id']}"), 403, "permission_denied"
+    )
 
 
 def test_outsider_creating_in_a_foreign_room_gets_422_on_room(world, api_as, create):
     response = create(api=api_as(world.specialist_b))
 
-    assert_error(response, 422, "invalid_choice", "room")
+    assert_api_error(response, 422, "invalid_choice", "room")
     assert not Ticket.objects.exists()
 
 
 def test_supervisor_may_not_record_tickets(world, api_as, create):
-    assert_error(create(api=api_as(world.supervisor)), 403, "permission_denied")
+    assert_api_error(create(api=api_as(world.supervisor)), 403, "permission_denied")
 
 
 # ---------------------------------------------------------------- bad input: nothing changes
@@ -394,7 +386,7 @@ def test_bad_ticket_input_is_a_422_naming_the_field(world, create, categories, f
 
     response = create(**body)
 
-    assert_error(response, 422, code, field)
+    assert_api_error(response, 422, code, field)
     assert not Ticket.objects.exists()
     assert not TicketEvent.objects.exists()
 
@@ -402,7 +394,7 @@ def test_bad_ticket_input_is_a_422_naming_the_field(world, create, categories, f
 def test_closing_a_complaint_without_return_visit_is_a_422(world, api_as, complaint):
     response = api_as(world.specialist).post(f"{TICKETS}/{complaint['id']}/close", {})
 
-    body = assert_error(response, 422, "invalid_state")
+    body = assert_api_error(response, 422, "invalid_state")
     assert "回访" in body["message"]
     ticket = Ticket.objects.get(pk=complaint["id"])
     assert ticket.status != "closed" and ticket.version == complaint["version"]
@@ -413,7 +405,7 @@ def test_transfer_to_a_department_outside_the_scope_is_a_422(world, api_as, inqu
         f"{TICKETS}/{inquiry['id']}/transfer", {"department": world.partner_b.id, "note": "x"}
     )
 
-    assert_error(response, 422, "invalid_choice", "department")
+    assert_api_error(response, 422, "invalid_choice", "department")
     assert not Ticket.objects.get(pk=inquiry["id"]).dispatches.exists()
 
 
@@ -422,7 +414,7 @@ def test_transfer_without_reason_is_a_422_on_note(world, api_as, inquiry):
         f"{TICKETS}/{inquiry['id']}/transfer", {"department": world.engineering.id}
     )
 
-    assert_error(response, 422, "required", "note")
+    assert_api_error(response, 422, "required", "note")
 
 
 def test_measure_without_department_names_its_row(world, api_as, complaint):
@@ -437,7 +429,7 @@ def test_measure_without_department_names_its_row(world, api_as, complaint):
         },
     )
 
-    assert_error(response, 422, "invalid_choice", "measures.1.department")
+    assert_api_error(response, 422, "invalid_choice", "measures.1.department")
     assert not Ticket.objects.get(pk=complaint["id"]).measures.exists()
 
 
@@ -449,7 +441,7 @@ def test_reply_to_a_dispatch_of_another_ticket_is_a_422(world, api_as, transferr
         {"dispatch": transferred["dispatches"][0]["id"], "text": "x"},
     )
 
-    assert_error(response, 422, "invalid_choice", "dispatch")
+    assert_api_error(response, 422, "invalid_choice", "dispatch")
 
 
 def test_return_visit_before_feedback_is_a_422(world, api_as, complaint):
@@ -457,7 +449,7 @@ def test_return_visit_before_feedback_is_a_422(world, api_as, complaint):
         f"{TICKETS}/{complaint['id']}/return-visit", {"reached": True, "satisfaction": "satisfied"}
     )
 
-    assert_error(response, 422, "invalid_state")
+    assert_api_error(response, 422, "invalid_state")
 
 
 def test_merge_into_itself_is_a_422_on_into(world, api_as, inquiry):
@@ -465,7 +457,7 @@ def test_merge_into_itself_is_a_422_on_into(world, api_as, inquiry):
         f"{TICKETS}/{inquiry['id']}/merge", {"into": inquiry["id"]}
     )
 
-    assert_error(response, 422, "invalid", "into")
+    assert_api_error(response, 422, "invalid", "into")
 
 
 def test_merge_closes_the_duplicate(world, api_as, inquiry, create):
@@ -486,7 +478,7 @@ def test_assign_to_a_department_worker_is_a_422(world, api_as, inquiry):
     refused = api.post(url, {"owner": world.worker.staff.id})
     assigned = api.post(url, {"owner": world.assistant.staff.id})
 
-    assert_error(refused, 422, "invalid_choice", "owner")
+    assert_api_error(refused, 422, "invalid_choice", "owner")
     assert assigned.json()["owner"]["name"] == "陈助理"
 
 
@@ -515,7 +507,7 @@ def test_stale_version_is_a_409_and_nothing_changes(world, api_as, inquiry):
     )
 
     assert first.status_code == 200
-    body = assert_error(second, 409, "conflict")
+    body = assert_api_error(second, 409, "conflict")
     assert "刷新" in body["message"]
     ticket = Ticket.objects.get(pk=inquiry["id"])
     assert ticket.version == first.json()["version"]
@@ -540,7 +532,7 @@ def test_conflict_found_by_the_service_rolls_everything_back(world, api_as, inqu
         {"department": world.engineering.id, "note": "转", "version": inquiry["version"]},
     )
 
-    assert_error(response, 409, "conflict")
+    assert_api_error(response, 409, "conflict")
     assert not Ticket.objects.get(pk=inquiry["id"]).dispatches.exists()
 
 

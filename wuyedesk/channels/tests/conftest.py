@@ -86,3 +86,21 @@ def sms_gateway(settings):
     settings.NOTIFY_WEBHOOK_TIMEOUT = 5
     yield gateway
     gateway.stop()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a service queues for after its commit (the SMS, the notices), as in production."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
+
+
+@pytest.fixture
+def zhao(world):
+    """A resident on record in rooms_a[2] with no portal account yet."""
+    from wuyedesk.testing import make_resident
+
+    return make_resident(world.rooms_a[2], name="赵敏", phone="13900002222")

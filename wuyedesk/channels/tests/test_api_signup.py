@@ -7,23 +7,9 @@ import pytest
 from wuyedesk.accounts.models import User
 from wuyedesk.channels.models import Signup, SignupStatus
 from wuyedesk.properties.models import Company
-from wuyedesk.testing import make_resident
 
 API = "/api/v1/portal"
 PASSWORD = "Sunny-day-2026"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
-@pytest.fixture
-def zhao(world):
-    return make_resident(world.rooms_a[2], name="赵敏", phone="13900002222")
 
 
 def post(client, path, body, **extra):

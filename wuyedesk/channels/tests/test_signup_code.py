@@ -15,25 +15,8 @@ from wuyedesk.channels import services
 from wuyedesk.channels.models import Signup, SignupStatus
 from wuyedesk.notifications.models import Notification, WebhookDelivery
 from wuyedesk.properties.models import Company
-from wuyedesk.testing import make_resident
 
 PASSWORD = "Sunny-day-2026"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a service queues for after its commit (the SMS, the notices), as in production."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
-@pytest.fixture
-def zhao(world):
-    """A resident on record in rooms_a[2] with no portal account yet."""
-    return make_resident(world.rooms_a[2], name="赵敏", phone="13900002222")
 
 
 def submit(committed, room, phone="13900002222", **extra):

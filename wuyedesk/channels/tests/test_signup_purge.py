@@ -18,14 +18,6 @@ from wuyedesk.testing import make_resident
 PASSWORD = "Sunny-day-2026"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
-
-
 def _submit(committed, room, phone):
     with committed():
         return services.signup_submit(phone=phone, name="赵敏", room=room, password=PASSWORD)
