@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
@@ -596,6 +597,7 @@ def survey_link_limited(view):
     return wrapper
 
 
+@never_cache  # the page carries one household's invitation: no shared cache may keep it
 @require_http_methods(["GET", "POST"])
 @survey_link_limited
 def answer_token(request, token):
@@ -617,6 +619,7 @@ def answer_token(request, token):
     )
 
 
+@never_cache
 @require_http_methods(["GET", "POST"])
 @survey_link_limited
 def unsubscribe(request, token):

@@ -53,6 +53,16 @@ def test_failed_submission_keeps_the_answers(campaign, households, version, clie
     assert Response.objects.count() == 0
 
 
+def test_the_anonymous_link_pages_are_kept_in_no_cache(campaign, households, client):
+    """Each carries one household's invitation: a shared proxy or computer must not keep it."""
+    invitation = Invitation.objects.get(campaign=campaign, room=households.rooms_a[1])
+    token = invitation.make_token()
+    for name in ("surveys:answer_token", "surveys:unsubscribe"):
+        page = client.get(reverse(name, args=[token]))
+        assert page.status_code == 200
+        assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+
+
 def test_unsubscribe_link(campaign, households, client):
     invitation = Invitation.objects.get(campaign=campaign, room=households.rooms_a[1])
     path = reverse("surveys:unsubscribe", args=[invitation.make_token()])
