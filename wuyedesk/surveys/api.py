@@ -266,11 +266,6 @@ def campaign_create(request, payload: CampaignIn):
                 )
             }
         )
-    specialists = list(Staff.objects.filter(pk__in=payload.specialist_ids))
-    if len(specialists) != len(set(payload.specialist_ids)):
-        raise ValidationError(
-            {"specialist_ids": ValidationError(_("找不到该员工。"), code="invalid_choice")}
-        )
     try:
         campaign = services.campaign_create(
             by=user,
@@ -281,7 +276,7 @@ def campaign_create(request, payload: CampaignIn):
             sampling_mode=payload.sampling,
             confidence=payload.confidence,
             margin_points=payload.margin_points,
-            specialists=specialists,
+            specialists=payload.specialist_ids,
         )
         if payload.open:
             campaign = services.campaign_open(by=user, campaign=campaign)
@@ -290,6 +285,8 @@ def campaign_create(request, payload: CampaignIn):
             error = ValidationError({"version_id": error.error_dict["version"]})
         if hasattr(error, "error_dict") and "communities" in error.error_dict:
             error = ValidationError({"community_ids": error.error_dict["communities"]})
+        if hasattr(error, "error_dict") and "specialists" in error.error_dict:
+            error = ValidationError({"specialist_ids": error.error_dict["specialists"]})
         raise error from None
     except SurveyRefused as refused:
         return _refused(refused)

@@ -3,8 +3,9 @@
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
-from wuyedesk.accounts.access import community_ids, has_post, is_staff_member, staff_of
+from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import Staff
 from wuyedesk.surveys.choices import InvitationStatus
 from wuyedesk.surveys.models import (
     Answer,
@@ -177,5 +178,12 @@ def pending_for_resident(user):
     )
 
 
-def is_survey_staff(user) -> bool:
-    return is_staff_member(user) and has_post(user, *SURVEY_POSTS)
+def specialists_in_scope(user=None):
+    """The staff a survey campaign may call with (and an invitation may be given to): active
+    (not archived) customer-service specialists serving a community in `user`'s scope; every
+    active specialist when `user` is None (a campaign the schedule creates)."""
+    qs = Staff.objects.filter(archived_at__isnull=True, posts__post=Post.SPECIALIST)
+    ids = None if user is None else community_ids(user)
+    if ids is not None:
+        qs = qs.filter(communities__in=ids)
+    return qs.distinct().order_by("employee_no")

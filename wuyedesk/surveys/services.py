@@ -49,7 +49,7 @@ from wuyedesk.surveys.models import (
     Response,
     Section,
 )
-from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS
+from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS, specialists_in_scope
 
 log = logging.getLogger(__name__)
 PHONE_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
@@ -432,6 +432,22 @@ def _specialists_for(campaign: Campaign, community_ids_: list[int]) -> dict[int,
     return out
 
 
+def _check_specialists(by, specialists, *, auto: bool) -> list[Staff]:
+    """The campaign's callers (Staff objects or ids), each an active specialist in the
+    creator's scope (any community for a campaign the schedule creates); the one rule the page
+    and the API share. Raises ValidationError on `specialists` otherwise."""
+    wanted = {getattr(s, "pk", s) for s in specialists}
+    if not wanted:
+        return []
+    known = set(Staff.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    if known != wanted:
+        raise _invalid("specialists", _("找不到该员工。"), "invalid_choice")
+    allowed = list(specialists_in_scope(None if auto else by).filter(pk__in=wanted))
+    if len(allowed) != len(wanted):
+        raise _invalid("specialists", _("只能选择您负责小区的在职客服专员。"), "out_of_scope")
+    return allowed
+
+
 def campaign_create(
     *,
     by,
@@ -468,6 +484,7 @@ def campaign_create(
     margin_points = int(margin_points or settings_.survey_margin_points)
     if not 1 <= margin_points <= 20:
         raise _invalid("margin_points", _("允许误差应在 1 到 20 个百分点之间。"), "range")
+    specialists = _check_specialists(by, specialists, auto=auto)
     today = today or timezone.localdate()
     key, start, end = period_of(today, settings_.survey_every_months)
     quarter = (quarter or key).strip()
@@ -1096,6 +1113,9 @@ def invitation_assign(*, by, invitation: Invitation, staff: Staff | None) -> Inv
         raise PermissionDenied
     require_community(by, invitation.community_id)
     if staff is not None:
+        if staff.archived_at is not None:
+            # An archived person gets no call list (the API also looks up active staff only).
+            raise _invalid("assigned_to", _("找不到该员工。"), "invalid_choice")
         ids = set(staff.communities.values_list("pk", flat=True))
         if invitation.community_id not in ids:
             raise _invalid("assigned_to", _("该专员不负责这个小区。"), "out_of_scope")

@@ -14,8 +14,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
-from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.models import Staff
 from wuyedesk.channels.portal import resident_required
 from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
@@ -78,14 +76,6 @@ def campaign_list(request):
     )
 
 
-def _specialists_for_user(user):
-    qs = Staff.objects.filter(archived_at__isnull=True, posts__post=Post.SPECIALIST)
-    ids = community_ids(user)
-    if ids is not None:
-        qs = qs.filter(communities__in=ids)
-    return qs.distinct().order_by("employee_no")
-
-
 @staff_required
 @require_http_methods(["GET", "POST"])
 def campaign_new(request):
@@ -93,7 +83,7 @@ def campaign_new(request):
     settings_ = policy()
     kwargs = {
         "communities": communities_visible_to(request.user).filter(archived_at__isnull=True),
-        "specialists": _specialists_for_user(request.user),
+        "specialists": selectors.specialists_in_scope(request.user),
     }
     if request.method == "POST":
         form = CampaignForm(request.POST, **kwargs)
