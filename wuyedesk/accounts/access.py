@@ -1,7 +1,5 @@
 """Who may do what: posts and community scope, checked in services and selectors."""
 
-from collections.abc import Iterable
-
 from django.core.exceptions import PermissionDenied
 
 from wuyedesk.accounts.choices import COMPANY_WIDE_POSTS, Post
@@ -114,7 +112,3 @@ def forget_cached_access(user) -> None:
     for attr in (_POSTS_ATTR, _COMMUNITIES_ATTR):
         if hasattr(user, attr):
             delattr(user, attr)
-
-
-def post_labels(posts: Iterable[str]) -> list[str]:
-    return [str(Post(p).label) for p in posts]

@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 # ASCII digits only (`\d` also takes "５" or "٥"), matched whole (`$` would allow a newline).
 RATE_RE = re.compile(r"(?P<count>[0-9]{1,6})/(?P<multiplier>[0-9]{0,4})(?P<unit>[smhd])")
-UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def validate_rate(value: str) -> None:
@@ -16,9 +15,3 @@ def validate_rate(value: str) -> None:
         raise ValidationError(
             _("请按“次数/时长”填写,如 20/10m(10分钟20次)、5/h、100/d。"), code="invalid_rate"
         )
-
-
-def rate_window_seconds(value: str) -> int:
-    """The length of the window of a valid rate string, in seconds."""
-    match = RATE_RE.fullmatch(value)
-    return int(match["multiplier"] or 1) * UNIT_SECONDS[match["unit"]]

@@ -46,9 +46,5 @@ def mail_queue(user, name: str):
     return qs.order_by("-id")
 
 
-def attention_count(user) -> int:
-    return mails_visible_to(user).filter(attention=True).count()
-
-
 def answers_of(mail):
     return OutboundMail.objects.filter(inbound=mail).order_by("id")

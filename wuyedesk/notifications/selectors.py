@@ -8,10 +8,6 @@ def notifications_of(user):
     return Notification.objects.filter(user=user)
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
 def unread_badge(user, cap: int = 99) -> int:
     """Unread notifications for the navbar, counted no further than `cap`+1 (one cheap query:
     the (user, read_at) index answers it without reading a long history). On every page:

@@ -10,7 +10,6 @@ from wuyedesk.accounts.services import user_sign_out_everywhere
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
 from wuyedesk.core.services import FormInvalid
-from wuyedesk.lib.privacy import MASKERS
 from wuyedesk.properties.models import PERSONAL_FIELDS, Company, Resident
 
 
@@ -34,10 +33,6 @@ def may_export(user) -> bool:
 def require_export(user) -> None:
     if not may_export(user):
         raise PermissionDenied
-
-
-def masked(resident: Resident, field: str) -> str:
-    return MASKERS[field](getattr(resident, field))
 
 
 @transaction.atomic

@@ -154,7 +154,5 @@ def dashboard(user, scope: Scope) -> dict:
             {"key": s.value, "label": str(s.label), "n": satisfaction.get(s.value, 0)}
             for s in Satisfaction
         ],
-        "overdue_now": tickets_visible_to(user)
-        .filter(closed_at__isnull=True, overdue_since__isnull=False)
-        .count(),
+        "overdue_now": tickets_visible_to(user).overdue().count(),
     }

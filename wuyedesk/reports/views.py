@@ -58,9 +58,7 @@ def drill_down(request):
         qs = metrics.drill(qs, metric, part)
         label = str(metrics.RATES[metric][0])
     elif metric == "overdue":
-        qs = metrics.tickets_visible_to(request.user).filter(
-            closed_at__isnull=True, overdue_since__isnull=False
-        )
+        qs = metrics.tickets_visible_to(request.user).overdue()
         label = _("当前超时")
     for field in ("kind", "status", "category", "satisfaction"):
         value = request.GET.get(field)

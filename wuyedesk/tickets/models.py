@@ -87,6 +87,21 @@ class Incident(models.Model):
         return self.title
 
 
+def overdue_at(next_due, closed: bool, now) -> bool:
+    """What "overdue" means, for a ticket already read: open, and its soonest running deadline
+    (`next_due`) has come. The same test as `TicketQuerySet.overdue` in SQL. It does not wait
+    for the SLA sweep: a ticket past its deadline is overdue at once; the sweep only notifies
+    (and stamps `overdue_since`, the moment it noticed). See docs/service-desk.md."""
+    return not closed and next_due is not None and next_due <= now
+
+
+class TicketQuerySet(models.QuerySet):
+    def overdue(self, now=None):
+        """The one definition of overdue tickets (queues, the overdue tab, the dashboard, the
+        report list, the API and the SLA sweep): open, `next_due` at or before now."""
+        return self.filter(closed_at__isnull=True, next_due__lte=now or timezone.now())
+
+
 class Ticket(models.Model):
     number = models.CharField(_("编号"), max_length=20, unique=True)
     kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
@@ -184,6 +199,8 @@ class Ticket(models.Model):
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
     # The soonest open deadline, kept for queue ordering ("my work, soonest first").
     next_due = models.DateTimeField(null=True, blank=True)
+    # When the SLA sweep noticed the missed deadline (and notified); whether a ticket *is*
+    # overdue is `overdue_at` / `TicketQuerySet.overdue`, which do not wait for the sweep.
     overdue_since = models.DateTimeField(_("超时时间"), null=True, blank=True)
     # Set once by the sweep when it acts, so that two workers never notify twice.
     reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
@@ -191,6 +208,8 @@ class Ticket(models.Model):
     manager_acknowledged_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     search_text = models.TextField(editable=False, default="")
+
+    objects = TicketQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("工单")
@@ -239,7 +258,7 @@ class Ticket(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.overdue_since is not None and not self.is_closed
+        return overdue_at(self.next_due, self.is_closed, timezone.now())
 
 
 class TicketEvent(models.Model):

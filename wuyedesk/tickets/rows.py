@@ -19,7 +19,7 @@ from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.properties.models import Community, Department
 from wuyedesk.tickets.choices import Kind, Severity, Status
 from wuyedesk.tickets.display import relative, words
-from wuyedesk.tickets.models import Category, Ticket
+from wuyedesk.tickets.models import Category, Ticket, overdue_at
 
 # Every column of a ticket that the API's TicketOut carries, plus the names it shows.
 TICKET_COLUMNS = (
@@ -196,10 +196,11 @@ def _room_address(row) -> str:
 def api_items(rows) -> list[dict]:
     """`values(*TICKET_COLUMNS, *NAMES)` rows as the API's TicketOut serialises a ticket
     (field names, not aliases); a test holds the two equal."""
+    now = timezone.now()
     items = []
     for row in rows:
         item = {name: row[name] for name in TICKET_COLUMNS}
-        item["overdue"] = row["overdue_since"] is not None and row["status"] != Status.CLOSED
+        item["overdue"] = overdue_at(row["next_due"], row["status"] == Status.CLOSED, now)
         item["category"] = {
             "id": row["category_id"],
             "code": row["category__code"],
@@ -269,7 +270,7 @@ def page_rows(rows, *, due_field: str = "next_due") -> list[dict]:
         row["severity_label"] = (
             severities[row["severity"]] if row["severity"] != Severity.NORMAL else ""
         )
-        row["overdue"] = row["overdue_since"] is not None and row["closed_at"] is None
+        row["overdue"] = overdue_at(row["next_due"], row["closed_at"] is not None, now)
         row["place"] = (
             f"{row['community__name']} {row['room__unit__building__name']}-"
             f"{row['room__unit__name']}-{row['room__number']}"

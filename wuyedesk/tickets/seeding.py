@@ -11,7 +11,6 @@ import datetime as dt
 import random
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from wuyedesk.accounts.choices import Post
@@ -329,7 +328,3 @@ def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int
     for day, last in day_counters.items():
         TicketSequence.objects.update_or_create(day=day, defaults={"last": last})
     return len(tickets)
-
-
-def last_ticket_id() -> int:
-    return Ticket.objects.aggregate(m=Max("id"))["m"] or 0

@@ -86,7 +86,7 @@ def queue(user, name: str, *, department_id=None):
     if name == "team":
         return _soonest_first(open_)
     if name == "overdue":
-        return _soonest_first(open_.filter(overdue_since__isnull=False))
+        return _soonest_first(open_.overdue())
     if name == "unassigned":
         return _soonest_first(open_.filter(owner__isnull=True))
     if name == "return_visits":
@@ -172,10 +172,6 @@ def severe_banner(user, limit: int) -> list[dict]:
         ),
         BANNER_KEEP_SECONDS,
     )
-
-
-def overdue_now(user):
-    return tickets_visible_to(user).filter(closed_at__isnull=True, next_due__lt=timezone.now())
 
 
 # --- pages (issue #3): filters, customer 360, tasks, incidents, people to pick -------------

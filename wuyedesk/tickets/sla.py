@@ -53,7 +53,8 @@ def sweep(now=None) -> dict:
             reminded += 1
 
     not_notified = Q(overdue_notified_for__isnull=True) | ~Q(overdue_notified_for=F("next_due"))
-    for pk, due, community_id, number in open_.filter(not_notified, next_due__lte=now).values_list(
+    overdue_ = Ticket.objects.overdue(now).filter(not_notified)
+    for pk, due, community_id, number in overdue_.values_list(
         "pk", "next_due", "community_id", "number"
     ):
         with transaction.atomic():

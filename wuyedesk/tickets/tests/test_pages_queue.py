@@ -32,7 +32,8 @@ def _many(world, call, categories, n):
             services.ticket_decide(by=world.manager, ticket=ticket, decision="处理", measures=[])
             services.ticket_feedback(by=world.specialist, ticket=ticket, channel="phone", text="好")
         if i % 3 == 0:
-            Ticket.objects.filter(pk=ticket.pk).update(owner=None, overdue_since=timezone.now())
+            now = timezone.now()
+            Ticket.objects.filter(pk=ticket.pk).update(owner=None, next_due=now, overdue_since=now)
         made.append(ticket)
     return made
 
@@ -101,7 +102,8 @@ def test_mine_lists_my_open_tickets_soonest_first(world, call, client_as):
 
 def test_overdue_rows_are_highlighted(world, call, client_as):
     ticket = call()
-    Ticket.objects.filter(pk=ticket.pk).update(overdue_since=timezone.now())
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(next_due=now, overdue_since=now)
     page = client_as(world.specialist).get("/tickets/?queue=overdue").content.decode()
     row = page[page.index(f'data-ticket="{ticket.pk}"') - 40 :]
     assert 'class="table-danger"' in row[:60]
