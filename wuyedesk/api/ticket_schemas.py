@@ -163,7 +163,12 @@ class TicketOut(Schema):
     overdue: bool = Field(..., alias="is_overdue")
     overdue_since: dt.datetime | None
     manager_acknowledged_at: dt.datetime | None
-    version: int = Field(..., description="send it back with an action to refuse lost updates")
+    version: int = Field(
+        ...,
+        description="the ticket's version, raised by every change: send it back as `version` "
+        "with an action (POST /tickets/{id}/…), and the action is refused with 409 `conflict` "
+        "when someone changed the ticket since you read it (nothing changes; read it again)",
+    )
 
     @staticmethod
     def resolve_owner(obj):
@@ -268,11 +273,17 @@ class TicketDetailOut(TicketOut):
     related: list[TicketRef] = Field(
         ..., alias="related_visible", description="linked tickets you may see"
     )
-    timeline: list[EventOut]
-    dispatches: list[DispatchOut]
-    measures: list[MeasureOut]
+    timeline: list[EventOut] = Field(..., description="what happened, oldest first")
+    dispatches: list[DispatchOut] = Field(
+        ..., description="its transfers and investigations sent to departments, with replies"
+    )
+    measures: list[MeasureOut] = Field(
+        ..., description="a complaint's corrective measures (empty for other kinds)"
+    )
     return_visits: list[ReturnVisitOut]
-    clocks: list[ClockOut]
+    clocks: list[ClockOut] = Field(
+        ..., description="the deadlines that have started: follow-up, investigation, return visit"
+    )
 
     @staticmethod
     def resolve_timeline(obj):

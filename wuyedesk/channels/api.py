@@ -55,12 +55,12 @@ def _field_error(field: str, message: str, code: str = "invalid_choice") -> Vali
 # ---------------------------------------------------------------- schemas
 
 
-class TokenIn(Schema):
+class PortalTokenIn(Schema):
     mobile: str = Field(..., max_length=20)
     password: str = Field(..., max_length=256)
 
 
-class TokenOut(Schema):
+class PortalTokenOut(Schema):
     token: str
 
 
@@ -88,7 +88,7 @@ class SignupOut(Schema):
     expires_in: int | None = Field(None, description="seconds the code sent is valid")
 
 
-class VerifyIn(Schema):
+class SignupVerifyIn(Schema):
     verification: str = Field(..., min_length=1, max_length=100)
     code: str = Field(..., max_length=12)
 
@@ -121,7 +121,7 @@ class MeOut(Schema):
     homes: list[HomeOut]
 
 
-class CategoryOut(Schema):
+class PortalCategoryOut(Schema):
     id: int
     name: str
     group: str | None
@@ -133,7 +133,7 @@ class DeadlineOut(Schema):
     met: bool
 
 
-class EventOut(Schema):
+class PortalEventOut(Schema):
     id: int
     kind: str
     kind_label: str
@@ -157,7 +157,7 @@ class RatingOut(Schema):
     created_at: dt.datetime
 
 
-class TicketOut(Schema):
+class PortalTicketOut(Schema):
     id: int
     number: str
     kind: str
@@ -172,10 +172,10 @@ class TicketOut(Schema):
     closed: bool
 
 
-class TicketDetailOut(TicketOut):
+class PortalTicketDetailOut(PortalTicketOut):
     description: str
     deadlines: list[DeadlineOut]
-    timeline: list[EventOut]
+    timeline: list[PortalEventOut]
     attachments: list[AttachmentOut]
     rating: RatingOut | None
     may_reply: bool
@@ -183,8 +183,8 @@ class TicketDetailOut(TicketOut):
     may_rate: bool
 
 
-class TicketPage(Schema):
-    items: list[TicketOut]
+class PortalTicketPage(Schema):
+    items: list[PortalTicketOut]
     next_cursor: int | None = None
 
 
@@ -251,7 +251,7 @@ class SignupQueueOut(Schema):
     created_at: dt.datetime
 
 
-class DecisionIn(Schema):
+class SignupDecisionIn(Schema):
     decision: str = Field(..., pattern="^(link|create|refuse)$")
     resident: Id | None = None
     role: str = Field("owner", pattern="^(owner|family|tenant)$")
@@ -262,9 +262,9 @@ class DecisionIn(Schema):
 
 
 @router.post(
-    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    "/token", auth=None, response={200: PortalTokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 )
-def token_create(request, payload: TokenIn):
+def token_create(request, payload: PortalTokenIn):
     """Exchange a resident's mobile number and password for a bearer token. Failed attempts
     count with the staff logins of the same client address (`rate_login`): over the limit
     the answer is 429 with `Retry-After`."""
@@ -323,7 +323,7 @@ def signup(request, payload: SignupIn):
 
 
 @router.post("/signup/verify", auth=None, response={200: SignupOut, 422: ErrorOut})
-def signup_verify(request, payload: VerifyIn):
+def signup_verify(request, payload: SignupVerifyIn):
     """The code sent to the number. `linked` with a bearer token when the number is on record
     for someone living in the room; `pending` (an assistant decides) otherwise; `has_account`
     when the number already has an account. A wrong code is 422 `wrong_code` (field `code`);
@@ -383,7 +383,7 @@ def me(request):
     }
 
 
-@router.get("/categories", response={200: list[CategoryOut], **ERRORS})
+@router.get("/categories", response={200: list[PortalCategoryOut], **ERRORS})
 def categories(request):
     _resident(request)
     rows = leaf_categories().select_related("parent").order_by("position", "code")
@@ -449,7 +449,7 @@ def _detail(user, pk) -> dict:
     }
 
 
-@router.get("/tickets", response={200: TicketPage, **ERRORS})
+@router.get("/tickets", response={200: PortalTicketPage, **ERRORS})
 def ticket_list(request, params: Query[ListIn]):
     """My tickets, newest first (keyset pagination by id)."""
     user = _resident(request)
@@ -462,7 +462,7 @@ def ticket_list(request, params: Query[ListIn]):
     return {"items": [_ticket_out(t) for t in rows], "next_cursor": rows[-1].pk if more else None}
 
 
-@router.post("/tickets", response={201: TicketDetailOut, **ERRORS})
+@router.post("/tickets", response={201: PortalTicketDetailOut, **ERRORS})
 def ticket_submit(request, payload: Form[SubmitIn], photos: File[list[UploadedFile]] = None):
     """Submit an inquiry, complaint, repair request or suggestion (multipart/form-data), with
     up to nine photos in `photos`. Answers with the ticket, its number and its deadlines."""
@@ -498,13 +498,13 @@ def ticket_submit(request, payload: Form[SubmitIn], photos: File[list[UploadedFi
     return Status(201, _detail(user, ticket.pk))
 
 
-@router.get("/tickets/{pk}", response={200: TicketDetailOut, **ERRORS})
+@router.get("/tickets/{pk}", response={200: PortalTicketDetailOut, **ERRORS})
 def ticket_get(request, pk: Id):
     """One of my tickets with its customer-visible timeline (never internal notes)."""
     return _detail(_resident(request), pk)
 
 
-@router.post("/tickets/{pk}/reply", response={200: TicketDetailOut, **ERRORS})
+@router.post("/tickets/{pk}/reply", response={200: PortalTicketDetailOut, **ERRORS})
 def ticket_reply(request, pk: Id, payload: ReplyIn):
     """A message to customer service. On a closed ticket it reopens it, or is refused (422
     `closed`), as the company's policy says."""
@@ -514,14 +514,14 @@ def ticket_reply(request, pk: Id, payload: ReplyIn):
     return _detail(user, pk)
 
 
-@router.post("/tickets/{pk}/confirm", response={200: TicketDetailOut, **ERRORS})
+@router.post("/tickets/{pk}/confirm", response={200: PortalTicketDetailOut, **ERRORS})
 def ticket_confirm(request, pk: Id, payload: ConfirmIn):
     user = _resident(request)
     services.portal_confirm(by=user, ticket=selectors.my_ticket(user, pk), text=payload.text)
     return _detail(user, pk)
 
 
-@router.post("/tickets/{pk}/rate", response={200: TicketDetailOut, **ERRORS})
+@router.post("/tickets/{pk}/rate", response={200: PortalTicketDetailOut, **ERRORS})
 def ticket_rate(request, pk: Id, payload: RateIn):
     """1–5 stars and a comment, once per ticket, once it has been answered."""
     user = _resident(request)
@@ -615,7 +615,7 @@ def staff_signups(request):
 
 
 @staff_router.post("/signups/{pk}", response={200: SignupQueueOut, **ERRORS})
-def staff_signup_decide(request, pk: Id, payload: DecisionIn):
+def staff_signup_decide(request, pk: Id, payload: SignupDecisionIn):
     """Link to an existing resident (`resident`), create one (`role`), or refuse (`reason`)."""
     user = _staff(request)
     if not has_post(user, *selectors.SIGNUP_POSTS):

@@ -164,7 +164,7 @@ class ProgressIn(Schema):
     status: Literal["in_progress", "done", ""] = ""
 
 
-class VerifyIn(Schema):
+class ItemVerifyIn(Schema):
     effective: bool
     note: Text
 
@@ -324,7 +324,7 @@ def item_progress(request, pk: int, payload: ProgressIn):
 @router.post(
     "/{pk}/verify", response={200: ItemDetailOut, **ERRORS}, operation_id="improvement_verify"
 )
-def item_verify(request, pk: int, payload: VerifyIn):
+def item_verify(request, pk: int, payload: ItemVerifyIn):
     """The manager's verdict on a done item: effective or not, with a note."""
     _require_staff(request)
     item = selectors.item_get_for_user(request.auth, pk)

@@ -55,7 +55,7 @@ class InboundFilters(Schema):
     cursor: int | None = Field(None, ge=0, le=MAX_ID, description="next_cursor of the last page")
 
 
-class LinkIn(Schema):
+class InboundLinkIn(Schema):
     resident_id: int = Field(..., ge=1, le=MAX_ID)
     remember: bool = True
 
@@ -91,7 +91,7 @@ def inbound_get(request, mail_id: int):
     response={200: InboundDetailOut, **ERRORS},
     operation_id="mail_inbound_link",
 )
-def inbound_link(request, mail_id: int, payload: LinkIn):
+def inbound_link(request, mail_id: int, payload: InboundLinkIn):
     """Name the resident who wrote: the ticket gets them, or is made now and acknowledged."""
     _require(request)
     mail = selectors.mail_get_for_user(request.auth, mail_id)

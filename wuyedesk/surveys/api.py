@@ -146,13 +146,13 @@ class InvitationPage(Schema):
     has_next: bool
 
 
-class CallIn(Schema):
+class SurveyCallIn(Schema):
     outcome: Literal["no_answer", "call_back", "refused"]
     call_back_at: dt.datetime | None = None
     notes: str = Field("", max_length=300)
 
 
-class CallOut(Schema):
+class SurveyCallOut(Schema):
     id: int
     at: dt.datetime
     outcome: str
@@ -354,8 +354,8 @@ def invitation_list(
 # ----------------------------------------------------------------------------- phone
 
 
-@router.post("/invitations/{pk}/calls", response={201: CallOut, **ANSWER_ERRORS})
-def call_record(request, pk: Id, payload: CallIn):
+@router.post("/invitations/{pk}/calls", response={201: SurveyCallOut, **ANSWER_ERRORS})
+def call_record(request, pk: Id, payload: SurveyCallIn):
     """Log a call that did not complete the survey (no answer, call back at …, refused)."""
     _staff(request)
     invitation = selectors.invitation_get_for_user(request.auth, pk)
@@ -403,12 +403,12 @@ def phone_answers(request, pk: Id, payload: AnswersIn):
     return Status(201, response)
 
 
-class AssignIn(Schema):
+class InvitationAssignIn(Schema):
     staff_id: Id | None = None
 
 
 @router.post("/invitations/{pk}/assign", response={200: InvitationOut, **ERRORS})
-def invitation_assign(request, pk: Id, payload: AssignIn):
+def invitation_assign(request, pk: Id, payload: InvitationAssignIn):
     """Move a phone invitation to another specialist of its community (or to nobody)."""
     _staff(request)
     invitation = selectors.invitation_get_for_user(request.auth, pk)

@@ -1,4 +1,5 @@
-"""Fuzzing every API operation from its OpenAPI schema: whatever is sent, no answer is a 5xx.
+"""Fuzzing every API operation from its OpenAPI schema: whatever is sent, no answer is a 5xx,
+and every answer conforms to the schema the document gives it (response_schema_conformance).
 
 Schemathesis drives the WSGI app in-process with an administrator's token (who may call every
 operation and sees every record) — except for the service desk, which the administrator may
@@ -16,7 +17,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
 from wuyedesk.accounts.services import token_create
@@ -130,6 +131,7 @@ def desk(world, categories):
     tasks_services.task_create(by=manager, assignee=world.specialist, title="回访", due=due)
 
 
+CHECKS = [not_a_server_error, response_schema_conformance]
 DESK_TAGS = ["tickets", "knowledge", "incidents", "tasks"]
 BOUNDED = {
     "deadline": None,
@@ -143,11 +145,11 @@ BOUNDED = {
 @schema.exclude(tag=DESK_TAGS).parametrize()
 @settings(max_examples=15, **BOUNDED)
 def test_no_operation_answers_with_a_server_error(case, admin_headers):
-    case.call_and_validate(headers=admin_headers, checks=[not_a_server_error])
+    case.call_and_validate(headers=admin_headers, checks=CHECKS)
 
 
 @pytest.mark.django_db
 @schema.include(tag=DESK_TAGS).parametrize()
 @settings(max_examples=10, **BOUNDED)  # 33 operations: kept to a share of the suite's time
 def test_no_service_desk_operation_answers_with_a_server_error(case, manager_headers):
-    case.call_and_validate(headers=manager_headers, checks=[not_a_server_error])
+    case.call_and_validate(headers=manager_headers, checks=CHECKS)

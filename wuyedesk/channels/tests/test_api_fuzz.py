@@ -1,6 +1,7 @@
 """Fuzzing the portal API with a resident's token: whatever a mini-program sends, no answer is
-a 5xx. (api/tests/test_schemathesis.py fuzzes every operation with a staff token, which the
-resident endpoints refuse at once; this goes past that door.)"""
+a 5xx, and every answer conforms to the schema the OpenAPI document gives it (the names are
+unique: see api/tests/test_openapi.py). api/tests/test_schemathesis.py fuzzes every operation
+with a staff token, which the resident endpoints refuse at once; this goes past that door."""
 
 import pytest
 import schemathesis
@@ -8,7 +9,7 @@ from django.core import signals
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
 from wuyedesk.accounts.services import token_create
@@ -55,5 +56,7 @@ def resident_headers(world, submitted):
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-def test_no_portal_operation_answers_with_a_server_error(case, resident_headers):
-    case.call_and_validate(headers=resident_headers, checks=[not_a_server_error])
+def test_every_portal_answer_is_documented_and_no_server_error(case, resident_headers):
+    case.call_and_validate(
+        headers=resident_headers, checks=[not_a_server_error, response_schema_conformance]
+    )
