@@ -29,6 +29,7 @@ from wuyedesk.api.schemas import (
     ErrorOut,
     RevealIn,
     RevealOut,
+    ThrottledOut,
     TokenIn,
     TokenInfo,
     TokenOut,
@@ -86,7 +87,7 @@ auth_router = Router(tags=["auth"])
 
 
 @auth_router.post(
-    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    "/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ThrottledOut}
 )
 def token_create(request, payload: TokenIn):
     """Exchange a staff username and password for a bearer token. Failed attempts from one

@@ -19,6 +19,16 @@ class ErrorOut(Schema):
     errors: list[dict] | None = None
 
 
+class ThrottledOut(ErrorOut):
+    """A 429: over a rate limit (code `throttled`, with `retry_after`) or locked out."""
+
+    retry_after: int | None = Field(
+        None,
+        description="seconds until the limit lets you in again, as in the Retry-After header",
+        exclude_if=lambda value: value is None,
+    )
+
+
 class TokenIn(Schema):
     username: str = Field(..., max_length=150)
     password: str = Field(..., max_length=256)

@@ -21,7 +21,7 @@ from wuyedesk.accounts import services as account_services
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.api import errors
-from wuyedesk.api.schemas import MAX_ID, ErrorOut, Id
+from wuyedesk.api.schemas import MAX_ID, ErrorOut, Id, ThrottledOut
 from wuyedesk.channels import limits, selectors, services
 from wuyedesk.channels.services import COMMENT_MAX, REASON_MAX, TEXT_MAX, TITLE_MAX
 from wuyedesk.properties.selectors import communities_visible_to, residents_visible_to
@@ -262,7 +262,9 @@ class SignupDecisionIn(Schema):
 
 
 @router.post(
-    "/token", auth=None, response={200: PortalTokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+    "/token",
+    auth=None,
+    response={200: PortalTokenOut, 401: ErrorOut, 422: ErrorOut, 429: ThrottledOut},
 )
 def token_create(request, payload: PortalTokenIn):
     """Exchange a resident's mobile number and password for a bearer token. Failed attempts
@@ -298,7 +300,7 @@ def _signup_out(result) -> dict:
     return {"status": result.status}
 
 
-SIGNUP_ERRORS = {422: ErrorOut, 429: ErrorOut}
+SIGNUP_ERRORS = {422: ErrorOut, 429: ThrottledOut}
 
 
 @router.post("/signup", auth=None, response={201: SignupOut, **SIGNUP_ERRORS})

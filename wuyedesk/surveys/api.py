@@ -19,7 +19,7 @@ from ninja import Field, Router, Schema, Status
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.api.errors import error_body
-from wuyedesk.api.schemas import ErrorOut, Id
+from wuyedesk.api.schemas import ErrorOut, Id, ThrottledOut
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import communities_visible_to
 from wuyedesk.surveys import selectors, services
@@ -30,7 +30,7 @@ from wuyedesk.surveys.services import SurveyRefused
 router = Router(tags=["surveys"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ANSWER_ERRORS = {**ERRORS, 409: ErrorOut, 410: ErrorOut}
-LINK_ERRORS = {**ANSWER_ERRORS, 429: ErrorOut}
+LINK_ERRORS = {**ANSWER_ERRORS, 429: ThrottledOut}
 
 
 class QuestionOut(Schema):

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pydantic import BaseModel
 
 from wuyedesk.api.main import api
+from wuyedesk.api.tests.checks import undeclared
 
 
 def _published_types() -> set[type]:
@@ -87,3 +88,19 @@ def test_the_staff_ticket_is_described_by_its_own_schema():
     assert {"version", "dispatches", "measures", "clocks", "timeline"} <= set(staff["properties"])
     assert "409" in staff["properties"]["version"]["description"]
     assert "may_reply" in components["PortalTicketDetailOut"]["properties"]
+
+
+def test_an_undeclared_field_would_be_found():
+    """The schemathesis runs' stricter check (checks.no_undeclared_field) at work."""
+    components = api.get_openapi_schema()["components"]["schemas"]
+    page = {"$ref": "#/components/schemas/TicketPage"}
+    leaky = {
+        "items": [{"id": 1, "secret": 2, "owner": {"staff_id": 1, "name": "王", "phone": "1"}}],
+        "next_cursor": None,
+    }
+    assert undeclared(leaky, page, components) == [".items[0].secret", ".items[0].owner.phone"]
+    assert (
+        undeclared({"items": [{"id": 1, "owner": None}], "next_cursor": 3}, page, components) == []
+    )
+    event = {"$ref": "#/components/schemas/EventOut"}
+    assert undeclared({"id": 1, "data": {"any": "thing"}}, event, components) == []

@@ -1,5 +1,6 @@
 """Fuzzing every API operation from its OpenAPI schema: whatever is sent, no answer is a 5xx,
-and every answer conforms to the schema the document gives it (response_schema_conformance).
+and every answer conforms to the schema the document gives it (response_schema_conformance)
+with no field the document does not declare (checks.no_undeclared_field).
 
 Schemathesis drives the WSGI app in-process with an administrator's token (who may call every
 operation and sees every record) — except for the service desk, which the administrator may
@@ -21,6 +22,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
 from wuyedesk.accounts.services import token_create
+from wuyedesk.api.tests.checks import no_undeclared_field
 
 app = get_wsgi_application()
 config = SchemathesisConfig.from_dict(
@@ -131,7 +133,7 @@ def desk(world, categories):
     tasks_services.task_create(by=manager, assignee=world.specialist, title="回访", due=due)
 
 
-CHECKS = [not_a_server_error, response_schema_conformance]
+CHECKS = [not_a_server_error, response_schema_conformance, no_undeclared_field]
 DESK_TAGS = ["tickets", "knowledge", "incidents", "tasks"]
 BOUNDED = {
     "deadline": None,

@@ -1,7 +1,8 @@
 """Fuzzing the portal API with a resident's token: whatever a mini-program sends, no answer is
-a 5xx, and every answer conforms to the schema the OpenAPI document gives it (the names are
-unique: see api/tests/test_openapi.py). api/tests/test_schemathesis.py fuzzes every operation
-with a staff token, which the resident endpoints refuse at once; this goes past that door."""
+a 5xx, and every answer conforms to the schema the OpenAPI document gives it, with no field
+it does not declare (the names are unique: see api/tests/test_openapi.py).
+api/tests/test_schemathesis.py fuzzes every operation with a staff token, which the resident
+endpoints refuse at once; this goes past that door."""
 
 import pytest
 import schemathesis
@@ -13,6 +14,7 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from schemathesis.config import SchemathesisConfig
 
 from wuyedesk.accounts.services import token_create
+from wuyedesk.api.tests.checks import no_undeclared_field
 
 app = get_wsgi_application()
 config = SchemathesisConfig.from_dict(
@@ -58,5 +60,6 @@ def resident_headers(world, submitted):
 )
 def test_every_portal_answer_is_documented_and_no_server_error(case, resident_headers):
     case.call_and_validate(
-        headers=resident_headers, checks=[not_a_server_error, response_schema_conformance]
+        headers=resident_headers,
+        checks=[not_a_server_error, response_schema_conformance, no_undeclared_field],
     )
