@@ -51,18 +51,21 @@ def verify(request):
     if not twofactor.is_enrolled(request.user):
         return redirect(f"{reverse('two_factor_setup')}?{request.GET.urlencode()}")
     form = OtpCodeForm(request.POST or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             if twofactor.session_verify(request=request, code=form.cleaned_data["code"]):
                 return redirect(next_url)
             form.add_error("code", _("动态码或恢复码不正确。"))
         except Throttled as exc:
+            refused = exc
             form.add_error(None, exc.message)
-    return render(
+    response = render(
         request,
         "accounts/two_factor_verify.html",
         {"form": form, "next": next_url, "title": _("两步验证")},
     )
+    return refused.refuse(response) if refused is not None else response
 
 
 @_staff_session
@@ -76,6 +79,7 @@ def setup(request):
         return redirect(f"{reverse('two_factor_verify')}?{request.GET.urlencode()}")
     device = twofactor.enrol_start(user=request.user)
     form = OtpEnrolForm(request.POST or None)
+    refused = None
     if request.method == "POST" and form.is_valid():
         try:
             codes = twofactor.enrol_confirm(
@@ -85,10 +89,11 @@ def setup(request):
             for message in exc.message_dict.get("code", []):
                 form.add_error("code", message)
         except Throttled as exc:
+            refused = exc
             form.add_error(None, exc.message)
         else:
             return _show_codes(request, codes, next_url, enrolled=True)
-    return render(
+    response = render(
         request,
         "accounts/two_factor_setup.html",
         {
@@ -100,6 +105,7 @@ def setup(request):
             "title": _("设置两步验证"),
         },
     )
+    return refused.refuse(response) if refused is not None else response
 
 
 def _show_codes(request, codes, next_url, *, enrolled=False):
@@ -108,7 +114,6 @@ def _show_codes(request, codes, next_url, *, enrolled=False):
         "accounts/two_factor_codes.html",
         {"codes": codes, "next": next_url, "enrolled": enrolled, "title": _("恢复码")},
     )
-    response["Cache-Control"] = "no-store"
     return response
 
 

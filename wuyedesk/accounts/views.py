@@ -46,10 +46,7 @@ def _login_page(request, form_class, template, credentials_of, default_next):
             refused = exc
             form.add_error(None, exc.message)
     response = render(request, template, {"form": form, "next": request.GET.get("next", "")})
-    if refused is not None:
-        response.status_code = 429
-        response["Retry-After"] = str(refused.retry_after)
-    return response
+    return refused.refuse(response) if refused is not None else response
 
 
 def staff_login(request):

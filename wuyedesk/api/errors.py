@@ -112,9 +112,7 @@ def install(api):
     @api.exception_handler(Throttled)
     def on_throttled(request, exc):
         body = error_body("throttled", exc.message) | {"retry_after": exc.retry_after}
-        response = api.create_response(request, body, status=429)
-        response["Retry-After"] = str(exc.retry_after)
-        return response
+        return exc.refuse(api.create_response(request, body, status=429))
 
     @api.exception_handler(RequestDataTooBig)
     def on_too_big(request, exc):

@@ -89,11 +89,6 @@ def _signup_page(request, form, status):
     )
 
 
-def _throttled(response, exc: Throttled):
-    response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
 def signup(request):
     """Sign-up: the same next step for every valid form, whoever is on record for the number:
     "enter the code we sent" with a gateway, "waiting for approval" without one."""
@@ -121,7 +116,7 @@ def signup(request):
     except Throttled as exc:
         form.is_valid()
         form.add_error(None, exc.message)
-        return _throttled(_signup_page(request, form, 429), exc)
+        return exc.refuse(_signup_page(request, form, 429))
     except ValidationError as error:
         add_service_error(form, error)
     return _signup_page(request, form, 422)
@@ -193,7 +188,7 @@ def signup_resend(request):
         page = _verify_page(
             request, signup, forms.SignupCodeForm(), status=429, resend_error=exc.message
         )
-        return _throttled(page, exc)
+        return exc.refuse(page)
     messages.success(request, _("验证码已重新发送,之前的验证码不再有效。"))
     return redirect("portal:signup_verify")
 
@@ -257,7 +252,7 @@ def signup_status(request):
         {"form": form, "signup": found, "title": _("注册进度")},
         status=429 if throttled else 200,
     )
-    return _throttled(response, throttled) if throttled else response
+    return throttled.refuse(response) if throttled else response
 
 
 # ---------------------------------------------------------------- tickets
@@ -453,10 +448,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             password_reset_check(self.request, form.cleaned_data["email"])
         except Throttled as exc:
             form.add_error(None, exc.message)
-            response = self.form_invalid(form)
-            response.status_code = 429
-            response["Retry-After"] = str(exc.retry_after)
-            return response
+            return exc.refuse(self.form_invalid(form))
         return super().form_valid(form)
 
 

@@ -15,6 +15,4 @@ def throttled(request, exc: Throttled):
     """A page refused by a rate limit: says when to try again, in the portal's look for
     residents' pages (#11 point 2)."""
     base = "channels/portal_base.html" if request.path.startswith("/portal/") else "base.html"
-    response = render(request, "429.html", {"base": base, "message": exc.message}, status=429)
-    response["Retry-After"] = str(exc.retry_after)
-    return response
+    return exc.refuse(render(request, "429.html", {"base": base, "message": exc.message}))

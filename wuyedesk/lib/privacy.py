@@ -5,6 +5,8 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.lib.text import without_controls
+
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")
@@ -82,11 +84,16 @@ def search_params(request):
     history or an access log; the pagination links carry the other filters, and carry the
     search text only when it cannot be personal data.
     """
-    params = request.POST if request.method == "POST" else request.GET
+    params = request.GET
     link = request.GET.copy()
     if request.method == "POST":
+        # Posted search text is searched, never stored: its control characters go (a NUL
+        # would fail PostgreSQL's comparison). The address's own were refused up front.
+        params = request.POST.copy()
         for name in request.POST:
-            link.setlist(name, request.POST.getlist(name))
+            values = [without_controls(value) for value in request.POST.getlist(name)]
+            params.setlist(name, values)
+            link.setlist(name, values)
     for name in ("page", "csrfmiddlewaretoken"):
         link.pop(name, None)
     if looks_like_phone(link.get("q", "")):

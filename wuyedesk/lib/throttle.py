@@ -29,6 +29,13 @@ class Throttled(Exception):
     def message(self) -> str:
         return retry_message(self.retry_after)
 
+    def refuse(self, response):
+        """Make `response` (a page that kept its form, a JSON error) the refusal: 429 with
+        Retry-After in seconds."""
+        response.status_code = 429
+        response["Retry-After"] = str(self.retry_after)
+        return response
+
 
 def retry_message(seconds: int) -> str:
     """'Too many attempts; try again in N minutes', in the active language."""

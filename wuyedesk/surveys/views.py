@@ -574,14 +574,13 @@ def survey_link_limited(view):
         try:
             services.survey_link_check(request)
         except Throttled as exc:
-            response = render(
-                request,
-                "surveys/answer_refused.html",
-                {"title": _("满意度调查"), "message": exc.message},
-                status=429,
+            return exc.refuse(
+                render(
+                    request,
+                    "surveys/answer_refused.html",
+                    {"title": _("满意度调查"), "message": exc.message},
+                )
             )
-            response["Retry-After"] = str(exc.retry_after)
-            return response
         return view(request, *args, **kwargs)
 
     return wrapper

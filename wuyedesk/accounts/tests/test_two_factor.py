@@ -157,7 +157,8 @@ def test_a_wrong_code_slows_the_device_down(client, required):
     password_login(client, "manager")
     client.post("/account/two-factor/verify/", {"code": "000000"})
     response = client.post("/account/two-factor/verify/", {"code": next_code(device)})
-    assert response.status_code == 200
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert "尝试次数过多" in response.content.decode()
     assert client.get("/").status_code == 302
 
@@ -175,6 +176,9 @@ def test_failures_count_against_the_company_rate(client, required, settings):
         client.post("/account/two-factor/verify/", {"code": "000000"})
     response = client.post("/account/two-factor/verify/", {"code": next_code(device)})
     assert "尝试次数过多" in response.content.decode()
+    # Refused as every rate-limited page is: 429 with the seconds to wait.
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert client.get("/").status_code == 302
 
 
