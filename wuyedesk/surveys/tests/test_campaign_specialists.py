@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _bad_ids(world) -> dict[str, int]:
-    archived = make_staff("archived_specialist", ["specialist"], [world.a], name="离职专员")
+    archived = make_staff("gone_specialist", ["specialist"], [world.a], name="离职专员")
     Staff.objects.filter(user=archived).update(archived_at=timezone.now())
     return {
         "archived": archived.staff.pk,
@@ -113,7 +113,7 @@ def test_page_shows_a_form_error_and_keeps_the_input(households, version, client
 
 def test_invitation_goes_to_no_archived_or_out_of_scope_staff(campaign, households, api_as):
     invitation = campaign.invitations.filter(community=households.a, channel="phone").first()
-    archived = make_staff("archived_specialist", ["specialist"], [households.a])
+    archived = make_staff("gone_specialist", ["specialist"], [households.a])
     Staff.objects.filter(user=archived).update(archived_at=timezone.now())
     for user, code in ((archived, "invalid_choice"), (households.specialist_b, "out_of_scope")):
         with pytest.raises(ValidationError) as refused:
