@@ -1,11 +1,6 @@
-from html import escape
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from wuyedesk.lib import text
 
@@ -23,105 +18,6 @@ class RowChoices(BaseChoiceIterator):
 
     def __len__(self):
         return len(self.pairs)
-
-
-class FastSelectMixin:
-    """Render <select> options in Python instead of one template per option.
-
-    Django renders each <option> through the template engine, after building a dict of
-    attributes per option; a queue filter with a few hundred communities spent most of its
-    page time there (bench/README.md). This walks the choices once and writes the same
-    markup (a test compares the two).
-    """
-
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        if self.allow_multiple_selected:
-            attrs["multiple"] = True
-        wanted = set(self.format_value(value))
-        multiple = self.allow_multiple_selected
-        parts = [format_html('<select name="{}"{}>', name, flatatt(attrs))]
-        has_selected = False
-        for group_value, group_label in self.choices:
-            grouped = isinstance(group_label, (list, tuple))
-            if grouped:
-                parts.append(format_html('<optgroup label="{}">', group_value))
-                options = group_label
-            else:
-                options = ((group_value, group_label),)
-            for option_value, label in options:
-                text = "" if option_value is None else str(option_value)
-                selected = (multiple or not has_selected) and text in wanted
-                has_selected |= selected
-                parts.append(
-                    f'<option value="{escape(text)}"{" selected" if selected else ""}>'
-                    f"{escape(str(label))}</option>"
-                )
-            if grouped:
-                parts.append("</optgroup>")
-        parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308  (every value and label is escaped)
-
-
-class FastSelect(FastSelectMixin, forms.Select):
-    pass
-
-
-class FastSelectMultiple(FastSelectMixin, forms.SelectMultiple):
-    pass
-
-
-def _attrs(attrs: dict) -> str:
-    """Attributes in their own order, as django/forms/widgets/attrs.html writes them."""
-    return "".join(
-        f" {name}" if value is True else f' {name}="{escape(str(value))}"'
-        for name, value in attrs.items()
-        if value is not False
-    )
-
-
-class FastInputMixin:
-    """An <input> in one format call: the same markup as Django's input.html template
-    (type, name, value, then the attributes), without a template render per field."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        shown = "" if widget["value"] is None else format_html(' value="{}"', widget["value"])
-        return format_html(
-            '<input type="{}" name="{}"{}{}>',
-            widget["type"],
-            name,
-            shown,
-            mark_safe(_attrs(widget["attrs"])),  # noqa: S308  (every value is escaped)
-        )
-
-
-class FastTextarea(forms.Textarea):
-    def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        text = "" if widget["value"] is None else widget["value"]
-        return format_html(
-            '<textarea name="{}"{}>\n{}</textarea>',
-            name,
-            mark_safe(_attrs(widget["attrs"])),  # noqa: S308  (every value is escaped)
-            text,
-        )
-
-
-FAST = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
-for _input in (
-    forms.TextInput,
-    forms.NumberInput,
-    forms.EmailInput,
-    forms.URLInput,
-    forms.PasswordInput,
-    forms.HiddenInput,
-    forms.DateInput,
-    forms.DateTimeInput,
-    forms.TimeInput,
-):
-    FAST[_input] = type(f"Fast{_input.__name__}", (FastInputMixin, _input), {})
-FAST[forms.Textarea] = FastTextarea
 
 
 def reject_control_characters(value) -> None:
@@ -164,7 +60,8 @@ def _normalized_data(data):
 
 
 class StyledFormMixin(CleanTextMixin):
-    """Bootstrap classes on every widget, so templates render fields with one include."""
+    """Bootstrap classes on every widget, so templates render fields with one include; the
+    widgets are Django's own and render through its widget templates."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -176,8 +73,6 @@ class StyledFormMixin(CleanTextMixin):
                 widget.attrs.setdefault("class", "form-select")
             else:
                 widget.attrs.setdefault("class", "form-control")
-            if type(widget) in FAST:
-                widget.__class__ = FAST[type(widget)]
 
 
 class ScopedModelForm(StyledFormMixin, forms.ModelForm):
