@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from wuyedesk.surveys import services
+from wuyedesk.surveys.choices import ANSWERABLE
 from wuyedesk.surveys.models import Answer, Invitation, OptOut, Response
 from wuyedesk.surveys.tests.conftest import full_answers
 from wuyedesk.surveys.tests.test_api import BASE, _answers
@@ -24,7 +25,7 @@ def post_api(client, token, body):
 
 def still_answerable(invitation):
     invitation.refresh_from_db()
-    assert invitation.status in services.ANSWERABLE
+    assert invitation.status in ANSWERABLE
     assert not Response.objects.filter(invitation=invitation).exists()
 
 

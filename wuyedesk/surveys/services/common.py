@@ -1,0 +1,31 @@
+"""What every survey service shares: the refusal that is not a form error, and the
+field-error helpers."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from wuyedesk.lib import text as text_rule
+
+
+class SurveyRefused(Exception):
+    """An answer that must not be stored (used or expired link, already answered…)."""
+
+    def __init__(self, code: str, message: str, status: int = 409):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def invalid(field: str, message: str, code: str = "invalid"):
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def checked_text(field: str, value: str, limit: int) -> str:
+    """Free text as a person types it (lib/text.py) and within its limit, or a 422 naming it."""
+    cleaned = text_rule.clean_text((value or "").strip())
+    if cleaned is None:
+        raise invalid(field, text_rule.MESSAGE, text_rule.CODE)
+    if len(cleaned) > limit:
+        raise invalid(field, _("最多 %(n)s 个字。") % {"n": limit}, "too_long")
+    return cleaned
