@@ -1,0 +1,219 @@
+"""What every ticket service shares: who may act, the version check that refuses a lost
+update, the timeline row, the clocks, the search text and the report to the manager."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from wuyedesk.accounts.access import has_post, require_community
+from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import User
+from wuyedesk.core import kept, versions
+from wuyedesk.lib.search import index_text
+from wuyedesk.notifications import residents as resident_notices
+from wuyedesk.notifications.services import notify
+from wuyedesk.policies.services import policy
+from wuyedesk.tickets import selectors
+from wuyedesk.tickets.choices import (
+    EventKind,
+    Kind,
+    Severity,
+    Status,
+)
+from wuyedesk.tickets.models import (
+    Ticket,
+    TicketEvent,
+)
+
+# A ticket's foreign keys: the services receive these rows already looked up and scoped.
+RELATED_FIELDS = [
+    "category",
+    "community",
+    "building",
+    "room",
+    "resident",
+    "created_by",
+    "owner",
+    "department",
+    "incident",
+    "merged_into",
+]
+INTAKE_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER, Post.ADMIN)
+DESK_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
+MANAGER_POSTS = (Post.MANAGER,)
+# How far in the future a "time the customer made contact" may lie (clock skew of phones).
+CONTACT_SKEW = dt.timedelta(minutes=5)
+
+
+class TicketConflict(Exception):
+    """The ticket changed since the person loaded it: reload and try again."""
+
+
+def _invalid(field: str, message: str, code: str = "invalid"):
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **data):
+    event = TicketEvent(
+        ticket=ticket,
+        kind=kind,
+        actor=by,
+        body=body,
+        public=public,
+        channel=channel,
+        at=at or timezone.now(),
+        data=data,
+    )
+    kept.insert(event)  # every action writes one or more: no INSERT compiled each time
+    # The resident hears of the events that concern them, after the commit (issue #4).
+    resident_notices.queue_ticket_event(event)
+    return event
+
+
+def _link(ticket) -> str:
+    return reverse("ticket_detail", kwargs={"pk": ticket.pk})
+
+
+def recompute_clocks(ticket: Ticket, now=None) -> None:
+    """next_due = the soonest clock still running; overdue clears once nothing is late."""
+    now = now or timezone.now()
+    running = []
+    if ticket.status != Status.CLOSED:
+        if ticket.follow_up_due and not ticket.followed_up_at:
+            running.append(ticket.follow_up_due)
+        if ticket.investigation_due and not ticket.decided_at:
+            running.append(ticket.investigation_due)
+        if ticket.return_visit_due and not ticket.return_visit_at:
+            running.append(ticket.return_visit_due)
+    ticket.next_due = min(running) if running else None
+    if ticket.next_due is None or ticket.next_due > now:
+        ticket.overdue_since = None
+
+
+def _save(ticket: Ticket, version: int | None, *fields: str) -> None:
+    """Write the named fields if the ticket is still at `version`; bump the version."""
+    recompute_clocks(ticket)
+    expected = ticket.version if version is None else version
+    names = {*fields, "next_due", "overdue_since"}
+    updated = Ticket.objects.filter(pk=ticket.pk, version=expected).update(
+        version=expected + 1, **{name: getattr(ticket, name) for name in names}
+    )
+    if not updated:
+        raise TicketConflict(_("工单已被他人修改,请刷新后重试。"))
+    ticket.version = expected + 1
+    if ticket.severity != Severity.NORMAL or "severity" in names:
+        versions.bump(selectors.SEVERE_TICKETS)  # the manager's banner (selectors.severe_banner)
+
+
+def _require_open(ticket):
+    if ticket.status == Status.CLOSED:
+        raise ValidationError(_("工单已关闭。"), code="closed")
+
+
+def _require_desk(by, ticket):
+    if not has_post(by, *DESK_POSTS):
+        raise PermissionDenied
+    require_community(by, ticket.community_id)
+
+
+def _require_manager(by, ticket):
+    if not has_post(by, *MANAGER_POSTS):
+        raise PermissionDenied
+    require_community(by, ticket.community_id)
+
+
+def managers_of(community_id: int):
+    return list(
+        User.objects.filter(
+            staff__posts__post=Post.MANAGER,
+            staff__archived_at__isnull=True,
+            staff__communities__id=community_id,
+            is_active=True,
+        ).distinct()
+    )
+
+
+def refresh_search_text(ticket: Ticket) -> None:
+    messages = TicketEvent.objects.filter(
+        ticket=ticket,
+        kind__in=[
+            EventKind.MESSAGE,
+            EventKind.ANSWER,
+            EventKind.FOLLOW_UP,
+            EventKind.REPLY,
+            EventKind.FEEDBACK,
+        ],
+    ).values_list("body", flat=True)
+    ticket.search_text = _search_text(ticket, messages)
+    Ticket.objects.filter(pk=ticket.pk).update(search_text=ticket.search_text)
+
+
+def _search_text(ticket: Ticket, messages) -> str:
+    return index_text(
+        ticket.number,
+        ticket.title,
+        ticket.description,
+        ticket.resident.name if ticket.resident_id else "",
+        ticket.room.address if ticket.room_id else "",
+        *messages,
+    )
+
+
+def _report(ticket, by, now, reason=""):
+    """CMP-2: report to the manager; the 48-hour clock (CMP-3) starts now."""
+    ticket.reported_at = now
+    hours = policy().complaint_investigation_hours
+    ticket.investigation_due = now + dt.timedelta(hours=hours)
+    _event(ticket, EventKind.REPORTED, by, reason, due=ticket.investigation_due.isoformat())
+    managers = managers_of(ticket.community_id)
+    text = _("投诉 %(number)s 已上报:%(title)s") % {"number": ticket.number, "title": ticket.title}
+    transaction.on_commit(
+        lambda: notify(
+            users=managers,
+            kind="reported",
+            text=text,
+            link=_link(ticket),
+            key=f"reported:{ticket.pk}:{now.isoformat()}",
+            email=True,
+        )
+    )
+
+
+def _reopen(ticket, by, reason, now):
+    ticket.status = Status.INVESTIGATING if ticket.kind == Kind.COMPLAINT else Status.OPEN
+    ticket.closed_at = None
+    ticket.outcome = ""
+    # A merged ticket that is reopened carries on by itself, through its own kind's workflow.
+    ticket.merged_into = None
+    if ticket.kind == Kind.COMPLAINT:
+        ticket.decided_at = None
+        ticket.feedback_at = None
+        ticket.return_visit_due = None
+        ticket.return_visit_at = None
+        _event(ticket, EventKind.REOPEN, by, reason)
+        _report(ticket, by, now, reason)
+    else:
+        ticket.followed_up_at = None
+        ticket.follow_up_due = now + dt.timedelta(hours=policy().inquiry_follow_up_hours)
+        _event(ticket, EventKind.REOPEN, by, reason)
+
+
+# What _reopen changes: every clock and result of the ticket's previous round.
+REOPENED_FIELDS = (
+    "status",
+    "merged_into",
+    "closed_at",
+    "outcome",
+    "decided_at",
+    "feedback_at",
+    "return_visit_due",
+    "return_visit_at",
+    "followed_up_at",
+    "follow_up_due",
+    "reported_at",
+    "investigation_due",
+)
