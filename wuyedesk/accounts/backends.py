@@ -3,7 +3,6 @@ from django.utils.crypto import salted_hmac
 
 from wuyedesk.accounts.choices import UserKind
 from wuyedesk.accounts.models import User
-from wuyedesk.core import kept
 from wuyedesk.lib.privacy import normalize_phone
 
 
@@ -24,16 +23,12 @@ class StaffBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The user of a session, with their staff record in the same query (every page
-        reads it for the user's posts and communities): a statement kept per connection."""
+        reads it for the user's posts and communities)."""
         try:
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = kept.first(
-            "session-user",
-            lambda pk: User._default_manager.select_related("staff").filter(pk=pk),
-            user_id,
-        )
+        user = User._default_manager.select_related("staff").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):

@@ -11,7 +11,6 @@ from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import forget_cached_access, require_post
 from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
-from wuyedesk.core import kept
 
 SYSTEM_USERNAME = "wuyedesk-system"
 
@@ -128,13 +127,10 @@ def token_authenticate(raw: str):
     """The user of a live token, or None. Touches last_used_at at most once a minute."""
     if not raw or not raw.startswith("wd_"):
         return None
-    # Every API request reads this: kept compiled (and on PostgreSQL prepared) per connection.
-    token = kept.first(
-        "api-token",
-        lambda digest: ApiToken.objects.select_related("user__staff", "user__resident").filter(
-            digest=digest, revoked_at__isnull=True, user__is_active=True
-        )[:1],
-        hash_token(raw),
+    token = (
+        ApiToken.objects.select_related("user__staff", "user__resident")
+        .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
+        .first()
     )
     if token is None or _archived(token.user):
         return None

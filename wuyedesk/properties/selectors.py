@@ -10,7 +10,6 @@ from wuyedesk.accounts.access import (
     scope_to_communities,
     staff_of,
 )
-from wuyedesk.core import kept
 from wuyedesk.properties.models import (
     Building,
     Community,
@@ -30,13 +29,9 @@ def usable(user, model, pk: int, *related: str):
     """The row `pk` of a community, building or room that is not archived and that the user
     may see, with its `related` rows, or None.
 
-    Intake looks its ids up on every ticket created: one statement kept per connection
-    (core/kept.py), the scope checked from the user's cached communities."""
-    found = kept.first(
-        ("usable", model._meta.label, related),
-        lambda pk: model.objects.select_related(*related).filter(pk=pk, archived_at__isnull=True),
-        pk,
-    )
+    Intake looks its ids up on every ticket created: one query, the scope checked from the
+    user's cached communities."""
+    found = model.objects.select_related(*related).filter(pk=pk, archived_at__isnull=True).first()
     if found is None:
         return None
     community_id = found.pk if model is Community else found.community_id

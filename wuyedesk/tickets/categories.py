@@ -3,7 +3,6 @@
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import get_language
 
-from wuyedesk.core import kept
 from wuyedesk.tickets.models import Category
 
 
@@ -21,16 +20,13 @@ def active_categories():
 
 def active_category(pk: int) -> Category | None:
     """The active category `pk` with its parent and `has_children`: read for every ticket
-    created, by one statement kept per connection (core/kept.py)."""
-    return kept.first(
-        "active-category",
-        lambda pk: (
-            active_categories()
-            .select_related("parent")
-            .annotate(has_children=Exists(Category.objects.filter(parent=OuterRef("pk"))))
-            .filter(pk=pk)
-        ),
-        pk,
+    created, in one query."""
+    return (
+        active_categories()
+        .select_related("parent")
+        .annotate(has_children=Exists(Category.objects.filter(parent=OuterRef("pk"))))
+        .filter(pk=pk)
+        .first()
     )
 
 
