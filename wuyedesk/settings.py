@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "wuyedesk.core.context_processors.navigation",
+                "wuyedesk.web.context_processors.navigation",
             ],
         },
     }

@@ -6,10 +6,11 @@ from wuyedesk.api.main import api
 from wuyedesk.audit import views as audit
 from wuyedesk.channels import portal
 from wuyedesk.channels import urls as portal_urls
-from wuyedesk.core import views as core
 from wuyedesk.notifications import portal_urls as notification_portal_urls
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
+from wuyedesk.web import records
+from wuyedesk.web import views as web
 
 portal_patterns = (
     [
@@ -22,8 +23,8 @@ portal_patterns = (
 )
 
 urlpatterns = [
-    path("", core.home, name="home"),
-    path("healthz", core.healthz, name="healthz"),
+    path("", web.home, name="home"),
+    path("healthz", web.healthz, name="healthz"),
     path("login/", accounts.staff_login, name="login"),
     path("logout/", accounts.logout_view, name="logout"),
     path("language/", accounts.set_language, name="set_language"),
@@ -59,15 +60,15 @@ urlpatterns = [
     path("surveys/", include("wuyedesk.surveys.urls")),
     path("improvements/", include("wuyedesk.improvements.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
-    path("system/jobs/", core.system_jobs, name="system_jobs"),
+    path("system/jobs/", web.system_jobs, name="system_jobs"),
     path("api/v1/", api.urls),
-    path("<str:key>/", core.record_list, name="record_list"),
-    path("<str:key>/export.xlsx", core.record_export, name="record_export"),
-    path("<str:key>/export.csv", core.record_export, {"fmt": "csv"}, name="record_export_csv"),
-    path("<str:key>/new/", core.record_create, name="record_create"),
-    path("<str:key>/<int:pk>/", core.record_detail, name="record_detail"),
-    path("<str:key>/<int:pk>/edit/", core.record_edit, name="record_edit"),
-    path("<str:key>/<int:pk>/archive/", core.record_archive_view, name="record_archive"),
+    path("<str:key>/", records.record_list, name="record_list"),
+    path("<str:key>/export.xlsx", records.record_export, name="record_export"),
+    path("<str:key>/export.csv", records.record_export, {"fmt": "csv"}, name="record_export_csv"),
+    path("<str:key>/new/", records.record_create, name="record_create"),
+    path("<str:key>/<int:pk>/", records.record_detail, name="record_detail"),
+    path("<str:key>/<int:pk>/edit/", records.record_edit, name="record_edit"),
+    path("<str:key>/<int:pk>/archive/", records.record_archive_view, name="record_archive"),
 ]
 
 handler403 = "wuyedesk.core.errors.forbidden"

@@ -14,9 +14,9 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts import selectors, twofactor
 from wuyedesk.accounts.access import require_post
 from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.accounts.forms import OtpCodeForm, OtpEnrolForm
 from wuyedesk.accounts.views import _safe_next
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.throttle import Throttled
 
 

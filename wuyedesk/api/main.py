@@ -37,7 +37,6 @@ from wuyedesk.api.schemas import (
 from wuyedesk.audit import api as audit_api
 from wuyedesk.audit.services import record_opened
 from wuyedesk.channels import api as portal_api
-from wuyedesk.core import api as system_api
 from wuyedesk.core.export import FORMATS, resource_export
 from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.core.services import record_archive, record_save
@@ -50,6 +49,7 @@ from wuyedesk.properties import services as property_services
 from wuyedesk.reports import api as reports_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
+from wuyedesk.web import api as system_api
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.audit.forms import AccessLogFilterForm
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.selectors import (
@@ -11,7 +12,6 @@ from wuyedesk.audit.selectors import (
     access_log_visible_to,
     audit_search,
 )
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 
 ACCESS_PAGE_SIZE = 50

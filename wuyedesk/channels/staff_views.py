@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.channels import forms, selectors, services
 from wuyedesk.channels.models import SignupStatus
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import get_visible
 from wuyedesk.tickets.intake_forms import add_service_error

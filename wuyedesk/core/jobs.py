@@ -316,14 +316,5 @@ def jobs_check(*, now: dt.datetime | None = None) -> list[str]:
     return logged
 
 
-def job_statuses_for(user, *, now: dt.datetime | None = None) -> list[JobStatus]:
-    """The page and API of periodic jobs: the system administrator's."""
-    from wuyedesk.accounts.access import require_post
-    from wuyedesk.accounts.choices import Post
-
-    require_post(user, Post.ADMIN)
-    return job_statuses(now=now)
-
-
 def stale_job_count() -> int:
     return sum(status.stale for status in job_statuses())

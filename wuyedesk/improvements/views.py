@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuyedesk.core.views import staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.improvements import selectors, services
 from wuyedesk.improvements.choices import ItemStatus
 from wuyedesk.improvements.forms import FilterForm, ItemForm, ProgressForm, VerifyForm

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from wuyedesk.core.views import staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.mailbox import selectors, services
 from wuyedesk.mailbox.forms import LinkSenderForm

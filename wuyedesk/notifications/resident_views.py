@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.channels.portal import resident_required
 from wuyedesk.core.forms import CleanTextMixin
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.notifications import residents
 from wuyedesk.notifications.models import DeliveryStatus, WebhookDelivery

@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import require_post
 from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.services import FormInvalid
-from wuyedesk.core.views import staff_required
 from wuyedesk.policies import selectors
 from wuyedesk.policies.forms import PolicySettingsForm
 from wuyedesk.policies.services import EDITABLE, policy, policy_update

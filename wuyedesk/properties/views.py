@@ -7,13 +7,14 @@ from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.access import has_post, require_post
 from wuyedesk.accounts.choices import Post
-from wuyedesk.core.views import DETAIL_CONTEXT, staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.properties import importer, selectors, services
 from wuyedesk.properties.forms import CompanyForm
 from wuyedesk.properties.models import PERSONAL_FIELDS, ImportBatch, ImportKind
 
 
-def _resident_context(request, resident):
+def resident_context(request, resident):
+    """What the resident page shows besides the record (the web shell adds the tickets)."""
     return {
         "households": selectors.resident_households(resident),
         "may_reveal": services.may_reveal(request.user),
@@ -23,35 +24,11 @@ def _resident_context(request, resident):
             ("id_number", _("身份证号"), resident.masked_id_number),
             ("address", _("通讯地址"), resident.masked_address),
         ],
-        **_customer_360(request.user, resident),
     }
 
 
-# Rows of each kind the resident page shows; the ticket queue has the rest.
-HISTORY_ROWS = 50
-
-
-def _customer_360(user, resident):
-    """SPE-3: every ticket, contact and return visit of the resident and of their rooms."""
-    from wuyedesk.tickets import selectors as tickets
-
-    history = tickets.tickets_of_resident(user, resident)
-    visits = tickets.return_visits_of(history)
-    return {
-        "ticket_history": list(history[:HISTORY_ROWS]),
-        "contact_history": list(tickets.contacts_of(history)[:HISTORY_ROWS]),
-        "visit_history": list(visits[:HISTORY_ROWS]),
-        "satisfaction_counts": tickets.satisfaction_counts(visits),
-        "history_rows": HISTORY_ROWS,
-    }
-
-
-def _room_context(request, room):
+def room_context(request, room):
     return {"occupants": selectors.room_occupants(room)}
-
-
-DETAIL_CONTEXT["residents"] = _resident_context
-DETAIL_CONTEXT["rooms"] = _room_context
 
 
 @staff_required

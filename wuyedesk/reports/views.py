@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
-from wuyedesk.core.views import staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.reports import metrics
 from wuyedesk.reports.forms import ScopeForm
 from wuyedesk.tickets.selectors import LIST_RELATED

@@ -14,8 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.channels.portal import resident_required
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
 from wuyedesk.policies.services import policy

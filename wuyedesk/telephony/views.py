@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from wuyedesk.accounts.access import has_post, is_staff_member, staff_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.core.views import staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.services import may_reveal
 from wuyedesk.telephony import selectors, services

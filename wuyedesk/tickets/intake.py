@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from wuyedesk.accounts.access import has_post
-from wuyedesk.core.views import staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.text import without_controls
 from wuyedesk.telephony import intake as call_intake

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import has_post, posts_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.core.views import staff_required
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
 from wuyedesk.tickets import queue_filters, rows, selectors

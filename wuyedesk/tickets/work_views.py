@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.access import community_ids, has_post
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.forms import StyledFormMixin
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import buildings_visible_to, communities_visible_to
 from wuyedesk.tickets import selectors, services, tasks_services

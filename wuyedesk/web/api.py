@@ -5,7 +5,7 @@ import datetime as dt
 from ninja import Router, Schema
 
 from wuyedesk.api.schemas import ErrorOut
-from wuyedesk.core import jobs
+from wuyedesk.web import jobs
 
 router = Router(tags=["system"])
 

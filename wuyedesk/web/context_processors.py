@@ -1,14 +1,16 @@
+"""The base page's context: the menu of the user's posts, the unread badge, the banner."""
+
 import functools
-from html import escape
 
 from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import has_post, is_staff_member, posts_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.notifications.selectors import unread_badge
+from wuyedesk.tickets.selectors import severe_banner
 
 ALL = tuple(Post.values)
 KEEPERS = (Post.ADMIN, Post.MANAGER, Post.ASSISTANT)
@@ -60,20 +62,6 @@ def _menu(posts: frozenset, language: str) -> tuple[tuple[str, str], ...]:
     )
 
 
-@functools.lru_cache(maxsize=1024)
-def _menu_html(menu: tuple, active: str | None) -> SafeString:
-    return SafeString(
-        "".join(
-            f'<li class="nav-item"><a class="nav-link active" aria-current="page" '
-            f'href="{escape(url)}">{escape(label)}</a></li>'
-            if url == active
-            else f'<li class="nav-item"><a class="nav-link" href="{escape(url)}">'
-            f"{escape(label)}</a></li>"
-            for label, url in menu
-        )
-    )
-
-
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not is_staff_member(user):
@@ -86,15 +74,12 @@ def navigation(request):
     matching = (url for _label, url in menu if path == url or (url != "/" and path.startswith(url)))
     active = max(matching, key=len, default=None)
     nav = [{"label": label, "url": url, "active": url == active} for label, url in menu]
-    return {"nav": nav, "nav_html": _menu_html(menu, active), **_notices(user)}
+    return {"nav": nav, **_notices(user)}
 
 
 def _notices(user) -> dict:
     """The unread badge (one bounded count) and, for the manager, the banner of major
     complaints and emergencies not yet acknowledged (one query, none for other posts)."""
-    from wuyedesk.notifications.selectors import unread_badge
-    from wuyedesk.tickets.selectors import severe_banner
-
     severe = severe_banner(user, BANNER_CAP + 1) if has_post(user, Post.MANAGER) else []
     unread = unread_badge(user)
     return {

@@ -1,10 +1,6 @@
-"""Generic pages for the records described in each app's resources.py, and the home pages."""
+"""Generic pages for the records described in each app's resources.py (core/resources.py)."""
 
-import functools
-
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -14,10 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wuyedesk.accounts.access import has_post, is_staff_member
+from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.audit.services import record_opened
-from wuyedesk.core import home as home_pages
-from wuyedesk.core import jobs
 from wuyedesk.core.export import resource_export
 from wuyedesk.core.resources import REGISTRY, Resource, resolve_attr
 from wuyedesk.core.services import FormInvalid, record_archive, record_save
@@ -25,22 +20,10 @@ from wuyedesk.lib.privacy import search_params
 from wuyedesk.properties.models import PERSONAL_FIELDS
 from wuyedesk.properties.selectors import get_visible
 from wuyedesk.properties.services import may_export, require_export
+from wuyedesk.properties.views import resident_context, room_context
+from wuyedesk.tickets import selectors as tickets
 
 PAGE_SIZE = 50
-
-
-def staff_required(view):
-    """Logged-in staff only: anonymous users go to the login page, residents get a 403."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _resource(key: str) -> Resource:
@@ -55,16 +38,6 @@ def _rows(resource, page_rows):
         (obj, [(column, resolve_attr(obj, column.attr)) for column in resource.columns])
         for obj in page_rows
     ]
-
-
-def home(request):
-    if not request.user.is_authenticated:
-        return redirect("login")
-    if request.user.is_resident:
-        return redirect("portal:home")
-    if not is_staff_member(request.user):
-        raise PermissionDenied
-    return home_pages.render_home(request)
 
 
 @staff_required
@@ -203,25 +176,27 @@ def _detail_fields(resource, obj):
     return fields
 
 
-# Extra context for some detail pages: key -> function(request, obj) -> dict
-DETAIL_CONTEXT: dict = {}
+# Rows of each kind the resident page shows; the ticket queue has the rest.
+HISTORY_ROWS = 50
 
 
-def healthz(request):
-    """Liveness for load balancers; also the benchmarks' floor (no database, no session)."""
-    return HttpResponse("ok", content_type="text/plain")
+def _customer_360(user, resident) -> dict:
+    """SPE-3: every ticket, contact and return visit of the resident and of their rooms."""
+    history = tickets.tickets_of_resident(user, resident)
+    visits = tickets.return_visits_of(history)
+    return {
+        "ticket_history": list(history[:HISTORY_ROWS]),
+        "contact_history": list(tickets.contacts_of(history)[:HISTORY_ROWS]),
+        "visit_history": list(visits[:HISTORY_ROWS]),
+        "satisfaction_counts": tickets.satisfaction_counts(visits),
+        "history_rows": HISTORY_ROWS,
+    }
 
 
-@staff_required
-def system_jobs(request):
-    """The system administrator's page of periodic jobs: when each last finished."""
-    return render(
-        request,
-        "core/system_jobs.html",
-        {
-            "jobs": jobs.job_statuses_for(request.user),
-            "stale_periods": settings.PERIODIC_JOB_STALE_PERIODS,
-            "lock_minutes": settings.PERIODIC_JOB_LOCK_MINUTES,
-            "title": _("定时任务"),
-        },
-    )
+def _resident_page(request, resident) -> dict:
+    return {**resident_context(request, resident), **_customer_360(request.user, resident)}
+
+
+# Extra context for some detail pages: key -> function(request, obj) -> dict. The shell
+# composes them: the resident page shows the properties app's part and the tickets' part.
+DETAIL_CONTEXT = {"residents": _resident_page, "rooms": room_context}

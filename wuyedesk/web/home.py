@@ -41,4 +41,4 @@ def render_home(request):
         staff = staff_of(user)
         context["department"] = staff.department if staff else None
         context["served"] = staff.department.communities.all() if staff and staff.department else []
-    return render(request, f"core/home_{post.value}.html", context)
+    return render(request, f"web/home_{post.value}.html", context)
