@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.api.errors import error_body
 from wuyedesk.api.schemas import ErrorOut, Id, ThrottledOut
@@ -193,8 +192,7 @@ class PendingOut(Schema):
 
 
 def _staff(request):
-    if not has_post(request.auth, *selectors.SURVEY_POSTS):
-        raise PermissionDenied
+    selectors.require_survey_staff(request.auth)
 
 
 def _refused(refused: SurveyRefused):

@@ -1,5 +1,6 @@
 """Reads of surveys, scoped to what the user may see."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
@@ -40,6 +41,12 @@ ANSWER_ROW_FIELDS = (
     "response__respondent_id",
     "response__submitted_at",
 )
+
+
+def require_survey_staff(user) -> None:
+    """Who sees surveys at all (pages and API alike): PermissionDenied for anyone else."""
+    if not has_post(user, *SURVEY_POSTS):
+        raise PermissionDenied
 
 
 def campaign_answer_rows(campaign):

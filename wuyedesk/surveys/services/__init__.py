@@ -26,7 +26,7 @@ from wuyedesk.surveys.services.campaigns import (
     period_of,
     propose_sample,
 )
-from wuyedesk.surveys.services.common import SurveyRefused
+from wuyedesk.surveys.services.common import SurveyRefused, require_survey_admin
 from wuyedesk.surveys.services.invitations import (
     check_answerable,
     invitation_by_token,
@@ -76,6 +76,7 @@ __all__ = [
     "question_delete",
     "question_save",
     "questionnaire_create",
+    "require_survey_admin",
     "resident_may_answer",
     "section_delete",
     "section_save",

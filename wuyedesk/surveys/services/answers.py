@@ -30,8 +30,12 @@ from wuyedesk.surveys.models import (
     QuestionnaireVersion,
     Response,
 )
-from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS
-from wuyedesk.surveys.services.common import SurveyRefused, checked_text, invalid
+from wuyedesk.surveys.services.common import (
+    SurveyRefused,
+    checked_text,
+    invalid,
+    require_survey_admin,
+)
 from wuyedesk.surveys.services.invitations import check_answerable, invitation_by_token
 
 PHONE_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
@@ -283,8 +287,7 @@ def call_attempt_record(
 
 
 def invitation_assign(*, by, invitation: Invitation, staff: Staff | None) -> Invitation:
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     require_community(by, invitation.community_id)
     if staff is not None:
         if staff.archived_at is not None:

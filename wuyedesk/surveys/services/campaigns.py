@@ -6,12 +6,12 @@ import random
 import secrets
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuyedesk.accounts.access import has_post, require_community
+from wuyedesk.accounts.access import require_community
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.accounts.services import system_user
@@ -32,8 +32,8 @@ from wuyedesk.surveys.models import (
     OptOut,
     QuestionnaireVersion,
 )
-from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS, specialists_in_scope
-from wuyedesk.surveys.services.common import SurveyRefused, invalid
+from wuyedesk.surveys.selectors import specialists_in_scope
+from wuyedesk.surveys.services.common import SurveyRefused, invalid, require_survey_admin
 from wuyedesk.surveys.services.invitations import send_invitations_task
 
 
@@ -163,8 +163,8 @@ def campaign_create(
     """A campaign with its invitations (one per household, opted-out ones skipped), in draft.
     Raises ValidationError (field, code) on bad input; the quarter is unique."""
     settings_ = policy()
-    if not auto and not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    if not auto:
+        require_survey_admin(by)
     communities = list(communities)
     if not communities:
         raise invalid("communities", _("请至少选择一个小区。"), "required")
@@ -279,8 +279,8 @@ def _make_invitations(campaign, homes: list[tuple[int, dict]], community_ids_) -
 def campaign_open(*, by, campaign: Campaign, now=None) -> Campaign:
     """Start the survey: links live until survey_open_days from now; emails go out after
     the commit."""
-    if by is not None and not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    if by is not None:  # None: the periodic job
+        require_survey_admin(by)
     now = now or timezone.now()
     closes = now + dt.timedelta(days=policy().survey_open_days)
     with transaction.atomic():
@@ -298,8 +298,8 @@ def campaign_open(*, by, campaign: Campaign, now=None) -> Campaign:
 
 
 def campaign_close(*, by, campaign: Campaign, now=None) -> Campaign:
-    if by is not None and not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    if by is not None:  # None: the periodic job
+        require_survey_admin(by)
     now = now or timezone.now()
     with transaction.atomic():
         claimed = Campaign.objects.filter(

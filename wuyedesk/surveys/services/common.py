@@ -1,10 +1,19 @@
 """What every survey service shares: the refusal that is not a form error, and the
 field-error helpers."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from wuyedesk.accounts.access import has_post
 from wuyedesk.lib import text as text_rule
+from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS
+
+
+def require_survey_admin(by) -> None:
+    """Who edits questionnaires and runs campaigns: every such service asks this, and the
+    pages ask it before showing a form for one."""
+    if not has_post(by, *SURVEY_ADMIN_POSTS):
+        raise PermissionDenied
 
 
 class SurveyRefused(Exception):

@@ -5,8 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuyedesk.accounts.access import has_post
-from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.surveys.choices import (
@@ -19,8 +17,7 @@ from wuyedesk.surveys.models import (
     QuestionnaireVersion,
     Section,
 )
-from wuyedesk.surveys.selectors import SURVEY_ADMIN_POSTS
-from wuyedesk.surveys.services.common import SurveyRefused, invalid
+from wuyedesk.surveys.services.common import SurveyRefused, invalid, require_survey_admin
 
 
 def _require_draft(version: QuestionnaireVersion) -> None:
@@ -32,8 +29,7 @@ def _require_draft(version: QuestionnaireVersion) -> None:
 
 def questionnaire_create(*, by, code: str, title: str, title_en: str = "") -> QuestionnaireVersion:
     """A new questionnaire with an empty draft version 1."""
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     code = (code or "").strip().upper()
     if not code:
         raise invalid("code", _("请填写编码。"), "required")
@@ -54,8 +50,7 @@ def questionnaire_create(*, by, code: str, title: str, title_en: str = "") -> Qu
 
 def version_new_draft(*, by, version: QuestionnaireVersion) -> QuestionnaireVersion:
     """A new draft copied from a published version; the existing draft if there is one."""
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     draft = QuestionnaireVersion.objects.filter(
         questionnaire_id=version.questionnaire_id, published_at__isnull=True
     ).first()
@@ -110,8 +105,7 @@ def version_new_draft(*, by, version: QuestionnaireVersion) -> QuestionnaireVers
 def version_update(
     *, by, version: QuestionnaireVersion, intro="", intro_en="", script="", script_en=""
 ):
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     _require_draft(version)
     version.intro, version.intro_en = intro, intro_en
     version.script, version.script_en = script, script_en
@@ -128,8 +122,7 @@ def section_save(
     position=None,
     section=None,
 ) -> Section:
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     _require_draft(version)
     if not (title or "").strip():
         raise invalid("title", _("请填写标题。"), "required")
@@ -192,8 +185,7 @@ def question_save(
     position=None,
     question: Question | None = None,
 ) -> Question:
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     version = section.version
     _require_draft(version)
     code = (code or "").strip()
@@ -232,23 +224,20 @@ def question_save(
 
 
 def question_delete(*, by, question: Question) -> None:
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     _require_draft(question.version)
     question.delete()
 
 
 def section_delete(*, by, section: Section) -> None:
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     _require_draft(section.version)
     section.delete()
 
 
 def version_publish(*, by, version: QuestionnaireVersion) -> QuestionnaireVersion:
     """Freeze the version. It needs questions and exactly one overall-satisfaction question."""
-    if not has_post(by, *SURVEY_ADMIN_POSTS):
-        raise PermissionDenied
+    require_survey_admin(by)
     _require_draft(version)
     questions = list(version.questions.all())
     if not questions:
@@ -272,8 +261,7 @@ def version_publish(*, by, version: QuestionnaireVersion) -> QuestionnaireVersio
 
 
 def dimension_set_department(*, by, dimension: Dimension, department) -> Dimension:
-    if not has_post(by, Post.MANAGER, Post.ADMIN, Post.ASSISTANT):
-        raise PermissionDenied
+    require_survey_admin(by)
     before = dimension.department_id
     dimension.department = department
     dimension.save(update_fields=["department"])
