@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_phone_intake_answered_from_the_knowledge_base(page, live_server, browser_world):
     from wuyedesk.tickets.defaults import load_categories
-    from wuyedesk.tickets.knowledge import load_demo_articles
+    from wuyedesk.tickets.knowledge.services import load_demo_articles
     from wuyedesk.tickets.models import Ticket
 
     load_categories()

@@ -52,7 +52,7 @@ urlpatterns = [
         name="resident_reveal",
     ),
     path("reports/", include("wuyedesk.reports.urls")),
-    path("knowledge/", include("wuyedesk.tickets.knowledge_urls")),
+    path("knowledge/", include("wuyedesk.tickets.knowledge.urls")),
     path("tickets/", include("wuyedesk.tickets.urls")),
     path("notifications/", include("wuyedesk.notifications.urls")),
     path("mail/", include("wuyedesk.mailbox.urls")),

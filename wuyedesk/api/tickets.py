@@ -27,11 +27,13 @@ from wuyedesk.properties.selectors import (
     residents_visible_to,
     usable,
 )
-from wuyedesk.tickets import knowledge, rows, selectors, services, tasks_services
+from wuyedesk.tickets import rows, selectors, services
 from wuyedesk.tickets.actions import ACTIONS
+from wuyedesk.tickets.assignments import services as tasks_services
 from wuyedesk.tickets.categories import active_categories, active_category
 from wuyedesk.tickets.choices import DispatchPurpose
-from wuyedesk.tickets.knowledge_forms import KnowledgeArticleForm
+from wuyedesk.tickets.knowledge import services as knowledge
+from wuyedesk.tickets.knowledge.forms import KnowledgeArticleForm
 from wuyedesk.tickets.services import TicketConflict
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}

@@ -391,7 +391,7 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
     from wuyedesk.tickets.defaults import load_categories
 
     load_categories()
-    from wuyedesk.tickets.knowledge import load_demo_articles
+    from wuyedesk.tickets.knowledge.services import load_demo_articles
 
     load_demo_articles(by=next(u for u in users if u.username == "admin"))
 

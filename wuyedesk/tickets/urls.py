@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
-from wuyedesk.tickets import intake, views, work_views
+from wuyedesk.tickets.views import incidents, intake
+from wuyedesk.tickets.views import tickets as views
 
 urlpatterns = [
     path("", views.ticket_queue, name="ticket_queue"),
@@ -16,10 +17,9 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("<int:pk>/<slug:action>/", views.ticket_action, name="ticket_action"),
-    path("incidents/", work_views.incident_list, name="incident_list"),
-    path("incidents/<int:pk>/", work_views.incident_detail, name="incident_detail"),
-    path("incidents/<int:pk>/update/", work_views.incident_update, name="incident_update"),
-    path("incidents/<int:pk>/link/", work_views.incident_link_ticket, name="incident_link"),
-    path("tasks/", work_views.task_list, name="task_list"),
-    path("tasks/<int:pk>/done/", work_views.task_done, name="task_done"),
+    path("incidents/", incidents.incident_list, name="incident_list"),
+    path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
+    path("incidents/<int:pk>/update/", incidents.incident_update, name="incident_update"),
+    path("incidents/<int:pk>/link/", incidents.incident_link_ticket, name="incident_link"),
+    path("tasks/", include("wuyedesk.tickets.assignments.urls")),
 ]

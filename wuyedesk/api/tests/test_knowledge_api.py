@@ -3,7 +3,7 @@ each save a new version; a save over a newer version is a 409."""
 
 import pytest
 
-from wuyedesk.tickets import knowledge
+from wuyedesk.tickets.knowledge import services as knowledge
 from wuyedesk.tickets.models import KnowledgeArticle, KnowledgeRevision
 
 URL = "/api/v1/knowledge"

@@ -83,7 +83,9 @@ def manager_headers(world, desk, keep_connection):
 def desk(world, categories):
     """Tickets 1-3 of community A in different states, measure 1, incident 1, article 1,
     tasks 1-2: records every desk operation can find at the ids the hook above points to."""
-    from wuyedesk.tickets import knowledge, services, tasks_services
+    from wuyedesk.tickets import services
+    from wuyedesk.tickets.assignments import services as tasks_services
+    from wuyedesk.tickets.knowledge import services as knowledge
 
     manager = world.manager
     inquiry = services.ticket_create(

@@ -151,10 +151,10 @@ class Objects:
         from wuyedesk.surveys.services import campaign_create
         from wuyedesk.telephony.services import call_log
         from wuyedesk.testing import make_staff
+        from wuyedesk.tickets.assignments.services import task_create
         from wuyedesk.tickets.attachments import attachment_add
         from wuyedesk.tickets.defaults import load_categories
         from wuyedesk.tickets.services import incident_create, ticket_create
-        from wuyedesk.tickets.tasks_services import task_create
 
         categories = load_categories()
         code = community.code

@@ -10,8 +10,8 @@ from django.utils import timezone
 from wuyedesk.notifications.models import Notification
 from wuyedesk.properties.models import Occupancy, Resident
 from wuyedesk.testing import make_resident
-from wuyedesk.tickets import knowledge
 from wuyedesk.tickets.choices import EventKind, Outcome, Status
+from wuyedesk.tickets.knowledge import services as knowledge
 from wuyedesk.tickets.models import Ticket
 
 URL = "/tickets/new/"

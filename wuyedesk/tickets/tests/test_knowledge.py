@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wuyedesk.core.services import FormInvalid
-from wuyedesk.tickets import knowledge
-from wuyedesk.tickets.knowledge_forms import KnowledgeArticleForm
+from wuyedesk.tickets.knowledge import services as knowledge
+from wuyedesk.tickets.knowledge.forms import KnowledgeArticleForm
 from wuyedesk.tickets.models import KnowledgeArticle, KnowledgeRevision
 
 PARKING = {

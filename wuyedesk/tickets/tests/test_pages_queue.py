@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from wuyedesk.tickets import services
 from wuyedesk.tickets.models import Ticket
-from wuyedesk.tickets.views import PAGE_SIZE, QUEUES
+from wuyedesk.tickets.views.tickets import PAGE_SIZE, QUEUES
 
 
 def _many(world, call, categories, n):

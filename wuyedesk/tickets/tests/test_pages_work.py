@@ -144,7 +144,7 @@ def test_manager_gives_a_task_it_shows_first_in_my_work(
 
 
 def test_assignee_marks_a_task_done(world, client_as, django_capture_on_commit_callbacks):
-    from wuyedesk.tickets.tasks_services import task_create
+    from wuyedesk.tickets.assignments.services import task_create
 
     task = task_create(
         by=world.manager,
@@ -168,7 +168,7 @@ def test_assignee_marks_a_task_done(world, client_as, django_capture_on_commit_c
 
 
 def test_task_done_never_redirects_elsewhere(world, client_as):
-    from wuyedesk.tickets.tasks_services import task_create
+    from wuyedesk.tickets.assignments.services import task_create
 
     task = task_create(
         by=world.manager,
@@ -215,7 +215,7 @@ def test_task_service_refuses_staff_outside_the_managers_communities(world):
     import pytest
     from django.core.exceptions import ValidationError
 
-    from wuyedesk.tickets.tasks_services import task_create
+    from wuyedesk.tickets.assignments.services import task_create
 
     with pytest.raises(ValidationError) as error:
         task_create(

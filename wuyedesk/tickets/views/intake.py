@@ -18,9 +18,10 @@ from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.text import without_controls
 from wuyedesk.telephony import intake as call_intake
-from wuyedesk.tickets import contacts, knowledge, services
+from wuyedesk.tickets import contacts, services
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm, add_service_error
+from wuyedesk.tickets.knowledge import services as knowledge
 
 PHONE_KEY = "intake_phone"
 PREFILL = ("kind", "channel", "resident", "room")

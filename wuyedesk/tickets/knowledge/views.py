@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.services import FormInvalid
 from wuyedesk.lib.text import without_controls
-from wuyedesk.tickets import knowledge
 from wuyedesk.tickets.categories import active_categories, category_label
 from wuyedesk.tickets.choices import Kind
-from wuyedesk.tickets.knowledge_forms import KnowledgeArticleForm
+from wuyedesk.tickets.knowledge import services
+from wuyedesk.tickets.knowledge.forms import KnowledgeArticleForm
 
 PAGE_SIZE = 50
 
@@ -27,15 +27,15 @@ def _int(value):
 
 @staff_required
 def knowledge_list(request):
-    may_edit = knowledge.may_edit_articles(request.user)
+    may_edit = services.may_edit_articles(request.user)
     q = request.GET.get("q", "").strip()
     categories = list(active_categories().select_related("parent").order_by("position", "code"))
     category = next((c for c in categories if c.pk == _int(request.GET.get("category"))), None)
     archived = may_edit and request.GET.get("archived") == "1"
-    articles = knowledge.articles_visible_to(request.user).select_related("updated_by__staff")
+    articles = services.articles_visible_to(request.user).select_related("updated_by__staff")
     if not archived:
         articles = articles.filter(active=True)
-    articles = knowledge.article_filter(articles, q, category).order_by("category__position", "id")
+    articles = services.article_filter(articles, q, category).order_by("category__position", "id")
     page = Paginator(articles, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -57,21 +57,21 @@ def knowledge_list(request):
 
 @staff_required
 def knowledge_detail(request, pk):
-    article = knowledge.article_get_for_user(request.user, pk)
+    article = services.article_get_for_user(request.user, pk)
     return render(
         request,
         "tickets/knowledge_detail.html",
         {
             "article": article,
-            "revisions": knowledge.article_revisions(article),
-            "may_edit": knowledge.may_edit_articles(request.user),
+            "revisions": services.article_revisions(article),
+            "may_edit": services.may_edit_articles(request.user),
             "title": article.question,
         },
     )
 
 
 def _edit(request, article=None):
-    if not knowledge.may_edit_articles(request.user):
+    if not services.may_edit_articles(request.user):
         raise PermissionDenied
     if article is not None and not article.active:
         messages.error(request, _("条目已停用,请先恢复再编辑。"))
@@ -79,7 +79,7 @@ def _edit(request, article=None):
     if request.method == "POST":
         form = KnowledgeArticleForm(request.POST, instance=article, user=request.user)
         try:
-            saved = knowledge.article_save(by=request.user, form=form)
+            saved = services.article_save(by=request.user, form=form)
         except FormInvalid as invalid:
             form = invalid.form
             messages.error(request, _("请更正下面标出的错误,内容尚未保存。"))
@@ -107,15 +107,15 @@ def knowledge_create(request):
 
 @staff_required
 def knowledge_edit(request, pk):
-    return _edit(request, knowledge.article_get_for_user(request.user, pk))
+    return _edit(request, services.article_get_for_user(request.user, pk))
 
 
 @staff_required
 @require_POST
 def knowledge_archive(request, pk):
-    article = knowledge.article_get_for_user(request.user, pk)
+    article = services.article_get_for_user(request.user, pk)
     archive = request.POST.get("restore") != "1"
-    knowledge.article_archive(by=request.user, article=article, archive=archive)
+    services.article_archive(by=request.user, article=article, archive=archive)
     messages.success(request, _("已停用。") if archive else _("已恢复。"))
     return redirect("knowledge_detail", pk=article.pk)
 
@@ -129,5 +129,5 @@ def knowledge_suggest(request):
         articles = []
     else:
         typed = request.POST.get("description") or request.POST.get("q", "")
-        articles = knowledge.article_suggest(without_controls(typed))
+        articles = services.article_suggest(without_controls(typed))
     return render(request, "tickets/knowledge_suggestions.html", {"articles": articles})

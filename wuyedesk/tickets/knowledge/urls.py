@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wuyedesk.tickets import knowledge_views as views
+from wuyedesk.tickets.knowledge import views
 
 urlpatterns = [
     path("", views.knowledge_list, name="knowledge_list"),

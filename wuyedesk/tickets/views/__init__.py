@@ -1,0 +1,1 @@
+"""The service desk's pages: tickets (queue, ticket page, actions), intake, incidents."""
