@@ -51,7 +51,7 @@ class Signup(models.Model):
     user = models.ForeignKey(
         USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
-    # The one-time code: only a keyed digest of it is kept (channels.services._code_digest).
+    # The one-time code: only a keyed digest of it is kept (channels.services.signup._code_digest).
     # The applicant's client holds a random verification token; its SHA-256 is kept here, so a
     # guessed row id cannot be used to try (and burn) somebody else's code.
     token_hash = models.CharField(max_length=64, blank=True, editable=False, db_index=True)

@@ -1,14 +1,11 @@
+"""Portal jobs: announcements due, unverified sign-ups purged. The tasks a service queues
+(announcement_send_task, signup_attempt_notice_task) are defined beside their services."""
+
 from django.utils.translation import gettext_lazy as _
 from huey import crontab
-from huey.contrib.djhuey import db_task
 
 from wuyedesk.channels import services
 from wuyedesk.core.jobs import HOUR, MINUTE, periodic_job
-
-
-@db_task()
-def announcement_send_task(announcement_id: int) -> int:
-    return services.announcement_send(announcement_id)
 
 
 @periodic_job(
@@ -21,12 +18,6 @@ def announcement_send_task(announcement_id: int) -> int:
 def announcements_due_task() -> int:
     """Every minute: announcements published since (safe to overlap: each is claimed)."""
     return services.announcements_send_due()
-
-
-@db_task()
-def signup_attempt_notice_task(signup_id: int) -> int:
-    """Tell the holder of a number on record that it was used to sign up (#11 point 1)."""
-    return services.signup_attempt_notice(signup_id)
 
 
 @periodic_job(
