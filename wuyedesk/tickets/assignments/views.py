@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.forms import StyledFormMixin
-from wuyedesk.core.views import staff_required
 from wuyedesk.lib.paging import page_of
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.action_forms import StaffChoiceField
