@@ -42,11 +42,10 @@ def _scope_of(staff) -> tuple[frozenset[str], frozenset[int] | None]:
     """
 
     def build():
-        from wuyedesk.properties.models import Community
-
+        community = staff.communities.model  # properties' Community, without importing it
         posts = frozenset(staff.posts.values_list("post", flat=True))
         ids = frozenset(staff.communities.values_list("id", flat=True))
-        if ids and len(ids) == Community.objects.count():
+        if ids and len(ids) == community.objects.count():
             # Assigned every community there is: the same as no filter, and a filter of
             # hundreds of ids costs every list of the company-wide manager (bench/README.md).
             ids = None

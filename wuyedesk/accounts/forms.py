@@ -1,11 +1,8 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.models import Staff, User
-from wuyedesk.core.forms import CleanTextMixin, ScopedModelForm, StyledFormMixin
-from wuyedesk.properties import selectors
+from wuyedesk.accounts.models import User
+from wuyedesk.core.forms import CleanTextMixin, StyledFormMixin
 
 
 class StaffLoginForm(StyledFormMixin, forms.Form):
@@ -28,81 +25,6 @@ class ResidentLoginForm(StyledFormMixin, forms.Form):
             autofocus=True, inputmode="tel", autocomplete="tel"
         )
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
-
-
-class StaffForm(ScopedModelForm):
-    scope_fields = {
-        "department": selectors.departments_visible_to,
-        "communities": selectors.communities_visible_to,
-    }
-    username = forms.RegexField(
-        label=_("用户名"),
-        max_length=150,
-        regex=r"^[\w.@+-]+$",
-        help_text=_("登录用,字母、数字和 @/./+/-/_ 。"),
-    )
-    posts = forms.MultipleChoiceField(
-        label=_("岗位"), choices=Post.choices, widget=forms.CheckboxSelectMultiple
-    )
-    password = forms.CharField(
-        label=_("初始密码"),
-        required=False,
-        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text=_("新建时必填;修改时留空则不变。"),
-    )
-
-    class Meta:
-        model = Staff
-        fields = [
-            "name",
-            "employee_no",
-            "department",
-            "communities",
-            "phone",
-            "extension",
-            "email",
-            "hire_date",
-        ]
-        widgets = {
-            "communities": forms.CheckboxSelectMultiple,
-            "hire_date": forms.DateInput(attrs={"type": "date"}),
-        }
-
-    field_order = ["username", "password", "name", "employee_no", "posts"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["username"].initial = self.instance.user.username
-            self.fields["username"].disabled = True
-            self.fields["posts"].initial = self.instance.post_list
-        else:
-            self.fields["password"].required = True
-
-    def clean_username(self):
-        username = self.cleaned_data["username"]
-        others = User.objects.filter(username=username)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.user_id)
-        if others.exists():
-            raise forms.ValidationError(_("该用户名已被使用。"), code="unique")
-        return username
-
-    def clean(self):
-        cleaned = super().clean()
-        password = cleaned.get("password")
-        if password:
-            user = (
-                self.instance.user if self.instance.pk else User(username=cleaned.get("username"))
-            )
-            try:
-                password_validation.validate_password(password, user)
-            except forms.ValidationError as error:
-                self.add_error("password", error)
-        posts = set(cleaned.get("posts") or [])
-        if Post.DEPARTMENT in posts and not cleaned.get("department"):
-            self.add_error("department", _("部门人员必须选择所属部门。"))
-        return cleaned
 
 
 class LanguageForm(CleanTextMixin, forms.Form):

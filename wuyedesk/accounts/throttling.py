@@ -11,20 +11,20 @@ on many user names is stopped after `rate_login` failures. django-axes' lockout 
 and address applies on top.
 """
 
+from wuyedesk.core.company import company
 from wuyedesk.lib.throttle import throttle
-from wuyedesk.properties.services import company_get
 
 GROUP = "login"
 
 
 def login_check(request) -> None:
     """Raise `Throttled` when this address has used up its failed attempts."""
-    throttle(request, group=GROUP, rate=company_get().rate_login, increment=False)
+    throttle(request, group=GROUP, rate=company().rate_login, increment=False)
 
 
 def login_failed(request) -> None:
     """Count one failed attempt of this address."""
-    throttle(request, group=GROUP, rate=company_get().rate_login)
+    throttle(request, group=GROUP, rate=company().rate_login)
 
 
 def password_reset_check(request, email: str) -> None:
@@ -32,6 +32,6 @@ def password_reset_check(request, email: str) -> None:
     (`rate_password_reset`); raise `Throttled` over either limit. Counted whether or not an
     account has that address, so that the answer tells nothing about which addresses exist;
     the address reaches the cache only as a keyed digest."""
-    rate = company_get().rate_password_reset
+    rate = company().rate_password_reset
     throttle(request, group="password-reset", rate=rate)
     throttle(request, group="password-reset-email", rate=rate, value=email.strip().lower())

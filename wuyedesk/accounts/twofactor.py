@@ -14,7 +14,6 @@ import re
 import time
 
 import segno
-from django.contrib.auth import user_logged_in
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -27,9 +26,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from wuyedesk.accounts.access import has_post, posts_of, staff_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.audit.models import AuditAction
-from wuyedesk.audit.services import audit_record
+from wuyedesk.accounts.signals import two_factor_event
 from wuyedesk.core import reference
+from wuyedesk.core.company import company
 from wuyedesk.lib.throttle import Throttled, throttle
 
 RECOVERY_CODES = 10
@@ -41,20 +40,14 @@ SEEN_KEY = "wuyedesk_seen"
 # --- who must use it -------------------------------------------------------------------
 
 
-def _company():
-    from wuyedesk.properties.services import company_get
-
-    return company_get()
-
-
 def session_policy() -> tuple[frozenset[str], int]:
     """(posts that must use two-factor login, idle timeout in minutes): every staff request
     reads them, so each process keeps them until the reference data changes (a save of the
     company settings is one; core/reference.py)."""
 
     def build():
-        company = _company()
-        return frozenset(company.two_factor_posts or ()), company.idle_timeout_minutes
+        settings = company()
+        return frozenset(settings.two_factor_posts or ()), settings.idle_timeout_minutes
 
     return reference.memo(("company-session-policy",), build)
 
@@ -158,7 +151,7 @@ def enrol_confirm(*, request, user, device: TOTPDevice, code: str) -> list[str]:
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         codes = _new_recovery_codes(user)
-        audit_record(actor=user, action=AuditAction.OTP_ENROL, obj=user, label=_label(user))
+        _audited("otp_enrol", actor=user, user=user)
         reference.changed()
     otp_login(request, device)
     return codes
@@ -185,7 +178,7 @@ def recovery_regenerate(*, user) -> list[str]:
         raise PermissionDenied
     with transaction.atomic():
         codes = _new_recovery_codes(user)
-        audit_record(actor=user, action=AuditAction.OTP_CODES, obj=user, label=_label(user))
+        _audited("otp_codes", actor=user, user=user)
     return codes
 
 
@@ -195,7 +188,7 @@ def disable(*, user) -> None:
         raise PermissionDenied
     with transaction.atomic():
         _remove_devices(user)
-        audit_record(actor=user, action=AuditAction.OTP_OFF, obj=user, label=_label(user))
+        _audited("otp_off", actor=user, user=user)
 
 
 def _remove_devices(user) -> int:
@@ -228,7 +221,7 @@ def verify(*, request, user, code: str):
     to wait."""
     from wuyedesk.accounts.throttling import login_check, login_failed
 
-    rate = _company().rate_login
+    rate = company().rate_login
     group = "two-factor"
     login_check(request)  # a wrong code is a failed login, per client address too
     throttle(request, group=group, rate=rate, value=str(user.pk), increment=False)
@@ -245,22 +238,14 @@ def verify(*, request, user, code: str):
         _device_throttle(candidate)
         device = verify_token(user, candidate.persistent_id, token)
     if device is None:
-        audit_record(
-            actor=user,
-            action=AuditAction.OTP_FAIL,
-            obj=user,
-            label=_label(user),
-            changes={"method": method},
-        )
+        _audited("otp_fail", actor=user, user=user, changes={"method": method})
         login_failed(request)
         throttle(request, group=group, rate=rate, value=str(user.pk))
         return None
     changes = {"method": method}
     if method == "recovery":
         changes["recovery_left"] = recovery_left(user)
-    audit_record(
-        actor=user, action=AuditAction.OTP_PASS, obj=user, label=_label(user), changes=changes
-    )
+    _audited("otp_pass", actor=user, user=user, changes=changes)
     return device
 
 
@@ -304,14 +289,15 @@ def reset(*, by, staff) -> int:
     user = staff.user
     with transaction.atomic():
         removed = _remove_devices(user)
-        audit_record(
-            actor=by,
-            action=AuditAction.OTP_RESET,
-            obj=user,
-            label=_label(user),
-            changes={"devices": removed},
-        )
+        _audited("otp_reset", actor=by, user=user, changes={"devices": removed})
     return removed
+
+
+def _audited(action: str, *, actor, user, changes: dict | None = None) -> None:
+    """The audit log records it, in this transaction (audit/apps.py connects the signal)."""
+    two_factor_event.send(
+        sender=_audited, actor=actor, action=action, obj=user, label=_label(user), changes=changes
+    )
 
 
 def _label(user) -> str:
@@ -322,11 +308,8 @@ def _label(user) -> str:
 # --- idle sessions ---------------------------------------------------------------------
 
 
-def _stamp_login(sender, request, user, **kwargs) -> None:
+def stamp_login(sender, request, user, **kwargs) -> None:
     """A new session starts its idle clock at login (so that its first request need not
     write the session)."""
     if request is not None and hasattr(request, "session"):
         request.session[SEEN_KEY] = int(time.time())
-
-
-user_logged_in.connect(_stamp_login, dispatch_uid="wuyedesk-session-seen")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from wuyedesk.core.services import FormInvalid
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.lib.throttle import Throttled
 
 # ninja raises HttpError without a code of its own, e.g. 400 for a body that is not JSON.

@@ -37,15 +37,15 @@ from wuyedesk.api.schemas import (
 from wuyedesk.audit import api as audit_api
 from wuyedesk.audit.services import record_opened
 from wuyedesk.channels import api as portal_api
-from wuyedesk.core.export import FORMATS, resource_export
 from wuyedesk.core.resources import REGISTRY, Resource
-from wuyedesk.core.services import record_archive, record_save
 from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.notifications import api as notifications_api
 from wuyedesk.properties import api as company_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
+from wuyedesk.properties.exports import FORMATS, resource_export
+from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.reports import api as reports_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api

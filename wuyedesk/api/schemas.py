@@ -4,12 +4,50 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.utils import timezone
 from ninja import Field, Schema
+from pydantic import AfterValidator
 
 # The largest id a BIGINT column holds. Bigger numbers cannot name a record, and passed on to
 # the database they overflow (a 500 on SQLite) instead of simply matching nothing.
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+# Dates before this are typos, after it too; both would overflow the clocks' arithmetic.
+EARLIEST, LATEST = 2000, 2100
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise ValueError("text may not contain NUL characters")
+    return value
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """Times without a zone are the company's (Asia/Shanghai by default), as on the pages."""
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"year must be between {EARLIEST} and {LATEST}")
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _sane_date(value: dt.date) -> dt.date:
+    if not EARLIEST <= value.year <= LATEST:
+        raise ValueError(f"year must be between {EARLIEST} and {LATEST}")
+    return value
+
+
+def _text(max_length: int):
+    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
+
+
+Title = _text(120)
+Question = _text(200)
+Text = _text(5000)
+LongText = _text(10000)
+When = Annotated[dt.datetime, AfterValidator(_aware)]
+Day = Annotated[dt.date, AfterValidator(_sane_date)]
 
 
 class ErrorOut(Schema):

@@ -7,11 +7,9 @@ masked, and every id a client sends is looked up again in what that client may s
 import datetime as dt
 from typing import Annotated, Literal
 
-from django.utils import timezone
 from ninja import Field, Schema
-from pydantic import AfterValidator
 
-from wuyedesk.api.schemas import MAX_ID, Id
+from wuyedesk.api.schemas import MAX_ID, Day, Id, LongText, Question, Text, Title, When
 from wuyedesk.tickets.choices import (
     Channel,
     DispatchPurpose,
@@ -33,41 +31,6 @@ SatisfactionName = Literal[tuple(Satisfaction.values)]
 QueueName = Literal["mine", "team", "department", "overdue", "unassigned", "return_visits", "all"]
 # A ticket's version is a PositiveIntegerField: anything bigger can only be stale.
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="the version you saw")]
-# Dates before this are typos, after it too; both would overflow the clocks' arithmetic.
-EARLIEST, LATEST = 2000, 2100
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise ValueError("text may not contain NUL characters")
-    return value
-
-
-def _aware(value: dt.datetime) -> dt.datetime:
-    """Times without a zone are the company's (Asia/Shanghai by default), as on the pages."""
-    if not EARLIEST <= value.year <= LATEST:
-        raise ValueError(f"year must be between {EARLIEST} and {LATEST}")
-    if timezone.is_naive(value):
-        value = timezone.make_aware(value)
-    return value
-
-
-def _sane_date(value: dt.date) -> dt.date:
-    if not EARLIEST <= value.year <= LATEST:
-        raise ValueError(f"year must be between {EARLIEST} and {LATEST}")
-    return value
-
-
-def _text(max_length: int):
-    return Annotated[str, Field(max_length=max_length), AfterValidator(_no_nul)]
-
-
-Title = _text(120)
-Question = _text(200)
-Text = _text(5000)
-LongText = _text(10000)
-When = Annotated[dt.datetime, AfterValidator(_aware)]
-Day = Annotated[dt.date, AfterValidator(_sane_date)]
 
 
 # ---------------------------------------------------------------- output: references

@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
 from wuyedesk.accounts.access import is_staff_member
-from wuyedesk.api.schemas import MAX_ID, ErrorOut
-from wuyedesk.api.ticket_schemas import Day
+from wuyedesk.api.schemas import MAX_ID, Day, ErrorOut
 from wuyedesk.audit.selectors import access_log_search
 
 router = Router(tags=["audit"])

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core import appconfig
 
-class AuditConfig(AppConfig):
+
+class AuditConfig(appconfig.WuyeDeskAppConfig):
     name = "wuyedesk.audit"
     verbose_name = _("审计")

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from wuyedesk.audit.context import client_ip
 from wuyedesk.audit.models import ACCESS_ACTIONS, AuditAction, AuditEntry
-from wuyedesk.properties.models import PERSONAL_FIELDS
+from wuyedesk.core.company import company
+from wuyedesk.lib.privacy import PERSONAL_FIELDS
 
 CHANGED = "已修改"
 
@@ -74,9 +75,7 @@ def access_log_purge(*, now: dt.datetime | None = None) -> int:
     Safe to run any number of times, by any number of workers: it deletes by age only.
     Change history (create, update, archive, import) is not part of the access log and stays.
     """
-    from wuyedesk.properties.services import company_get  # properties writes audit rows
-
-    days = company_get().access_log_retention_days
+    days = company().access_log_retention_days
     cutoff = (now or timezone.now()) - dt.timedelta(days=days)
     old = AuditEntry.objects.filter(action__in=ACCESS_ACTIONS, at__lt=cutoff)
     deleted, _by_model = old.delete()

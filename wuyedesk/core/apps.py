@@ -1,7 +1,12 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core import reference
+
 
 class CoreConfig(AppConfig):
     name = "wuyedesk.core"
     verbose_name = _("基础")
+
+    def ready(self):
+        reference.connect()

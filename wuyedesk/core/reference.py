@@ -3,8 +3,9 @@
 that data (a page's choice lists, a person's scope) under this version; any change to it
 gives a new version, in every process that shares the cache (Redis when scaled out).
 
-Saves and deletes through the ORM announce themselves (see `connect`); bulk writes that
-skip signals call `changed()` themselves (the importer, the seed).
+Saves and deletes through the ORM announce themselves (each app `watch`es its own models in
+its receivers.py, core/appconfig.py); bulk writes that skip signals call `changed()`
+themselves (the importer, the seed).
 """
 
 import threading
@@ -77,20 +78,31 @@ def _user_changed(update_fields=None, **signal) -> None:
 
 
 def connect() -> None:
-    from wuyedesk.accounts.models import Staff, StaffPost, User
-    from wuyedesk.policies.models import PolicySettings
-    from wuyedesk.properties.models import Community, Company, Department
-    from wuyedesk.tickets.models import Category
-
+    """The request's hold on one version (core/apps.py). The apps name their own reference
+    data with `watch` in their receivers.py: accounts (staff, posts, scopes, users),
+    properties (communities, departments, the company settings), policies, tickets
+    (categories)."""
     request_started.connect(_request_started, dispatch_uid="reference-request-started")
     request_finished.connect(_request_finished, dispatch_uid="reference-request-finished")
-    # Company: its two-factor posts and idle timeout are read by every staff request.
-    for model in (Community, Company, Department, Category, Staff, StaffPost, PolicySettings):
+
+
+def watch(*models) -> None:
+    """Any save or delete of these models is a change of the reference data."""
+    for model in models:
         uid = f"reference-{model._meta.label}"
         post_save.connect(changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-delete")
-    # Lists show the names of staff users (ticket owners) from what each process keeps.
-    post_save.connect(_user_changed, sender=User, dispatch_uid="reference-user-save")
-    post_delete.connect(changed, sender=User, dispatch_uid="reference-user-delete")
-    for through in (Staff.communities.through, Department.communities.through):
+
+
+def watch_m2m(*throughs) -> None:
+    """Any change of these many-to-many relations (a staff member's or department's
+    communities) is a change of the reference data."""
+    for through in throughs:
         m2m_changed.connect(changed, sender=through, dispatch_uid=f"reference-{through}")
+
+
+def watch_users(model) -> None:
+    """Lists show the names of staff users (ticket owners) from what each process keeps; a
+    login, which writes only last_login, changes nothing."""
+    post_save.connect(_user_changed, sender=model, dispatch_uid="reference-user-save")
+    post_delete.connect(changed, sender=model, dispatch_uid="reference-user-delete")

@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from wuyedesk.accounts.access import is_staff_member
-from wuyedesk.api.schemas import MAX_ID, ErrorOut, Id
-from wuyedesk.api.ticket_schemas import Day, Text, Title
+from wuyedesk.api.schemas import MAX_ID, Day, ErrorOut, Id, Text, Title
 from wuyedesk.improvements import selectors, services
 from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to

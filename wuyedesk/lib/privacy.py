@@ -7,6 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.lib.text import without_controls
 
+# The personal fields of a resident: masked on pages and in exports, "changed" in the audit.
+PERSONAL_FIELDS = ("phone", "id_number", "address")
+
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE_RE = re.compile(r"^0\d{2,3}\d{7,8}$")
 ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$")

@@ -7,7 +7,7 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
 from wuyedesk.core import reference
-from wuyedesk.core.services import FormInvalid
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.policies.models import PolicySettings
 
 EDITABLE = [

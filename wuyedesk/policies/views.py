@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
-from wuyedesk.core.services import FormInvalid
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.policies import selectors
 from wuyedesk.policies.forms import PolicySettingsForm
 from wuyedesk.policies.services import EDITABLE, policy, policy_update

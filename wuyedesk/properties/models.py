@@ -17,9 +17,6 @@ from wuyedesk.lib.privacy import (
 from wuyedesk.lib.rates import validate_rate
 from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
 
-# Fields holding personal data (PIPL): masked on display, never logged in clear.
-PERSONAL_FIELDS = ("phone", "id_number", "address")
-
 
 class Archivable(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -1,6 +1,9 @@
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.accounts import selectors as staff_selectors
+from wuyedesk.accounts import services as staff_services
 from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import Staff
 from wuyedesk.core.resources import Column, Resource, register
 from wuyedesk.properties import forms, selectors, services
 from wuyedesk.properties.models import (
@@ -140,5 +143,26 @@ departments = register(
         ),
         search_fields=("code__icontains", "name__icontains"),
         filters={"kind": "kind"},
+    )
+)
+
+# The staff records: accounts owns the model, their form picks departments and communities.
+staff = register(
+    Resource(
+        key="staff",
+        model=Staff,
+        selector=staff_selectors.staff_visible_to,
+        form=forms.StaffForm,
+        write_posts=(Post.ADMIN.value,),
+        columns=(
+            Column(_("工号"), "employee_no"),
+            Column(_("姓名"), "name", link=True),
+            Column(_("岗位"), "post_labels"),
+            Column(_("所属部门"), "department.name"),
+        ),
+        search_fields=("name__icontains", "employee_no__icontains", "user__username"),
+        filters={"department": "department_id", "post": "posts__post"},
+        save=staff_services.staff_save,
+        on_archive=staff_services.staff_archived,
     )
 )

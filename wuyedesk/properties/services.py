@@ -9,8 +9,9 @@ from wuyedesk.accounts.models import User
 from wuyedesk.accounts.services import user_sign_out_everywhere
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
-from wuyedesk.core.services import FormInvalid
-from wuyedesk.properties.models import PERSONAL_FIELDS, Company, Resident
+from wuyedesk.core.form_errors import FormInvalid
+from wuyedesk.lib.privacy import PERSONAL_FIELDS
+from wuyedesk.properties.models import Company, Resident
 
 
 def company_get() -> Company:

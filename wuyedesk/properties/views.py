@@ -8,9 +8,10 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts.access import has_post, require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.lib.privacy import PERSONAL_FIELDS
 from wuyedesk.properties import importer, selectors, services
 from wuyedesk.properties.forms import CompanyForm
-from wuyedesk.properties.models import PERSONAL_FIELDS, ImportBatch, ImportKind
+from wuyedesk.properties.models import ImportBatch, ImportKind
 
 
 def resident_context(request, resident):

@@ -7,8 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from ninja import Field, Router, Schema
 
-from wuyedesk.api.schemas import ErrorOut
-from wuyedesk.api.ticket_schemas import Text
+from wuyedesk.api.schemas import ErrorOut, Text
 from wuyedesk.reports import survey_analysis, survey_reports
 
 router = Router(tags=["survey reports"])

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.choices import Post
-from wuyedesk.core.export import export_response
 from wuyedesk.notifications.services import notify
+from wuyedesk.properties.exports import export_response
 from wuyedesk.properties.services import require_export
 from wuyedesk.reports import survey_analysis
 from wuyedesk.reports.models import QuarterlyReport, ReportEvent, ReportEventKind, ReportStatus

@@ -14,12 +14,13 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post
-from wuyedesk.core.services import FormInvalid, record_save
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.properties import resources
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.forms import OccupancyForm, ResidentForm
 from wuyedesk.properties.models import Occupancy, Resident, Room
+from wuyedesk.properties.records import record_save
 from wuyedesk.properties.selectors import (
     occupancies_visible_to,
     residents_visible_to,

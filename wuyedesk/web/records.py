@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.audit.services import record_opened
-from wuyedesk.core.export import resource_export
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.core.resources import REGISTRY, Resource, resolve_attr
-from wuyedesk.core.services import FormInvalid, record_archive, record_save
-from wuyedesk.lib.privacy import search_params
-from wuyedesk.properties.models import PERSONAL_FIELDS
+from wuyedesk.lib.privacy import PERSONAL_FIELDS, search_params
+from wuyedesk.properties.exports import resource_export
+from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.properties.selectors import get_visible
 from wuyedesk.properties.services import may_export, require_export
 from wuyedesk.properties.views import resident_context, room_context

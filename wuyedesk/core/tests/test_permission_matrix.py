@@ -512,7 +512,7 @@ def make_personas(world) -> dict[str, tuple[Client, dict]]:
     from wuyedesk.accounts.choices import Post
     from wuyedesk.accounts.services import token_create
     from wuyedesk.core.resources import REGISTRY
-    from wuyedesk.core.services import record_archive
+    from wuyedesk.properties.records import record_archive
     from wuyedesk.testing import make_staff
 
     users = {

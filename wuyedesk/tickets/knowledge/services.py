@@ -16,7 +16,7 @@ from wuyedesk.accounts.access import has_post, is_staff_member, require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
-from wuyedesk.core.services import FormInvalid
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.lib.search import index_text, query_tokens, tokens
 from wuyedesk.tickets.models import Category, KnowledgeArticle, KnowledgeRevision
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.decorators import staff_required
-from wuyedesk.core.services import FormInvalid
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.lib.text import without_controls
 from wuyedesk.tickets.categories import active_categories, category_label
 from wuyedesk.tickets.choices import Kind

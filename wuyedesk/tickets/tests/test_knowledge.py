@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wuyedesk.core.services import FormInvalid
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.tickets.knowledge import services as knowledge
 from wuyedesk.tickets.knowledge.forms import KnowledgeArticleForm
 from wuyedesk.tickets.models import KnowledgeArticle, KnowledgeRevision

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core.downloads import download
 from wuyedesk.core.resources import Resource, resolve_attr
 from wuyedesk.lib import sheets
 from wuyedesk.lib.privacy import looks_like_phone, mask_phone, normalize_phone
@@ -86,9 +87,7 @@ def export_response(
         details={"filter": kept, "rows": count, "format": fmt},
     )
     stamp_name = timezone.localtime(now).strftime("%Y%m%d-%H%M")
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp_name}.{fmt}"'
-    return response
+    return download(data, filename=f"{filename}-{stamp_name}.{fmt}", content_type=content_type)
 
 
 def resource_rows(resource: Resource, queryset):

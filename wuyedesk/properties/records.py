@@ -1,4 +1,5 @@
-"""Generic writes for simple records: permission, validation, save and audit in one transaction."""
+"""Generic writes for the records of core/resources.py (staff, communities, residents, …):
+permission, validation, save and audit in one transaction."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -8,15 +9,8 @@ from django.utils import timezone
 from wuyedesk.accounts.access import require_post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.core.resources import Resource
-
-
-class FormInvalid(Exception):
-    """Raised by a service when input does not validate; carries the bound form for re-display."""
-
-    def __init__(self, form):
-        super().__init__("invalid input")
-        self.form = form
 
 
 def _snapshot(instance, fields) -> dict:
