@@ -1,20 +1,28 @@
-"""Ticket lists as plain rows: one query of the columns a list shows, no model instances.
+"""Ticket lists in two steps: the ids of a page (the queue's filters and order, no joins),
+then the rows of those ids.
 
-A queue page or an API page of 50 tickets built through select_related made ~700 model
-instances and converted every clock column of each; that Python, not the SQL, was most of
-the time of a list at 1,000,000 tickets (bench/README.md). Here a list reads only its
-columns with `values()`, and each label is translated once per request, not once per row.
+A queue page reads only the columns it shows with `values()`: 50 tickets built as model
+instances through select_related made ~700 instances, most of a list's time at 1,000,000
+tickets (bench/README.md). The names of communities, departments and owners come from what
+each process holds of the reference data (core/reference.py) instead of three more joins,
+and each label is translated once per request. The template tickets/_queue_rows.html writes
+the rows.
+
+Measured for issue #13 (CPU per request in-process, Django's test client, the manager's team
+queue of 50 rows on the 1,000,000-ticket SQLite bench database): the template takes 2.0-2.5
+ms for the rows where the f-string rows it replaced took 0.13 ms, and these rows read through
+the ORM (the query compiled per request) 1.5 ms where a statement compiled once per
+connection took 0.8 ms. With the session's user read the same way (+0.7 ms), the page went
+from 5.6 to 9.5 ms, so the standard way costs more than 10 % of this page's time. Django's
+Jinja2 backend would render the rows in a fraction of the template's time, if jinja2 became
+a dependency.
 """
 
-from html import escape
-
 from django.utils import timezone
-from django.utils.safestring import SafeString
-from django.utils.translation import gettext
 
 from wuyedesk.accounts.choices import UserKind
 from wuyedesk.accounts.models import User
-from wuyedesk.core import kept, reference
+from wuyedesk.core import reference
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.properties.models import Community, Department
 from wuyedesk.tickets.choices import Kind, Severity, Status
@@ -75,8 +83,6 @@ NAMES = (
     "department_id",
     "department__name",
 )
-# A page of up to 64 tickets (a queue page, the API's default) reads them by one statement.
-MIN_STATEMENT_IDS = 64
 # What the API's list reads of each ticket.
 LIST_COLUMNS = TICKET_COLUMNS + NAMES
 # What a queue page shows of each ticket.
@@ -106,38 +112,20 @@ def by_ids(ids, columns) -> list[dict]:
     """The `values(*columns)` rows of the tickets `ids`, in that order.
 
     A list reads in two steps: the ids of its page (the queue's filters and order, no
-    joins), then the columns of those ids here. Building and compiling a `values()` query
-    of eleven joins took the ORM longer than running it, and PostgreSQL took longer to plan
-    it (~75 ms before its join order was pinned) than to run it, on every request. Here the
-    statement is kept (core/kept.py: compiled once per connection, on PostgreSQL prepared)
-    and run with the page's ids, padded to a power of two (at least 64) so that one or two
-    statements serve every page.
-    """
+    joins), then the columns of those ids here. Names from the reference data
+    (`REFERENCE_NAMES`) come from what each process keeps, not from joins."""
     ids = list(ids)
     if not ids:
         return []
-    size = max(MIN_STATEMENT_IDS, 1 << (len(ids) - 1).bit_length())
-    padded = ids + [ids[-1]] * (size - len(ids))
-    columns = tuple(columns)
-    if columns[0] != "id":
-        raise ValueError("the first column must be id")
-    named = [(name, REFERENCE_NAMES[name]) for name in columns if name in REFERENCE_NAMES]
-    read = [name for name in columns if name not in REFERENCE_NAMES]
-    read = tuple(dict.fromkeys(read + [fk for _name, (fk, _table, _at) in named]))
-    found = {
-        row["id"]: row
-        for row in kept.fetch(
-            ("ticket-rows", read),
-            lambda ids: Ticket.objects.filter(id__in=ids).order_by().values(*read),
-            padded,
-        )
-    }
-    if named:
-        tables = {table: table() for _name, (_fk, table, _i) in named}
+    named = {name: REFERENCE_NAMES[name] for name in columns if name in REFERENCE_NAMES}
+    read = [name for name in columns if name not in named]
+    read = dict.fromkeys(read + [fk for fk, _table, _at in named.values()])
+    found = {row["id"]: row for row in Ticket.objects.filter(id__in=ids).order_by().values(*read)}
+    for name, (fk, table, index) in named.items():
+        entries = table()
         for row in found.values():
-            for name, (fk, table, index) in named:
-                entry = tables[table].get(row[fk])
-                row[name] = None if entry is None else entry[index]
+            entry = entries.get(row[fk])
+            row[name] = None if entry is None else entry[index]
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -281,43 +269,3 @@ def page_rows(rows, *, due_field: str = "next_due") -> list[dict]:
         row["due_text"] = relative(due, now, phrases)[0] if due else ""
         out.append(row)
     return out
-
-
-def page_html(rows, tickets_url: str) -> SafeString:
-    """The <tr>s of a queue page for `page_rows` output, every value escaped.
-
-    Fifty rows of eight cells through the template engine were most of a queue page's time
-    (about 10,000 variable lookups, each escaped and localised); this is one f-string a row.
-    """
-    if not rows:
-        return SafeString(
-            f'<tr><td colspan="8" class="text-muted">{escape(gettext("没有工单。"))}</td></tr>'
-        )
-    overdue_badge = f' <span class="badge text-bg-danger">{escape(gettext("超时"))}</span>'
-    parts = []
-    for t in rows:
-        overdue = t["overdue"]
-        severity = (
-            f' <span class="badge text-bg-danger">{escape(t["severity_label"])}</span>'
-            if t["severity_label"]
-            else ""
-        )
-        department = (
-            f' <span class="text-muted small">{escape(t["department__name"])}</span>'
-            if t["department__name"]
-            else ""
-        )
-        danger = ' class="table-danger"' if overdue else ""
-        parts.append(
-            f'<tr{danger} data-ticket="{t["id"]}">'
-            f'<td><a href="{tickets_url}{t["id"]}/">{escape(t["number"])}</a></td>'
-            f"<td>{escape(t['kind_label'])}{severity}</td>"
-            f'<td class="wrap">{escape(t["title"])}</td>'
-            f"<td>{escape(t['resident__name'] or '—')}</td>"
-            f"<td>{escape(t['place'])}</td>"
-            f"<td>{escape(t['status_label'])}{overdue_badge if overdue else ''}</td>"
-            f"<td>{escape(t['owner__staff__name'] or '—')}{department}</td>"
-            f"<td>{escape(t['due_local'] or '—')} "
-            f'<span class="small">{escape(t["due_text"])}</span></td></tr>'
-        )
-    return SafeString("\n".join(parts))

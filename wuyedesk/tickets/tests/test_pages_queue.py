@@ -279,7 +279,7 @@ def test_queue_search_by_phone_posts_and_keeps_the_queue(world, call, client_as)
 
 
 def test_queue_rows_escape_what_people_typed(world, call, client_as):
-    """The rows are written in Python (tickets/rows.py), so escaping is theirs to do."""
+    """The rows (tickets/_queue_rows.html) escape the title people typed."""
     ticket = call(title='<script>alert("x")</script> & 漏水')
     page = client_as(world.manager).get("/tickets/?queue=all").content.decode()
     row = page[page.index(f'data-ticket="{ticket.pk}"') :]
@@ -338,3 +338,30 @@ def test_search_alone_uses_the_kept_filter_fields(world, call, client_as):
     assert f'data-ticket="{ticket.pk}"' in page
     assert 'name="q" value=" 漏水 "' in page  # the search box keeps what was typed
     assert not [q for q in ctx.captured_queries if "tickets_category" in q["sql"]]
+
+
+def test_renamed_reference_data_shows_in_the_rows_at_once(world, call, client_as):
+    """The rows take community, department and owner names from what each process keeps of
+    the reference data (tickets/rows.py REFERENCE_NAMES): a rename shows on the next page."""
+    ticket = call()
+    services.ticket_transfer(
+        by=world.specialist, ticket=ticket, department=world.engineering, note="请上门"
+    )
+    client = client_as(world.manager)
+
+    def row():
+        page = client.get("/tickets/?queue=all").content.decode()
+        found = page[page.index(f'data-ticket="{ticket.pk}"') :]
+        return found[: found.index("</tr>")]
+
+    before = row()
+    assert world.a.name in before and world.engineering.name in before
+    world.a.name = "新名小区"
+    world.a.save()
+    world.engineering.name = "工程维修部"
+    world.engineering.save()
+    staff = world.specialist.staff
+    staff.name = "改名客服"
+    staff.save()
+    after = row()
+    assert "新名小区" in after and "工程维修部" in after and "改名客服" in after

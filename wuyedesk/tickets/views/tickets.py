@@ -109,7 +109,6 @@ def ticket_queue(request):
             "queues": QUEUES,
             "queue": name,
             "page": page,
-            "rows_html": rows.page_html(page.object_list, reverse("ticket_queue")),
             "filter_fields": filter_fields,
             "search_text": params.get("q", ""),
             "resident": params.get("resident", ""),
