@@ -3,13 +3,10 @@
 A resident sees their own tickets and the announcements of where they live; any other id is a
 404. Every change is one service of channels.services."""
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
@@ -18,29 +15,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from wuyedesk.accounts.decorators import resident_required
 from wuyedesk.accounts.throttling import login_check, login_failed, password_reset_check
 from wuyedesk.channels import forms, limits, selectors, services
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
 from wuyedesk.notifications.residents import webhook_enabled
-from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_forms import add_service_error
 from wuyedesk.tickets.models import Category
 
 RESIDENT_BACKEND = "wuyedesk.accounts.backends.ResidentPhoneBackend"
 PAGE_SIZE = 20
-
-
-def resident_required(view):
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), reverse("portal:login"))
-        if not request.user.is_resident:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _optional_url(name: str) -> str:
@@ -300,16 +285,6 @@ def ticket_list(request):
     return render(request, "channels/tickets.html", {"page": page, "title": _("我的工单")})
 
 
-def promised(ticket) -> list[tuple[str, object, bool]]:
-    """(label, due, met?) of the deadlines the company promised the customer."""
-    rows = []
-    if ticket.follow_up_due:
-        rows.append((_("答复期限"), ticket.follow_up_due, ticket.followed_up_at is not None))
-    if ticket.kind == Kind.COMPLAINT and ticket.investigation_due:
-        rows.append((_("处理期限"), ticket.investigation_due, ticket.decided_at is not None))
-    return rows
-
-
 def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status=200):
     files = list(selectors.public_attachments(ticket))
     by_event = {a.event_id: a for a in files if a.event_id}
@@ -324,7 +299,7 @@ def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status
             "ticket": ticket,
             "timeline": timeline,
             "attachments": files,
-            "promised": promised(ticket),
+            "promised": selectors.promised(ticket),
             "rating": rating,
             "reply_form": reply or (None if closed_refuses else forms.ReplyForm()),
             "closed_refuses": closed_refuses,

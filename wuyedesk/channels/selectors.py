@@ -4,6 +4,7 @@ pages of the portal (the sign-up queue, announcements), each scoped to who asks.
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post, scope_to_communities
 from wuyedesk.accounts.choices import Post
@@ -11,6 +12,7 @@ from wuyedesk.channels.models import Announcement, Signup, SignupStatus
 from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets.attachments import attachments_of
+from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.models import Ticket
 from wuyedesk.tickets.selectors import customer_timeline
 
@@ -52,6 +54,16 @@ def public_timeline(ticket):
     text, progress rows (a transfer, a follow-up, a return visit) without staff's text, never
     internal notes. Actors appear by role (staff) or as the customer, not by name."""
     return customer_timeline(ticket)
+
+
+def promised(ticket) -> list[tuple[str, object, bool]]:
+    """(label, due, met?) of the deadlines the company promised the customer."""
+    rows = []
+    if ticket.follow_up_due:
+        rows.append((_("答复期限"), ticket.follow_up_due, ticket.followed_up_at is not None))
+    if ticket.kind == Kind.COMPLAINT and ticket.investigation_due:
+        rows.append((_("处理期限"), ticket.investigation_due, ticket.decided_at is not None))
+    return rows
 
 
 def public_attachments(ticket):
