@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from wuyedesk.channels.portal import resident_required
+from wuyedesk.accounts.decorators import resident_required
 from wuyedesk.lib.throttle import Throttled
 from wuyedesk.surveys import services
 from wuyedesk.surveys.forms import (
