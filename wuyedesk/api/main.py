@@ -21,7 +21,7 @@ from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.middleware import SUPPORTED as SUPPORTED_LANGUAGES
 from wuyedesk.accounts.selectors import tokens_of
 from wuyedesk.accounts.throttling import login_check, login_failed
-from wuyedesk.api import errors, tickets
+from wuyedesk.api import errors
 from wuyedesk.api.parser import CleanTextParser
 from wuyedesk.api.schemas import (
     MAX_ID,
@@ -49,6 +49,10 @@ from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.reports import api as reports_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
+from wuyedesk.tickets import api as tickets_api
+from wuyedesk.tickets.assignments import api as tasks_api
+from wuyedesk.tickets.knowledge import api as knowledge_api
+from wuyedesk.tickets.services import TicketConflict
 from wuyedesk.web import api as system_api
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -82,6 +86,13 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
 )
 errors.install(api)
+
+
+@api.exception_handler(TicketConflict)
+def on_ticket_conflict(request, exc):
+    """A stale `version`: the ticket changed since the caller read it; nothing changed."""
+    return api.create_response(request, errors.error_body("conflict", str(exc)), status=409)
+
 
 auth_router = Router(tags=["auth"])
 
@@ -341,7 +352,10 @@ def build():
     _add_fallback_route()
 
 
-tickets.register(api)
+api.add_router("/tickets", tickets_api.router)
+api.add_router("/knowledge", knowledge_api.router)
+api.add_router("/incidents", tickets_api.incident_router)
+api.add_router("/tasks", tasks_api.router)
 api.add_router("/mail", mailbox_api.router)
 api.add_router("/telephony", telephony_api.router)
 api.add_router("/notifications", notifications_api.router)

@@ -63,7 +63,7 @@ def test_no_two_schema_classes_share_a_name():
 def test_a_clash_would_be_found():
     first = type("TicketOut", (BaseModel,), {"__module__": "somewhere"})
     assert _name_clashes({*_published_types(), first}) == {
-        "TicketOut": ["somewhere.TicketOut", "wuyedesk.api.ticket_schemas.TicketOut"]
+        "TicketOut": ["somewhere.TicketOut", "wuyedesk.tickets.schemas.TicketOut"]
     }
 
 

@@ -7,9 +7,9 @@ import json
 from django.utils import timezone
 from ninja.responses import NinjaJSONEncoder
 
-from wuyedesk.api.ticket_schemas import TicketOut
 from wuyedesk.tickets import services
 from wuyedesk.tickets.models import Ticket
+from wuyedesk.tickets.schemas import TicketOut
 
 
 def _schema_json(ticket) -> dict:

@@ -1,4 +1,5 @@
-"""What the service-desk API returns and accepts: tickets, knowledge, incidents, tasks.
+"""What the service-desk API returns and accepts: tickets and incidents (the knowledge base's
+and the tasks' are in knowledge/schemas.py and assignments/schemas.py).
 
 People are named by their staff id (the id of GET /api/v1/staff), residents' phones leave
 masked, and every id a client sends is looked up again in what that client may see.
@@ -9,7 +10,7 @@ from typing import Annotated, Literal
 
 from ninja import Field, Schema
 
-from wuyedesk.api.schemas import MAX_ID, Day, Id, LongText, Question, Text, Title, When
+from wuyedesk.api.schemas import MAX_ID, Day, Id, Text, Title, When
 from wuyedesk.tickets.choices import (
     Channel,
     DispatchPurpose,
@@ -421,56 +422,6 @@ class AssignIn(Versioned):
     owner: Id = Field(..., description="staff id")
 
 
-# ---------------------------------------------------------------- knowledge
-
-
-class KnowledgeOut(Schema):
-    id: int
-    category: CategoryRef
-    question: str
-    answer: str
-    question_en: str
-    answer_en: str
-    version: int
-    active: bool
-    updated_by: PersonRef
-    updated_at: dt.datetime
-
-    @staticmethod
-    def resolve_updated_by(obj):
-        return person(obj.updated_by)
-
-
-class KnowledgePage(Schema):
-    items: list[KnowledgeOut]
-    next_cursor: int | None = None
-
-
-class KnowledgeFilters(Schema):
-    q: str | None = Field(None, max_length=100)
-    category: Id | None = Field(None, description="a category, its parent or its children")
-    archived: bool = Field(False, description="include archived articles (editors only)")
-    limit: int = Field(50, ge=1, le=200)
-    cursor: int | None = Field(None, ge=0, le=MAX_ID)
-
-
-class KnowledgeIn(Schema):
-    category: Id
-    question: Question
-    answer: LongText
-    question_en: Question = ""
-    answer_en: LongText = ""
-
-
-class KnowledgePatch(Schema):
-    category: Id | None = None
-    question: Question | None = None
-    answer: LongText | None = None
-    question_en: Question | None = None
-    answer_en: LongText | None = None
-    version: Version | None = None
-
-
 # ---------------------------------------------------------------- incidents
 
 
@@ -530,53 +481,3 @@ class IncidentUpdateIn(Schema):
 class IncidentUpdateOut(Schema):
     reached: int = Field(..., description="how many tickets the update reached")
     incident: IncidentDetailOut
-
-
-# ---------------------------------------------------------------- tasks
-
-
-class TaskOut(Schema):
-    id: int
-    title: str
-    description: str
-    assignee: PersonRef
-    due: dt.datetime
-    created_by: PersonRef
-    created_at: dt.datetime
-    done_at: dt.datetime | None
-    result: str
-    ticket: TicketRef | None
-
-    @staticmethod
-    def resolve_assignee(obj):
-        return person(obj.assignee)
-
-    @staticmethod
-    def resolve_created_by(obj):
-        return person(obj.created_by)
-
-
-class TaskPage(Schema):
-    items: list[TaskOut]
-    next_cursor: int | None = None
-
-
-class TaskFilters(Schema):
-    scope: Literal["all", "mine", "given"] = Field(
-        "all", description="mine: given to me; given: given by me; all: both"
-    )
-    done: bool | None = Field(None, description="only done (true) or open (false) ones")
-    limit: int = Field(50, ge=1, le=200)
-    cursor: int | None = Field(None, ge=0, le=MAX_ID)
-
-
-class TaskIn(Schema):
-    assignee: Id = Field(..., description="staff id")
-    title: Title
-    description: Text = ""
-    due: When
-    ticket: Id | None = None
-
-
-class TaskDoneIn(Schema):
-    result: Text = ""

@@ -1,5 +1,7 @@
-"""The service desk under /api/v1/: tickets and one endpoint per action, the knowledge base,
-incidents and tasks from superiors (issue #3 §13).
+"""The service desk under /api/v1/: tickets and one endpoint per action (`router`, mounted at
+/tickets) and incidents (`incident_router`, at /incidents) (issue #3 §13). The knowledge base's
+and the tasks' endpoints are knowledge/api.py and assignments/api.py; wuyedesk.api.main mounts
+all four and answers TicketConflict with 409.
 
 An endpoint parses its input, looks every id up in what the caller may see (a 422 naming the
 field when it is not there), asks the page's own permission rule of the action, and calls the
@@ -7,17 +9,13 @@ one service. A stale `version` is a 409 and nothing changes.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import model_to_dict
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
-from ninja.errors import HttpError
 from ninja.renderers import JSONRenderer
 
 from wuyedesk.accounts.access import has_post, is_staff_member
 from wuyedesk.accounts.choices import Post
-from wuyedesk.api import errors
-from wuyedesk.api import ticket_schemas as s
 from wuyedesk.api.schemas import ErrorOut
 from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import (
@@ -28,12 +26,10 @@ from wuyedesk.properties.selectors import (
     usable,
 )
 from wuyedesk.tickets import rows, selectors, services
+from wuyedesk.tickets import schemas as s
 from wuyedesk.tickets.actions import ACTIONS
-from wuyedesk.tickets.assignments import services as tasks_services
-from wuyedesk.tickets.categories import active_categories, active_category
+from wuyedesk.tickets.categories import active_category
 from wuyedesk.tickets.choices import DispatchPurpose
-from wuyedesk.tickets.knowledge import services as knowledge
-from wuyedesk.tickets.knowledge.forms import KnowledgeArticleForm
 from wuyedesk.tickets.services import TicketConflict
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -42,7 +38,7 @@ ACTION_ERRORS = {**ERRORS, 409: ErrorOut}
 ROOM_ADDRESS = ("building", "room__unit__building__community")
 
 
-def _require_staff(request):
+def require_staff(request):
     if not is_staff_member(request.auth):
         raise PermissionDenied
 
@@ -52,7 +48,7 @@ def _unusable(field: str, message=None) -> ValidationError:
     return ValidationError({field: ValidationError(message, code="invalid_choice")})
 
 
-def _pick(queryset, pk, field: str):
+def pick(queryset, pk, field: str):
     """The row `pk` of a scoped queryset, or a 422 on `field`: the id names nothing you may use.
     `queryset` may be a function making it, called only when an id was sent."""
     if pk is None:
@@ -88,7 +84,7 @@ def _pick_all(queryset, pks: list[int], field: str) -> list:
     return [found[pk] for pk in wanted]
 
 
-def _pick_staff(users, staff_id, field: str):
+def pick_staff(users, staff_id, field: str):
     """A person named by staff id among `users` (a queryset of accounts)."""
     if staff_id is None:
         return None
@@ -98,7 +94,7 @@ def _pick_staff(users, staff_id, field: str):
     return found
 
 
-def _page(queryset, limit: int, cursor: int | None, key=None) -> dict:
+def keyset_page(queryset, limit: int, cursor: int | None, key=None) -> dict:
     """Keyset pagination by id, newest first: no COUNT, no OFFSET. Items are models, or
     what `key(item)` gives the id of (ids themselves with `key=int`)."""
     queryset = queryset.order_by("-id")
@@ -113,16 +109,16 @@ def _page(queryset, limit: int, cursor: int | None, key=None) -> dict:
 
 # ---------------------------------------------------------------- tickets
 
-tickets = Router(tags=["tickets"])
+router = Router(tags=["tickets"])
 
 
 def _ticket(request, pk):
     """The ticket with its dispatches, measures and return visits; 404 outside the scope."""
-    _require_staff(request)
+    require_staff(request)
     return selectors.ticket_get_for_page(request.auth, pk)
 
 
-@tickets.get("", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_list")
+@router.get("", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_list")
 def ticket_list(request, filters: Query[s.TicketFilters]):
     """The queues of the pages, with the same filters. Newest first, keyset-paginated (the
     pages' soonest-deadline-first order is each item's `next_due`). To search by a phone
@@ -130,7 +126,7 @@ def ticket_list(request, filters: Query[s.TicketFilters]):
     return _list(request, filters)
 
 
-@tickets.post("/search", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_search")
+@router.post("/search", response={200: s.TicketPage, **ERRORS}, operation_id="ticket_search")
 def ticket_search(request, filters: s.TicketFilters):
     """The same list with the filters in the body, so that a searched phone number never
     appears in a URL (PIPL)."""
@@ -138,7 +134,7 @@ def ticket_search(request, filters: s.TicketFilters):
 
 
 def _list(request, f):
-    _require_staff(request)
+    require_staff(request)
     queryset = selectors.queue(
         request.auth, f.queue, department_id=f.department if f.queue == "department" else None
     )
@@ -156,7 +152,7 @@ def _list(request, f):
         department=f.department if f.queue != "department" else None,
     )
     queryset = selectors.search(queryset, f.q or "").values_list("id", flat=True)
-    page = _page(queryset, f.limit, f.cursor, key=int)
+    page = keyset_page(queryset, f.limit, f.cursor, key=int)
     page["items"] = rows.api_items(rows.by_ids(page["items"], rows.LIST_COLUMNS))
     # Already in TicketPage's shape: rendered as is, without pydantic building 50 models.
     return HttpResponse(
@@ -165,12 +161,12 @@ def _list(request, f):
     )
 
 
-@tickets.post("", response={201: s.TicketOut, **ERRORS}, operation_id="ticket_create")
+@router.post("", response={201: s.TicketOut, **ERRORS}, operation_id="ticket_create")
 def ticket_create(request, payload: s.TicketIn):
     """Record a contact. With `answer`, an inquiry is answered and closed at first contact.
 
     Answers with the ticket as the list shows it; its timeline is at GET /tickets/{id}."""
-    _require_staff(request)
+    require_staff(request)
     user = request.auth
     if not has_post(user, *services.INTAKE_POSTS):
         raise PermissionDenied
@@ -182,10 +178,10 @@ def ticket_create(request, payload: s.TicketIn):
     room = _usable(user, Room, p.room, "room", "community", "unit__building__community")
     building = _usable(user, Building, p.building, "building", "community")
     community = _usable(user, Community, p.community, "community")
-    resident = _pick(scoped(residents_visible_to), p.resident, "resident")
+    resident = pick(scoped(residents_visible_to), p.resident, "resident")
     if room is None and building is None and community is None and resident is not None:
         # As at intake: without a room the ticket belongs to the resident's own community.
-        community = _pick(communities_visible_to(user), resident.community_id, "room")
+        community = pick(communities_visible_to(user), resident.community_id, "room")
     ticket = services.ticket_create(
         by=user,
         kind=p.kind,
@@ -205,7 +201,7 @@ def ticket_create(request, payload: s.TicketIn):
     return Status(201, ticket)
 
 
-@tickets.get("/{pk}", response={200: s.TicketDetailOut, **ERRORS}, operation_id="ticket_get")
+@router.get("/{pk}", response={200: s.TicketDetailOut, **ERRORS}, operation_id="ticket_get")
 def ticket_get(request, pk: int):
     """The ticket with its timeline, dispatches, measures, return visits and clocks."""
     return _ticket(request, pk)
@@ -224,7 +220,7 @@ def _act(request, pk, slug: str, payload, run):
 
 
 def _action(path: str, operation_id: str):
-    return tickets.post(
+    return router.post(
         f"/{{pk}}/{path}",
         response={200: s.TicketDetailOut, **ACTION_ERRORS},
         operation_id=operation_id,
@@ -236,13 +232,13 @@ def ticket_transfer(request, pk: int, payload: s.TransferIn):
     """Send the ticket to a department (or move it to another), with the reason."""
 
     def run(user, ticket, version):
-        department = _pick(
+        department = pick(
             departments_visible_to(user).filter(archived_at__isnull=True),
             payload.department,
             "department",
         )
         people = selectors.department_people([department])
-        assignee = _pick_staff(people, payload.assignee, "assignee")
+        assignee = pick_staff(people, payload.assignee, "assignee")
         services.ticket_transfer(
             by=user,
             ticket=ticket,
@@ -333,8 +329,8 @@ def ticket_decide(request, pk: int, payload: s.DecisionIn):
         measures = [
             {
                 "what": m.what,
-                "department": _pick(departments, m.department, f"measures.{i}.department"),
-                "owner": _pick_staff(owners, m.owner, f"measures.{i}.owner"),
+                "department": pick(departments, m.department, f"measures.{i}.department"),
+                "owner": pick_staff(owners, m.owner, f"measures.{i}.owner"),
                 "due": m.due,
             }
             for i, m in enumerate(payload.measures)
@@ -346,7 +342,7 @@ def ticket_decide(request, pk: int, payload: s.DecisionIn):
     return _act(request, pk, "decide", payload, run)
 
 
-@tickets.post(
+@router.post(
     "/{pk}/measures/{measure_pk}",
     response={200: s.TicketDetailOut, **ACTION_ERRORS},
     operation_id="ticket_measure_mark",
@@ -428,7 +424,7 @@ def ticket_link(request, pk: int, payload: s.LinkIn):
     ticket = _ticket(request, pk)
     if not ACTIONS["link"].permitted(user, ticket):
         raise PermissionDenied
-    other = _pick(selectors.tickets_visible_to(user), payload.other, "other")
+    other = pick(selectors.tickets_visible_to(user), payload.other, "other")
     services.ticket_link(by=user, ticket=ticket, other=other, remove=payload.remove)
     return selectors.ticket_get_for_page(user, pk)
 
@@ -439,7 +435,7 @@ def ticket_merge(request, pk: int, payload: s.MergeIn):
     (422 `kind_mismatch` otherwise). Across kinds only the manager, with `reason` (audited)."""
 
     def run(user, ticket, version):
-        into = _pick(selectors.tickets_visible_to(user), payload.into, "into")
+        into = pick(selectors.tickets_visible_to(user), payload.into, "into")
         services.ticket_merge(
             by=user, ticket=ticket, into=into, reason=payload.reason, version=version
         )
@@ -469,7 +465,7 @@ def ticket_assign(request, pk: int, payload: s.AssignIn):
 
     def run(user, ticket, version):
         owners = selectors.staff_users(communities=[ticket.community_id], posts=services.DESK_POSTS)
-        owner = _pick_staff(owners, payload.owner, "owner")
+        owner = pick_staff(owners, payload.owner, "owner")
         services.ticket_assign(by=user, ticket=ticket, owner=owner, version=version)
 
     return _act(request, pk, "assign", payload, run)
@@ -485,61 +481,9 @@ def ticket_acknowledge(request, pk: int, payload: s.Versioned):
     return _act(request, pk, "acknowledge", payload, run)
 
 
-# ---------------------------------------------------------------- knowledge
-
-articles = Router(tags=["knowledge"])
-
-
-@articles.get("", response={200: s.KnowledgePage, **ERRORS}, operation_id="knowledge_list")
-def knowledge_list(request, filters: Query[s.KnowledgeFilters]):
-    """Standard answers containing every word of `q`, of a category (its parent, children)."""
-    _require_staff(request)
-    user = request.auth
-    category = _pick(active_categories().select_related("parent"), filters.category, "category")
-    queryset = knowledge.articles_visible_to(user).select_related("updated_by__staff")
-    if not (filters.archived and knowledge.may_edit_articles(user)):
-        queryset = queryset.filter(active=True)
-    queryset = knowledge.article_filter(queryset, filters.q or "", category)
-    return _page(queryset, filters.limit, filters.cursor)
-
-
-@articles.get("/{pk}", response={200: s.KnowledgeOut, **ERRORS}, operation_id="knowledge_get")
-def knowledge_get(request, pk: int):
-    _require_staff(request)
-    return knowledge.article_get_for_user(request.auth, pk)
-
-
-def _article_save(request, article, data: dict):
-    form = KnowledgeArticleForm(data, instance=article, user=request.auth)
-    saved = knowledge.article_save(by=request.auth, form=form)
-    return knowledge.article_get_for_user(request.auth, saved.pk)
-
-
-@articles.post("", response={201: s.KnowledgeOut, **ERRORS}, operation_id="knowledge_create")
-def knowledge_create(request, payload: s.KnowledgeIn):
-    """A new standard answer (manager, assistant)."""
-    _require_staff(request)
-    return Status(201, _article_save(request, None, payload.model_dump()))
-
-
-@articles.patch(
-    "/{pk}", response={200: s.KnowledgeOut, **ACTION_ERRORS}, operation_id="knowledge_update"
-)
-def knowledge_update(request, pk: int, payload: s.KnowledgePatch):
-    """A new version of the answer (manager, assistant); a stale `version` is a 409."""
-    _require_staff(request)
-    article = knowledge.article_get_for_user(request.auth, pk)
-    if payload.version is not None and payload.version != article.version:
-        raise HttpError(409, _("该条目已被他人修改,请刷新后重试。"))
-    data = model_to_dict(article, fields=list(KnowledgeArticleForm.base_fields))
-    data.update({k: v for k, v in payload.model_dump(exclude_unset=True).items() if v is not None})
-    data["seen_version"] = data.pop("version", None) or article.version
-    return _article_save(request, article, data)
-
-
 # ---------------------------------------------------------------- incidents
 
-incidents = Router(tags=["incidents"])
+incident_router = Router(tags=["incidents"])
 
 
 def _incident_detail(user, incident):
@@ -548,29 +492,31 @@ def _incident_detail(user, incident):
     return incident
 
 
-@incidents.get("", response={200: s.IncidentPage, **ERRORS}, operation_id="incident_list")
+@incident_router.get("", response={200: s.IncidentPage, **ERRORS}, operation_id="incident_list")
 def incident_list(request, filters: Query[s.IncidentFilters]):
-    _require_staff(request)
+    require_staff(request)
     queryset = selectors.incidents_visible_to(request.auth)
     if filters.open is not None:
         queryset = queryset.filter(closed_at__isnull=filters.open)
-    return _page(queryset, filters.limit, filters.cursor)
+    return keyset_page(queryset, filters.limit, filters.cursor)
 
 
-@incidents.post("", response={201: s.IncidentDetailOut, **ERRORS}, operation_id="incident_create")
+@incident_router.post(
+    "", response={201: s.IncidentDetailOut, **ERRORS}, operation_id="incident_create"
+)
 def incident_create(request, payload: s.IncidentIn):
     """One event many residents report (lift out of service in building 3), with its tickets."""
-    _require_staff(request)
+    require_staff(request)
     user = request.auth
     if not has_post(user, *services.DESK_POSTS):
         raise PermissionDenied
     p = payload
     incident = services.incident_create(
         by=user,
-        community=_pick(
+        community=pick(
             communities_visible_to(user).filter(archived_at__isnull=True), p.community, "community"
         ),
-        building=_pick(
+        building=pick(
             buildings_visible_to(user).filter(archived_at__isnull=True), p.building, "building"
         ),
         title=p.title,
@@ -581,101 +527,36 @@ def incident_create(request, payload: s.IncidentIn):
     return Status(201, _incident_detail(user, selectors.incident_get_for_user(user, incident.pk)))
 
 
-@incidents.get("/{pk}", response={200: s.IncidentDetailOut, **ERRORS}, operation_id="incident_get")
+@incident_router.get(
+    "/{pk}", response={200: s.IncidentDetailOut, **ERRORS}, operation_id="incident_get"
+)
 def incident_get(request, pk: int):
-    _require_staff(request)
+    require_staff(request)
     return _incident_detail(request.auth, selectors.incident_get_for_user(request.auth, pk))
 
 
-@incidents.post(
+@incident_router.post(
     "/{pk}/tickets", response={200: s.IncidentDetailOut, **ERRORS}, operation_id="incident_link"
 )
 def incident_link(request, pk: int, payload: s.IncidentLinkIn):
     """Link one more ticket of the incident's community."""
-    _require_staff(request)
+    require_staff(request)
     user = request.auth
     incident = selectors.incident_get_for_user(user, pk)
-    ticket = _pick(selectors.tickets_visible_to(user), payload.ticket, "ticket")
+    ticket = pick(selectors.tickets_visible_to(user), payload.ticket, "ticket")
     services.incident_link(by=user, incident=incident, ticket=ticket)
     return _incident_detail(user, incident)
 
 
-@incidents.post(
+@incident_router.post(
     "/{pk}/updates", response={200: s.IncidentUpdateOut, **ERRORS}, operation_id="incident_update"
 )
 def incident_update(request, pk: int, payload: s.IncidentUpdateIn):
     """One update on the customer-visible timeline of every open linked ticket."""
-    _require_staff(request)
+    require_staff(request)
     user = request.auth
     incident = selectors.incident_get_for_user(user, pk)
     reached = services.incident_update(
         by=user, incident=incident, text=payload.text, close=payload.close
     )
     return {"reached": reached, "incident": _incident_detail(user, incident)}
-
-
-# ---------------------------------------------------------------- tasks
-
-tasks = Router(tags=["tasks"])
-
-
-@tasks.get("", response={200: s.TaskPage, **ERRORS}, operation_id="task_list")
-def task_list(request, filters: Query[s.TaskFilters]):
-    """Tasks given to me and tasks I gave."""
-    _require_staff(request)
-    queryset = selectors.tasks_of(request.auth, filters.scope)
-    if filters.done is not None:
-        queryset = queryset.filter(done_at__isnull=not filters.done)
-    return _page(queryset, filters.limit, filters.cursor)
-
-
-@tasks.post("", response={201: s.TaskOut, **ERRORS}, operation_id="task_create")
-def task_create(request, payload: s.TaskIn):
-    """Give a staff member of my communities a task with a deadline (manager)."""
-    _require_staff(request)
-    user = request.auth
-    if not tasks_services.may_give_tasks(user):
-        raise PermissionDenied
-    p = payload
-    assignees = selectors.task_assignees_for(user)
-    task = tasks_services.task_create(
-        by=user,
-        assignee=_pick_staff(assignees, p.assignee, "assignee"),
-        title=p.title,
-        description=p.description,
-        due=p.due,
-        ticket=_pick(selectors.tickets_visible_to(user), p.ticket, "ticket"),
-    )
-    return Status(201, selectors.task_get_for_user(user, task.pk))
-
-
-@tasks.get("/{pk}", response={200: s.TaskOut, **ERRORS}, operation_id="task_get")
-def task_get(request, pk: int):
-    _require_staff(request)
-    return selectors.task_get_for_user(request.auth, pk)
-
-
-@tasks.post("/{pk}/done", response={200: s.TaskOut, **ERRORS}, operation_id="task_done")
-def task_done(request, pk: int, payload: s.TaskDoneIn):
-    """Report my task done (the person it was given to)."""
-    _require_staff(request)
-    user = request.auth
-    task = selectors.task_get_for_user(user, pk)
-    tasks_services.task_done(by=user, task=task, result=payload.result)
-    return selectors.task_get_for_user(user, pk)
-
-
-# ---------------------------------------------------------------- registration
-
-
-def register(api) -> None:
-    """Add the routers and the 409 of a stale version to the API (before its fallback route)."""
-
-    @api.exception_handler(TicketConflict)
-    def on_conflict(request, exc):
-        return api.create_response(request, errors.error_body("conflict", str(exc)), status=409)
-
-    api.add_router("/tickets", tickets)
-    api.add_router("/knowledge", articles)
-    api.add_router("/incidents", incidents)
-    api.add_router("/tasks", tasks)
