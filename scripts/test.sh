@@ -15,6 +15,7 @@ echo "==> quality gate"
 .venv/bin/ruff format --check .
 .venv/bin/python manage.py check --fail-level WARNING
 .venv/bin/python manage.py makemigrations --check --dry-run
+.venv/bin/lint-imports --no-logo  # the apps' layers: docs/architecture.md
 WUYEDESK_PRODUCTION=1 SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base64 | tr -d '=+/')" \
   ALLOWED_HOSTS=kefu.example.com .venv/bin/python manage.py check --deploy --fail-level WARNING
 

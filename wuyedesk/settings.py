@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wuyedesk.improvements",
     "wuyedesk.reports",
     "wuyedesk.api",
+    "wuyedesk.web",
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,8 @@ class Post(models.TextChoices):
 
 # Posts that see every community regardless of assignment.
 COMPANY_WIDE_POSTS = frozenset({Post.ADMIN, Post.EXECUTIVE})
+# Posts that plan improvement items (improvements app; the survey analysis links to it).
+IMPROVEMENT_PLANNERS = (Post.MANAGER, Post.ASSISTANT)
 # Default posts that may reveal residents' full phone / ID numbers (company setting).
 DEFAULT_REVEAL_POSTS = [Post.MANAGER.value, Post.ASSISTANT.value, Post.SPECIALIST.value]
 # Default posts that may export personal data (company setting, MGT-3).

@@ -1,6 +1,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
-from wuyedesk.accounts.access import community_ids, is_staff_member
+from wuyedesk.accounts.access import community_ids, has_post, is_staff_member
+from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost
 
 
@@ -26,9 +27,6 @@ def staff_two_factor(user, *, q: str = ""):
     """Active staff with whether each has a confirmed authenticator (`enrolled`), for the
     administrator; nobody else sees anyone."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    from wuyedesk.accounts.access import has_post
-    from wuyedesk.accounts.choices import Post
 
     qs = (
         Staff.objects.filter(archived_at__isnull=True)

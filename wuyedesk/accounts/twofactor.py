@@ -27,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wuyedesk.accounts.access import has_post, posts_of, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.signals import two_factor_event
+from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.core import reference
 from wuyedesk.core.company import company
 from wuyedesk.lib.throttle import Throttled, throttle
@@ -219,8 +220,6 @@ def verify(*, request, user, code: str):
     client address (as failed passwords do), and django-otp slows each device down after a
     failure. Raises `Throttled` when either says
     to wait."""
-    from wuyedesk.accounts.throttling import login_check, login_failed
-
     rate = company().rate_login
     group = "two-factor"
     login_check(request)  # a wrong code is a failed login, per client address too

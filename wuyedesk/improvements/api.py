@@ -16,6 +16,7 @@ from wuyedesk.api.schemas import MAX_ID, Day, ErrorOut, Id, Text, Title
 from wuyedesk.improvements import selectors, services
 from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
+from wuyedesk.reports.survey_analysis import finding_refs, item_effect
 from wuyedesk.tickets.selectors import task_assignees_for
 
 router = Router(tags=["improvements"])
@@ -211,8 +212,6 @@ def _owner(user, staff_id):
 
 
 def _detail(user, pk):
-    from wuyedesk.reports.survey_analysis import item_effect
-
     item = selectors.item_get_for_user(user, pk)
     item.update_rows = list(selectors.updates_of(item))
     item.effect = item_effect(user, item)
@@ -263,8 +262,6 @@ def item_create(request, payload: ItemIn):
     p = payload
     survey = {}
     if p.source == Source.SURVEY:
-        from wuyedesk.reports.survey_analysis import finding_refs
-
         survey = finding_refs(user, p.campaign, p.dimension)
     item = services.item_create(
         by=user,

@@ -17,11 +17,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import User
 from wuyedesk.improvements.choices import ACTIVE_STATUSES
 from wuyedesk.improvements.models import ImprovementItem
 from wuyedesk.improvements.selectors import with_status
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
+from wuyedesk.tickets.services import managers_of
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +32,6 @@ log = logging.getLogger(__name__)
 def _recipients_for_reminder(item):
     if item.owner_id:
         return [item.owner]
-    from wuyedesk.accounts.models import User
 
     return list(
         User.objects.filter(
@@ -39,10 +41,6 @@ def _recipients_for_reminder(item):
 
 
 def _managers(item):
-    from wuyedesk.accounts.choices import Post
-    from wuyedesk.accounts.models import User
-    from wuyedesk.tickets.services import managers_of
-
     if item.community_id:
         return managers_of(item.community_id)
     return list(

@@ -17,7 +17,12 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.improvements.models import ImprovementItem, ImprovementUpdate
+from wuyedesk.improvements.services import item_from_measure
 from wuyedesk.properties.models import Community, Department
+from wuyedesk.reports.survey_analysis import confidence_z, item_effect
+from wuyedesk.reports.survey_stats import change, ratings
+from wuyedesk.surveys.models import Answer, Campaign, Dimension
+from wuyedesk.tickets.models import CorrectiveMeasure, Ticket
 
 MEASURES = [
     "对涉事员工进行服务规范培训,一个月内复查。",
@@ -108,10 +113,6 @@ def seed_demo(*, seed: int) -> dict[str, int]:
 
 def _survey_item(manager, assistant, today, now, updates):
     """The item for the worse community's 环境卫生 finding, verified effective afterwards."""
-    from wuyedesk.reports.survey_analysis import confidence_z, item_effect
-    from wuyedesk.reports.survey_stats import change, ratings
-    from wuyedesk.surveys.models import Answer, Campaign, Dimension
-
     dimension = Dimension.objects.filter(code="cleaning").select_related("department").first()
     community = Community.objects.filter(archived_at__isnull=True).order_by("code").first()
     closed = list(Campaign.objects.filter(status="closed").order_by("period_start"))
@@ -189,9 +190,6 @@ def _survey_item(manager, assistant, today, now, updates):
 
 def _complaint_items(manager, assistant, rng, today, updates) -> int:
     """Corrective measures of a few decided complaints, which join the one list."""
-    from wuyedesk.improvements.services import item_from_measure
-    from wuyedesk.tickets.models import CorrectiveMeasure, Ticket
-
     tickets = list(
         Ticket.objects.filter(kind="complaint", decided_at__isnull=False, measures__isnull=True)
         .select_related("category__default_department", "department")

@@ -24,15 +24,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import community_ids, has_post, is_staff_member, staff_of
-from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.choices import IMPROVEMENT_PLANNERS, Post
 from wuyedesk.audit.models import AuditAction
-from wuyedesk.audit.services import audit_record
+from wuyedesk.audit.services import audit_record, diff_fields
 from wuyedesk.improvements import selectors
 from wuyedesk.improvements.choices import ACTIVE_STATUSES, ItemStatus, Source
 from wuyedesk.improvements.models import ImprovementItem, ImprovementUpdate
 from wuyedesk.notifications.services import notify
+from wuyedesk.properties.selectors import departments_visible_to
+from wuyedesk.tickets.services import managers_of, measure_mark
 
-PLANNERS = (Post.MANAGER, Post.ASSISTANT)
+PLANNERS = IMPROVEMENT_PLANNERS
 VERIFIERS = (Post.MANAGER,)
 DESK = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
 EDITABLE = ("title", "department", "owner", "measures", "due", "community")
@@ -78,8 +80,6 @@ def may_verify(user, item) -> bool:
 
 
 def _validate(by, data: dict, *, today=None) -> None:
-    from wuyedesk.properties.selectors import departments_visible_to
-
     errors = {}
     today = today or timezone.localdate()
     if not (data.get("title") or "").strip():
@@ -219,7 +219,6 @@ def item_update(*, by, item: ImprovementItem, **changes) -> ImprovementItem:
     if item.due != before["due"]:
         item.reminded_for = item.overdue_notified_for = None  # a new deadline, new notices
     item.save()
-    from wuyedesk.audit.services import diff_fields
 
     changed = diff_fields(before, {k: getattr(item, k) for k in EDITABLE})
     if changed:
@@ -249,11 +248,8 @@ def item_progress(*, by, item: ImprovementItem, text: str, status: str = "") -> 
     if status == ItemStatus.DONE:
         if not may_mark_done(by, item):
             raise PermissionDenied
-        if item.measure_id is not None:
-            from wuyedesk.tickets.services import measure_mark
-
-            if item.measure.done_at is None:
-                measure_mark(by=by, measure=item.measure, done=True)
+        if item.measure_id is not None and item.measure.done_at is None:
+            measure_mark(by=by, measure=item.measure, done=True)
         item.done_at = item.done_at or now
     if status:
         item.status = status
@@ -265,8 +261,6 @@ def item_progress(*, by, item: ImprovementItem, text: str, status: str = "") -> 
         )
     update = ImprovementUpdate.objects.create(item=item, by=by, text=text.strip(), status=status)
     if status == ItemStatus.DONE:
-        from wuyedesk.tickets.services import managers_of
-
         managers = managers_of(item.community_id) if item.community_id else []
         text_ = _("改进事项已完成,待验证效果:%(title)s") % {"title": item.title}
         transaction.on_commit(
@@ -301,8 +295,6 @@ def item_verify(*, by, item: ImprovementItem, effective: bool, note: str) -> Imp
         raise ValidationError(_("改进事项完成后才能验证效果。"), code="invalid_state")
     now = timezone.now()
     if effective and item.measure_id is not None:
-        from wuyedesk.tickets.services import measure_mark
-
         measure_mark(by=by, measure=item.measure, verified=True)
     item.status = ItemStatus.EFFECTIVE if effective else ItemStatus.NOT_EFFECTIVE
     item.verified_at, item.verified_by, item.verification_note = now, by, note.strip()

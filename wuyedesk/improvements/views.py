@@ -12,6 +12,7 @@ from wuyedesk.improvements import selectors, services
 from wuyedesk.improvements.choices import ItemStatus
 from wuyedesk.improvements.forms import FilterForm, ItemForm, ProgressForm, VerifyForm
 from wuyedesk.lib.paging import page_of
+from wuyedesk.reports import survey_analysis
 
 BOARD_LIMIT = 100  # cards per column; the list pages through the rest
 
@@ -80,8 +81,6 @@ def item_overview(request):
 
 def _survey_refs(request, data):
     """The campaign and dimension a survey finding refers to, looked up in the caller's scope."""
-    from wuyedesk.reports import survey_analysis
-
     return survey_analysis.finding_refs(request.user, data.get("campaign"), data.get("dimension"))
 
 
@@ -133,7 +132,6 @@ def item_edit(request, pk):
 
 def _detail(request, item, progress_form=None, verify_form=None, status=200):
     user = request.user
-    from wuyedesk.reports import survey_analysis
 
     return render(
         request,

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.core.forms import StyledFormMixin
+from wuyedesk.policies.choices import Severity
 from wuyedesk.policies.models import PolicySettings
 from wuyedesk.policies.services import EDITABLE
 
@@ -24,8 +25,6 @@ class PolicySettingsForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from wuyedesk.tickets.choices import Severity
-
         self.fields["complaint_notify_severities"].choices = Severity.choices
         self.fields["based_on"].initial = self.instance.pk
         self.initial["note"] = ""  # a note explains this change, not the previous one

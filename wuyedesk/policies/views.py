@@ -9,6 +9,7 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.policies import selectors
+from wuyedesk.policies.choices import Severity
 from wuyedesk.policies.forms import PolicySettingsForm
 from wuyedesk.policies.services import EDITABLE, policy, policy_update
 
@@ -18,8 +19,6 @@ POLICY_POSTS = (Post.MANAGER, Post.ADMIN)
 def _shown(version, name):
     value = getattr(version, name)
     if name == "complaint_notify_severities":
-        from wuyedesk.tickets.choices import Severity
-
         labels = dict(Severity.choices)
         return "、".join(str(labels.get(v, v)) for v in value)
     return value

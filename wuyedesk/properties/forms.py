@@ -58,7 +58,6 @@ class CompanyForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from wuyedesk.accounts.choices import Post
 
         for name in self.POST_FIELDS:
             self.fields[name].choices = Post.choices

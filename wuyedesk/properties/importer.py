@@ -22,6 +22,7 @@ from wuyedesk.audit.services import audit_record
 from wuyedesk.core import reference
 from wuyedesk.lib import text
 from wuyedesk.lib.privacy import normalize_phone
+from wuyedesk.lib.sheets import xlsx_bytes
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import (
     Building,
@@ -491,7 +492,5 @@ def _write_rooms(rows) -> int:
 
 def template_xlsx(kind: str) -> bytes:
     """An empty sheet with the right headers, for users to fill in."""
-    from wuyedesk.lib.sheets import xlsx_bytes
-
     data, _rows = xlsx_bytes(title=kind, head=[c.zh for c in COLUMNS[ImportKind(kind)]], rows=())
     return data

@@ -101,6 +101,8 @@ DEPARTMENTS = [
     ("WB", "迅达电梯维保有限公司", DepartmentKind.PARTNER),
 ]
 
+# The demo system administrator: the author of the demo knowledge base (tickets' seeding).
+DEMO_ADMIN = "admin"
 # The demo logins printed by `wuyedesk demo`: username, post, department code, communities
 # ("all", "first", "second").
 DEMO_STAFF = [
@@ -387,13 +389,6 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
         ]
     StaffPost.objects.bulk_create(posts)
     Staff.communities.through.objects.bulk_create(staff_links, batch_size=5000)
-
-    from wuyedesk.tickets.defaults import load_categories
-
-    load_categories()
-    from wuyedesk.tickets.knowledge.services import load_demo_articles
-
-    load_demo_articles(by=next(u for u in users if u.username == "admin"))
 
     # One resident of the first community gets a portal login.
     first_owner = Resident.objects.get(pk=resident_ids[0])  # the first household's owner

@@ -17,8 +17,13 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.policies.services import policy
+from wuyedesk.properties.models import Building, Community, Department, Room
 from wuyedesk.reports import survey_stats as st
 from wuyedesk.reports import survey_themes
+from wuyedesk.surveys.models import Answer, Campaign, Dimension
+from wuyedesk.surveys.selectors import campaign_answer_rows, campaigns_visible_to
+from wuyedesk.tickets.choices import Satisfaction
+from wuyedesk.tickets.models import ReturnVisit
 
 SEE_RESPONDENT_POSTS = (Post.MANAGER, Post.ASSISTANT)
 PREVIOUS_QUARTERS = 4
@@ -246,8 +251,6 @@ def plain_rows(queryset) -> list[dict]:
 
 
 def campaign_rows(user, campaign) -> list[dict]:
-    from wuyedesk.surveys.selectors import campaign_answer_rows
-
     qs = campaign_answer_rows(campaign)
     ids = community_ids(user)
     if ids is not None:
@@ -256,8 +259,6 @@ def campaign_rows(user, campaign) -> list[dict]:
 
 
 def previous_campaigns(user, campaign, limit=PREVIOUS_QUARTERS):
-    from wuyedesk.surveys.selectors import campaigns_visible_to
-
     return list(
         campaigns_visible_to(user)
         .filter(period_start__lt=campaign.period_start)
@@ -266,14 +267,10 @@ def previous_campaigns(user, campaign, limit=PREVIOUS_QUARTERS):
 
 
 def next_campaigns(campaign):
-    from wuyedesk.surveys.models import Campaign
-
     return Campaign.objects.filter(period_start__gt=campaign.period_start).order_by("period_start")
 
 
 def dimension_info() -> dict[int, dict]:
-    from wuyedesk.surveys.models import Dimension
-
     return {
         d.pk: {
             "id": d.pk,
@@ -288,8 +285,6 @@ def dimension_info() -> dict[int, dict]:
 
 def populations(user) -> dict:
     """Households (rooms) per community and building in the user's scope."""
-    from wuyedesk.properties.models import Room
-
     rooms = Room.objects.filter(archived_at__isnull=True)
     ids = community_ids(user)
     if ids is not None:
@@ -306,8 +301,6 @@ def confidence_z() -> tuple[int, float]:
 
 def campaign_analysis(user, campaign) -> dict:
     """Everything the analysis page, the report and the API show for a campaign."""
-    from wuyedesk.properties.models import Building, Community, Department
-
     confidence, z = confidence_z()
     dims = dimension_info()
     weights = {d: DIMENSION_WEIGHTS.get(info["code"], 1) for d, info in dims.items()}
@@ -394,9 +387,6 @@ def service_figures(user, campaign) -> dict:
     from django.apps import apps
     from django.utils import timezone
 
-    from wuyedesk.tickets.choices import Satisfaction
-    from wuyedesk.tickets.models import ReturnVisit
-
     tz = timezone.get_current_timezone()
     start = dt.datetime.combine(campaign.period_start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(campaign.period_end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
@@ -443,9 +433,6 @@ def service_figures(user, campaign) -> dict:
 
 def finding_refs(user, campaign_id, dimension_id) -> dict:
     """The campaign and dimension a survey-finding item refers to, in the user's scope."""
-    from wuyedesk.surveys.models import Dimension
-    from wuyedesk.surveys.selectors import campaigns_visible_to
-
     errors = {}
     campaign = campaigns_visible_to(user).filter(pk=campaign_id).first() if campaign_id else None
     dimension = Dimension.objects.filter(pk=dimension_id).first() if dimension_id else None
@@ -461,8 +448,6 @@ def finding_refs(user, campaign_id, dimension_id) -> dict:
 
 
 def _cell(campaign, dimension_id, community_id, z):
-    from wuyedesk.surveys.models import Answer
-
     values = Answer.objects.filter(
         response__campaign=campaign,
         response__community_id=community_id,
@@ -512,8 +497,6 @@ def answers_behind(user, campaign, params: dict):
 
     params: dimension, community, building, department (ids), question ("overall", "nps",
     "text"), satisfied ("1"/"0"), theme (a category code)."""
-    from wuyedesk.surveys.models import Answer
-
     qs = Answer.objects.filter(
         response__campaign=campaign,
         question__kind__in=[

@@ -17,14 +17,18 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
 
 from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import User
 from wuyedesk.notifications.services import notify
 from wuyedesk.properties.exports import export_response
 from wuyedesk.properties.services import require_export
 from wuyedesk.reports import survey_analysis
 from wuyedesk.reports.models import QuarterlyReport, ReportEvent, ReportEventKind, ReportStatus
+from wuyedesk.surveys.models import Answer
+from wuyedesk.surveys.selectors import campaigns_visible_to
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +56,6 @@ def may_decide(user) -> bool:
 
 def campaign_for(user, pk):
     """The campaign, if the user may see its analysis (404 otherwise)."""
-    from wuyedesk.surveys.selectors import campaigns_visible_to
-
     if not may_view(user):
         raise PermissionDenied
     return get_object_or_404(campaigns_visible_to(user), pk=pk)
@@ -80,8 +82,6 @@ def _event(report, kind, by, text=""):
 
 
 def _campaign_managers(campaign):
-    from wuyedesk.accounts.models import User
-
     return list(
         User.objects.filter(
             is_active=True,
@@ -224,8 +224,6 @@ def report_request_pdf(*, by, report) -> QuarterlyReport:
     pk, stamp = report.pk, now.isoformat()
 
     def queue():
-        from wuyedesk.reports.tasks import render_report_pdf
-
         render_report_pdf(pk, stamp)
 
     transaction.on_commit(queue)
@@ -281,8 +279,6 @@ def render_pdf(report_id: int, requested_at: str) -> bool:
 def answers_export(*, user, campaign, fmt: str = "xlsx"):
     """The raw answers as a download, one row per answer; who answered only for
     SEE_RESPONDENT_POSTS. Only the posts allowed to export, within their communities."""
-    from wuyedesk.surveys.models import Answer
-
     if not may_view(user):
         raise PermissionDenied
     require_export(user)
@@ -339,3 +335,11 @@ def answers_export(*, user, campaign, fmt: str = "xlsx"):
         filename=f"answers-{campaign.quarter}",
         fmt=fmt,
     )
+
+
+# The task is defined beside the service it runs, so that the services never import tasks.py
+# (which imports them, for huey's consumer).
+@db_task(retries=1, retry_delay=30)
+def render_report_pdf(report_id: int, requested_at: str):
+    """Render a quarterly report's PDF (WeasyPrint takes seconds: never in a request)."""
+    return render_pdf(report_id, requested_at)

@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.choices import IMPROVEMENT_PLANNERS
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.forms import StyledFormMixin
-from wuyedesk.improvements.services import may_plan
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.services import may_export
 from wuyedesk.reports import survey_analysis, survey_reports
 from wuyedesk.reports.models import ReportStatus
+from wuyedesk.surveys.selectors import campaigns_visible_to
 
 
 class CommentsForm(StyledFormMixin, forms.Form):
@@ -45,8 +47,6 @@ def _service_errors(form, error: ValidationError) -> None:
 
 @staff_required
 def campaign_list(request):
-    from wuyedesk.surveys.selectors import campaigns_visible_to
-
     if not survey_reports.may_view(request.user):
         raise PermissionDenied
     campaigns = campaigns_visible_to(request.user).order_by("-period_start")
@@ -86,7 +86,7 @@ def analysis(request, pk):
             "findings": [_finding(campaign, f) for f in data["findings"]],
             "trend_rows": _trend_rows(data),
             "report": survey_reports.report_of(campaign),
-            "can_plan": may_plan(request.user),
+            "can_plan": has_post(request.user, *IMPROVEMENT_PLANNERS),  # improvements' planners
             "can_export": may_export(request.user),
             "title": _("满意度分析:%(name)s") % {"name": campaign.name},
         },

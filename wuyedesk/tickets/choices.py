@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.policies.choices import Severity  # noqa: F401  (the policy settings name severities)
+
 
 class Kind(models.TextChoices):
     INQUIRY = "inquiry", _("咨询")
@@ -15,12 +17,6 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("业主服务平台")
     WALK_IN = "walk_in", _("来访")
     API = "api", _("接口")
-
-
-class Severity(models.TextChoices):
-    NORMAL = "normal", _("一般")
-    MAJOR = "major", _("重大投诉")
-    EMERGENCY = "emergency", _("突发事件")
 
 
 class Status(models.TextChoices):

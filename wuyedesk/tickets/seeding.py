@@ -19,6 +19,8 @@ from wuyedesk.lib.bulk import insert_rows, next_ids, reset_sequences
 from wuyedesk.lib.search import index_text
 from wuyedesk.properties.models import Occupancy, Room
 from wuyedesk.tickets.choices import Channel, EventKind, Kind, Outcome, Satisfaction, Status
+from wuyedesk.tickets.defaults import load_categories
+from wuyedesk.tickets.knowledge.services import load_demo_articles
 from wuyedesk.tickets.models import Category, Ticket, TicketEvent, TicketSequence
 
 # category code -> what residents say
@@ -118,7 +120,15 @@ def _search_index_rebuilt_after():
 
 
 @transaction.atomic
+def seed_reference(*, by) -> None:
+    """The demo company's ticket categories and knowledge base (`wuyedesk seed`, after the
+    communities, departments and staff of properties' seeding)."""
+    load_categories()
+    load_demo_articles(by=by)
+
+
 def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int:
+    load_categories()  # idempotent: the tickets need their categories
     rng = random.Random(seed)  # noqa: S311  (demo data)
     now = now or timezone.now()
     rows = list(

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -182,9 +183,7 @@ def test_list_page_query_count_does_not_grow(world, categories, client_as):
 
 
 def test_seeded_company_has_the_demo_knowledge_base(db):
-    from wuyedesk.properties import seeding
-
-    seeding.seed(communities=1, households=5, seed=1)
+    call_command("seed", communities=1, households=5, seed=1)
     articles = KnowledgeArticle.objects.select_related("updated_by")
     assert 10 <= articles.count() <= 15
     assert {a.updated_by.username for a in articles} == {"admin"}

@@ -4,7 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wuyedesk.accounts.models import User
 from wuyedesk.properties import seeding
+from wuyedesk.tickets import seeding as ticket_seeding
 
 # Apps whose `seeding.seed_demo(*, seed) -> dict` adds their demo data after the tickets, in
 # this order (surveys answer for households, improvement items come from survey findings).
@@ -32,10 +34,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         try:
             counts = seeding.seed(communities=communities, households=households, seed=seed)
+            ticket_seeding.seed_reference(by=User.objects.get(username=seeding.DEMO_ADMIN))
             if tickets:
-                from wuyedesk.tickets.seeding import seed_tickets
-
-                counts["tickets"] = seed_tickets(count=tickets, seed=seed)
+                counts["tickets"] = ticket_seeding.seed_tickets(count=tickets, seed=seed)
                 for app in DEMO_EXTRAS:
                     if importlib.util.find_spec(f"{app}.seeding") is not None:
                         module = importlib.import_module(f"{app}.seeding")
