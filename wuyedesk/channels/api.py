@@ -8,7 +8,6 @@ Errors are JSON {code, message, field}. Another resident's ticket is a 404, as i
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,6 +44,7 @@ from wuyedesk.channels.schemas import (
     StaffAnnouncementOut,
     SubmitIn,
 )
+from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.properties.selectors import communities_visible_to, residents_visible_to
 from wuyedesk.tickets.categories import category_label, leaf_categories
 
@@ -351,11 +351,7 @@ def ticket_file(request, pk: Id, attachment_id: Id):
     user = _resident(request)
     ticket = selectors.my_ticket(user, pk)
     attachment = get_object_or_404(selectors.public_attachments(ticket), pk=attachment_id)
-    response = FileResponse(
-        attachment.file.open("rb"), content_type=attachment.content_type, filename=attachment.name
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file(attachment, as_attachment=False)
 
 
 @router.get("/announcements", response={200: list[AnnouncementOut], **ERRORS})

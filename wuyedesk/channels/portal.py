@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.html import format_html, format_html_join
@@ -18,10 +18,11 @@ from django.views.decorators.http import require_GET, require_POST
 from wuyedesk.accounts.decorators import resident_required
 from wuyedesk.accounts.throttling import login_check, login_failed, password_reset_check
 from wuyedesk.channels import forms, limits, selectors, services
+from wuyedesk.core.downloads import uploaded_file
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
 from wuyedesk.notifications.residents import webhook_enabled
-from wuyedesk.tickets.intake_forms import add_service_error
 from wuyedesk.tickets.models import Category
 
 RESIDENT_BACKEND = "wuyedesk.accounts.backends.ResidentPhoneBackend"
@@ -390,14 +391,7 @@ def ticket_rate(request, pk):
 def attachment_download(request, pk, attachment_pk):
     ticket = selectors.my_ticket(request.user, pk)
     attachment = get_object_or_404(selectors.public_attachments(ticket), pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not attachment.content_type.startswith("image/"),
-        filename=attachment.name,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file(attachment)
 
 
 @resident_required

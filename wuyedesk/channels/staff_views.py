@@ -12,9 +12,9 @@ from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.channels import forms, selectors, services
 from wuyedesk.channels.models import SignupStatus
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import get_visible
-from wuyedesk.tickets.intake_forms import add_service_error
 
 
 def _queue_page(request, *, failed=None, failed_form=None, status=200):

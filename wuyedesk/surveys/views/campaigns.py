@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import communities_visible_to
@@ -74,8 +75,7 @@ def campaign_new(request):
                     specialists=data["specialists"],
                 )
             except ValidationError as error:
-                for field, errs in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("调查活动已创建,确认后点击“开始调查”。"))
                 return redirect("surveys:campaign_detail", campaign.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.properties.models import Department
 from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.forms import (
@@ -50,8 +51,7 @@ def questionnaire_new(request):
         try:
             version = services.questionnaire_create(by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, errs in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errs)
+            add_service_error(form, error)
         else:
             return redirect("surveys:version_detail", version.pk)
     return render(
