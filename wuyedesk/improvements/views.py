@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.improvements import selectors, services
 from wuyedesk.improvements.choices import ItemStatus
 from wuyedesk.improvements.forms import FilterForm, ItemForm, ProgressForm, VerifyForm
@@ -15,14 +16,6 @@ from wuyedesk.lib.paging import page_of
 from wuyedesk.reports import survey_analysis
 
 BOARD_LIMIT = 100  # cards per column; the list pages through the rest
-
-
-def _service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filtered(request):
@@ -97,7 +90,7 @@ def item_create(request):
             data.pop("dimension", None)
             item = services.item_create(by=request.user, **data, **survey)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已创建改进事项。"))
             return redirect("improvement_detail", pk=item.pk)
@@ -117,7 +110,7 @@ def item_edit(request, pk):
         try:
             services.item_update(by=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已保存。"))
             return redirect("improvement_detail", pk=item.pk)
@@ -165,7 +158,7 @@ def item_progress(request, pk):
         try:
             services.item_progress(by=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已记录进展。"))
             return redirect("improvement_detail", pk=item.pk)
@@ -182,7 +175,7 @@ def item_verify(request, pk):
         try:
             services.item_verify(by=request.user, item=item, **form.cleaned_data)
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已记录验证结果。"))
             return redirect("improvement_detail", pk=item.pk)

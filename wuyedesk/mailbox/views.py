@@ -3,13 +3,15 @@ attachments, too large), each mail viewed safely, and the actions on it."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.downloads import download
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.mailbox import selectors, services
 from wuyedesk.mailbox.forms import LinkSenderForm
@@ -79,10 +81,9 @@ def mail_raw(request, pk):
     """The mail as it arrived, as a download: never rendered by the browser."""
     _require_mail_staff(request.user)
     mail = selectors.mail_get_for_user(request.user, pk)
-    response = HttpResponse(read_raw(mail), content_type="application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="mail-{mail.pk}.eml"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(
+        read_raw(mail), filename=f"mail-{mail.pk}.eml", content_type="application/octet-stream"
+    )
 
 
 @staff_required
@@ -100,19 +101,11 @@ def mail_link(request, pk):
                 remember=form.cleaned_data["remember"],
             )
         except ValidationError as error:
-            _form_error(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("已关联住户。"))
             return redirect("mail_detail", pk=mail.pk)
     return _detail(request, mail, form=form, status=422)
-
-
-def _form_error(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @staff_required

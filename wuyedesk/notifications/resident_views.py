@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.channels.portal import resident_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import CleanTextMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.notifications import residents
@@ -50,8 +51,7 @@ def preferences(request):
             try:
                 residents.preferences_update(by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                for field, errors in error.error_dict.items():
-                    form.add_error(field, errors)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("通知方式已保存。"))
                 return redirect("portal:notification_preferences")

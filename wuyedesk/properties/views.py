@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts.access import has_post, require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.downloads import download
+from wuyedesk.lib import sheets
 from wuyedesk.lib.privacy import PERSONAL_FIELDS
 from wuyedesk.properties import importer, selectors, services
 from wuyedesk.properties.forms import CompanyForm
@@ -131,9 +133,8 @@ def import_batch(request, pk):
 def import_template(request, kind):
     if kind not in ImportKind.values:
         raise PermissionDenied
-    response = HttpResponse(
+    return download(
         importer.template_xlsx(kind),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=f"import-{kind}.xlsx",
+        content_type=sheets.XLSX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="import-{kind}.xlsx"'
-    return response

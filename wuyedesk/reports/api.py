@@ -4,10 +4,11 @@ workflow and downloads (SUR-2)."""
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from ninja import Field, Router, Schema
 
 from wuyedesk.api.schemas import ErrorOut, Text
+from wuyedesk.core.downloads import download
 from wuyedesk.reports import survey_analysis, survey_reports
 
 router = Router(tags=["survey reports"])
@@ -134,9 +135,8 @@ def report_pdf(request, pk: int):
     report = survey_reports.report_of(campaign)
     if report is None or not report.pdf or report.pdf_rendered_at is None:
         raise Http404
-    return FileResponse(
+    return download(
         report.pdf.open("rb"),
-        as_attachment=True,
         filename=f"survey-report-{campaign.quarter}.pdf",
         content_type="application/pdf",
     )

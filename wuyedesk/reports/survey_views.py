@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +14,8 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import IMPROVEMENT_PLANNERS
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.downloads import download
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.services import may_export
@@ -35,14 +37,6 @@ class DecisionForm(StyledFormMixin, forms.Form):
     remarks = forms.CharField(
         label=gettext_lazy("经理意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-
-
-def _service_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @staff_required
@@ -232,7 +226,7 @@ def report_action(request, pk, action):
                 )
                 messages.success(request, _("报告已提交经理。"))
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_error(form, error)
             messages.error(request, _("请更正下面标出的错误,内容尚未保存。"))
             return _report_page(request, campaign, current, comments_form=form, status=422)
     elif action in ("acknowledge", "return"):
@@ -249,7 +243,7 @@ def report_action(request, pk, action):
                 survey_reports.report_return(by=user, report=current, remarks=remarks)
                 messages.success(request, _("已退回报告。"))
         except ValidationError as error:
-            _service_errors(form, error)
+            add_service_error(form, error)
             messages.error(request, _("请更正下面标出的错误,内容尚未保存。"))
             return _report_page(request, campaign, current, decision_form=form, status=422)
     elif action == "pdf":
@@ -278,9 +272,8 @@ def report_pdf(request, pk):
     current = survey_reports.report_of(campaign)
     if current is None or not current.pdf or current.pdf_rendered_at is None:
         raise Http404
-    return FileResponse(
+    return download(
         current.pdf.open("rb"),
-        as_attachment=True,
         filename=f"survey-report-{campaign.quarter}.pdf",
         content_type="application/pdf",
     )
