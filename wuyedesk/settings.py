@@ -116,6 +116,20 @@ DATABASES = {
 # Django's own backends with a few changes for speed (see each module's docstring).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["ENGINE"] = "wuyedesk.core.postgresql"
+    if env_bool("DB_PREPARED_STATEMENTS", True):
+        # psycopg prepares a statement on the server once a connection has run it
+        # `prepare_threshold` times, so the busiest reads (the session's user, a page of
+        # list rows, intake's lookups) are parsed and planned once per connection, not per
+        # request. Preparing needs server-side binding (Django's default binds on the
+        # client, where psycopg prepares nothing). Behind PgBouncer in transaction mode
+        # older than 1.21 (or without max_prepared_statements), set
+        # DB_PREPARED_STATEMENTS=0 (docs/operations.md).
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {
+                "server_side_binding": True,
+                "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5),
+            }
+        )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "wuyedesk.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {

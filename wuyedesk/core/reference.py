@@ -35,7 +35,7 @@ def version() -> int:
 
 
 def memo(key, build):
-    """`build()`, kept in this process until the reference data changes. For values nobody
+    """`build()`, held in this process until the reference data changes. For values nobody
     changes in place (frozensets, tuples): every caller gets the same object."""
     current = version()
     found = _memo.get(key)
@@ -58,7 +58,7 @@ def _request_finished(**_signal) -> None:
 
 def changed(**_signal) -> None:
     """A new version now (this process sees its own change at once) and again when the
-    transaction commits: another process that read the old rows meanwhile may have kept
+    transaction commits: another process that read the old rows meanwhile may have cached
     them under the first new version."""
     versions.bump(_NAME)
     _forget()

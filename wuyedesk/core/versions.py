@@ -3,8 +3,8 @@
 A page that shows the same few rows to everyone who opens it (the manager's banner of
 severe tickets, a person's unread count) keeps them in the cache under the current version
 of what they are read from; the services that change that data bump the version, at once
-and again at commit (a reader that read the old rows meanwhile kept them under the version
-in between, which is then no longer current). What is kept also expires after `seconds`.
+and again at commit (a reader that read the old rows meanwhile cached them under the version
+in between, which is then no longer current). What is cached also expires after `seconds`.
 """
 
 import time
@@ -35,9 +35,9 @@ def bump(*names: str) -> None:
     transaction.on_commit(set_new)
 
 
-def kept(name: str, key: str, build, seconds: int):
-    """`build()`, kept under the current version of `name` for at most `seconds`."""
-    full = f"wuyedesk:kept:{name}:{current(name)}:{key}"
+def cached(name: str, key: str, build, seconds: int):
+    """`build()`, cached under the current version of `name` for at most `seconds`."""
+    full = f"wuyedesk:cached:{name}:{current(name)}:{key}"
     found = cache.get(full)
     if found is None:
         found = build()

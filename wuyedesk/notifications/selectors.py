@@ -11,8 +11,8 @@ def notifications_of(user):
 def unread_badge(user, cap: int = 99) -> int:
     """Unread notifications for the navbar, counted no further than `cap`+1 (one cheap query:
     the (user, read_at) index answers it without reading a long history). On every page:
-    kept in the cache until the person is notified or reads (core/versions.py)."""
-    return versions.kept(
+    cached until the person is notified or reads (core/versions.py)."""
+    return versions.cached(
         unread_version(user.pk),
         str(cap),
         lambda: (

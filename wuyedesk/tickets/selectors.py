@@ -164,7 +164,7 @@ def severe_banner(user, limit: int) -> list[dict]:
     ids = community_ids(user)
     scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
     key = f"{hashlib.sha256(scope.encode()).hexdigest()[:32]}:{limit}"
-    return versions.kept(
+    return versions.cached(
         SEVERE_TICKETS,
         key,
         lambda: list(

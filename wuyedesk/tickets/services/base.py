@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
-from wuyedesk.core import kept, versions
+from wuyedesk.core import versions
 from wuyedesk.lib.search import index_text
 from wuyedesk.notifications import residents as resident_notices
 from wuyedesk.notifications.services import notify
@@ -58,7 +58,7 @@ def _invalid(field: str, message: str, code: str = "invalid"):
 
 
 def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **data):
-    event = TicketEvent(
+    event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
         actor=by,
@@ -68,7 +68,6 @@ def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **da
         at=at or timezone.now(),
         data=data,
     )
-    kept.insert(event)  # every action writes one or more: no INSERT compiled each time
     # The resident hears of the events that concern them, after the commit (issue #4).
     resident_notices.queue_ticket_event(event)
     return event

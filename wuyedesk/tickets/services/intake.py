@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.services import system_user
-from wuyedesk.core import kept, versions
+from wuyedesk.core import versions
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
@@ -244,7 +244,7 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
     """The writes of `_create`: the number, the ticket, its first timeline rows."""
     ticket.number = _next_number(now)
     ticket.search_text = _search_text(ticket, [answer] if answer else [])
-    kept.insert(ticket)
+    ticket.save(force_insert=True)
     if ticket.severity != Severity.NORMAL:
         versions.bump(selectors.SEVERE_TICKETS)
     _event(
