@@ -48,13 +48,14 @@ class PersonRef(Schema):
 
 
 def person(user) -> dict | None:
-    """A user as the API names people: by staff id and name (select_related `…__staff`)."""
+    """A user as the API names people: by staff id and name, the username for a staff
+    record without a name (select_related `…__staff`)."""
     if user is None:
         return None
     staff = getattr(user, "staff", None)
     if staff is None:
         return {"staff_id": None, "name": user.get_username()}
-    return {"staff_id": staff.pk, "name": staff.name}
+    return {"staff_id": staff.pk, "name": staff.name or user.get_username()}
 
 
 class CategoryRef(Schema):

@@ -1,5 +1,6 @@
-"""The ticket list API reads plain rows (tickets/rows.py) instead of models: its items must be
-exactly what the TicketOut schema makes of the same tickets, for every shape of ticket."""
+"""The ticket list API reads only what it shows (tickets/rows.py list_tickets: select_related
+and only()): its items must be exactly what the TicketOut schema makes of the same tickets read
+whole, for every shape of ticket."""
 
 import datetime as dt
 import json
@@ -53,8 +54,8 @@ def test_list_items_equal_the_schema_of_each_ticket(world, call, categories, api
 
 
 def test_renamed_reference_data_shows_on_the_next_request(world, call, categories, api_as):
-    """Lists take community, department, category and owner names from what each process
-    keeps (tickets/rows.py REFERENCE_NAMES): a rename shows at once."""
+    """A rename of a community, department, category or staff member shows in the list at
+    once."""
     ticket = call()
     services.ticket_transfer(
         by=world.specialist, ticket=ticket, department=world.engineering, note="请上门"
