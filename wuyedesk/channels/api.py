@@ -46,7 +46,7 @@ from wuyedesk.channels.schemas import (
 )
 from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.properties.selectors import communities_visible_to, residents_visible_to
-from wuyedesk.tickets.categories import category_label, leaf_categories
+from wuyedesk.tickets import selectors as ticket_selectors
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -202,12 +202,12 @@ def me(request):
 @router.get("/categories", response={200: list[PortalCategoryOut], **ERRORS})
 def categories(request):
     _resident(request)
-    rows = leaf_categories().select_related("parent").order_by("position", "code")
+    rows = ticket_selectors.filing_categories()
     return [
         {
             "id": c.pk,
-            "name": category_label(c),
-            "group": category_label(c.parent) if c.parent_id else None,
+            "name": ticket_selectors.category_name(c),
+            "group": ticket_selectors.category_name(c.parent) if c.parent_id else None,
         }
         for c in rows
     ]
@@ -296,7 +296,7 @@ def ticket_submit(request, payload: Form[SubmitIn], photos: File[list[UploadedFi
             raise _field_error("room", _("只能为自己所住楼栋的公共区域提交。"), "not_your_room")
     else:
         raise _field_error("room", _("请选择房屋或公共区域。"), "required")
-    category = leaf_categories().filter(pk=payload.category).first()
+    category = ticket_selectors.filing_category(payload.category)
     if category is None:
         raise _field_error("category", _("请选择具体的分类。"))
     ticket = services.portal_submit(

@@ -18,7 +18,7 @@ from wuyedesk.properties.selectors import (
     communities_visible_to,
     residents_visible_to,
 )
-from wuyedesk.tickets.categories import grouped_choices, leaf_categories
+from wuyedesk.tickets import selectors as ticket_selectors
 from wuyedesk.tickets.choices import Kind
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
@@ -162,12 +162,12 @@ class SubmitForm(StyledFormMixin, forms.Form):
             for pk, label in buildings.items()
         ]
         self.fields["place"].choices = [(_("我的房屋"), rooms), (_("公共区域"), public)]
-        self.fields["category"].choices = grouped_choices(leaves_only=True)
+        self.fields["category"].choices = ticket_selectors.filing_category_choices()
         self.fields["description"].widget.attrs["maxlength"] = TEXT_MAX
 
     def clean_category(self):
         pk = self.cleaned_data["category"]
-        category = leaf_categories().filter(pk=pk).first()
+        category = ticket_selectors.filing_category(pk)
         if category is None:
             raise forms.ValidationError(_("请选择具体的分类。"), code="invalid_choice")
         return category

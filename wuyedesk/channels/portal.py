@@ -23,7 +23,7 @@ from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
 from wuyedesk.notifications.residents import webhook_enabled
-from wuyedesk.tickets.models import Category
+from wuyedesk.tickets import selectors as ticket_selectors
 
 RESIDENT_BACKEND = "wuyedesk.accounts.backends.ResidentPhoneBackend"
 PAGE_SIZE = 20
@@ -308,19 +308,11 @@ def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status
             if services.may_confirm(ticket)
             else None,
             "rate_form": (rate or forms.RatingForm()) if answered and rating is None else None,
-            "category_label": _category_label(ticket.category),
+            "category_label": ticket_selectors.category_path(ticket.category),
             "title": ticket.number,
         },
         status=status,
     )
-
-
-def _category_label(category: Category) -> str:
-    from wuyedesk.tickets.categories import category_label
-
-    if category.parent_id:
-        return f"{category_label(category.parent)}/{category_label(category)}"
-    return category_label(category)
 
 
 @resident_required

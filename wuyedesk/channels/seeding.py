@@ -12,8 +12,9 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.channels.models import Announcement, Rating
 from wuyedesk.properties.models import Building, Community
-from wuyedesk.tickets.choices import EventKind, Status
-from wuyedesk.tickets.models import Ticket, TicketEvent
+from wuyedesk.tickets import selectors as ticket_selectors
+from wuyedesk.tickets.choices import EventKind
+from wuyedesk.tickets.models import TicketEvent
 
 MAX_COMMUNITIES = 20
 CANDIDATES = 2000  # the most recent closed tickets considered for a rating
@@ -86,11 +87,7 @@ def _announcements(rng, now) -> int:
 
 
 def _ratings(rng, now) -> int:
-    closed = list(
-        Ticket.objects.filter(status=Status.CLOSED, resident__isnull=False, rating__isnull=True)
-        .order_by("-id")
-        .values("id", "community_id", "resident_id", "owner_id", "closed_at")[:CANDIDATES]
-    )
+    closed = ticket_selectors.closed_unrated_for_seeding(CANDIDATES)
     chosen = [t for t in closed if rng.random() < 0.2][:MAX_RATINGS]
     accounts = dict(
         User.objects.filter(resident_id__in={t["resident_id"] for t in chosen}).values_list(

@@ -11,10 +11,9 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.channels.models import Announcement, Signup, SignupStatus
 from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import resident_households
-from wuyedesk.tickets.attachments import attachments_of
+from wuyedesk.tickets import selectors as ticket_selectors
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.models import Ticket
-from wuyedesk.tickets.selectors import customer_timeline
 
 SIGNUP_POSTS = (Post.ASSISTANT, Post.MANAGER)
 ANNOUNCE_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)
@@ -36,12 +35,7 @@ def my_tickets(user):
     """The tickets a resident raised (or that were recorded for them): nobody else's."""
     if not _is_resident(user):
         return Ticket.objects.none()
-    return (
-        Ticket.objects.filter(resident_id=user.resident_id)
-        .select_related("category", "category__parent", "room__unit__building__community")
-        .select_related("building", "community")
-        .order_by("-id")
-    )
+    return ticket_selectors.tickets_of_customer(user.resident_id)
 
 
 def my_ticket(user, pk):
@@ -53,7 +47,7 @@ def public_timeline(ticket):
     """Only what the customer may see (tickets/visibility.py): messages to them with their
     text, progress rows (a transfer, a follow-up, a return visit) without staff's text, never
     internal notes. Actors appear by role (staff) or as the customer, not by name."""
-    return customer_timeline(ticket)
+    return ticket_selectors.customer_timeline(ticket)
 
 
 def promised(ticket) -> list[tuple[str, object, bool]]:
@@ -67,16 +61,12 @@ def promised(ticket) -> list[tuple[str, object, bool]]:
 
 
 def public_attachments(ticket):
-    return attachments_of(ticket).filter(public=True)
+    return ticket_selectors.public_attachments(ticket)
 
 
 def has_answer(ticket) -> bool:
     """Whether the customer has been answered: something to confirm or rate."""
-    if ticket.closed_at or ticket.followed_up_at or ticket.feedback_at:
-        return True
-    return ticket.events.filter(
-        public=True, kind__in=["answer", "follow_up", "feedback", "message", "reply"]
-    ).exists()
+    return ticket_selectors.customer_answered(ticket)
 
 
 def announcements_for(user, *, limit: int = 20):

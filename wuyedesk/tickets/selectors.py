@@ -15,10 +15,11 @@ from wuyedesk.accounts.access import (
     scope_to_communities,
     staff_of,
 )
-from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.core import versions
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
+from wuyedesk.tickets import categories
 from wuyedesk.tickets.choices import EventKind, Status
 from wuyedesk.tickets.models import Dispatch, Incident, ReturnVisit, Task, Ticket, TicketEvent
 from wuyedesk.tickets.visibility import customer_row, customer_visible_q
@@ -405,3 +406,109 @@ def satisfaction_counts(visits) -> list[tuple[str, int]]:
     )
     found = dict(rows)
     return [(label, found[value]) for value, label in Satisfaction.choices if value in found]
+
+
+# ---------------------------------------------------------------------------------------------
+# What the resident's side (channels: the portal, its API and seeding) reads of tickets.
+
+
+def tickets_of_customer(resident_id: int):
+    """The tickets a resident raised (or that were recorded for them), newest first, with what
+    their lists show. Nobody else's: the caller passes the resident's own id."""
+    return (
+        Ticket.objects.filter(resident_id=resident_id)
+        .select_related("category", "category__parent", "room__unit__building__community")
+        .select_related("building", "community")
+        .order_by("-id")
+    )
+
+
+def public_attachments(ticket):
+    """The files of a ticket its customer may see and download."""
+    return ticket.attachments.filter(public=True).select_related("uploaded_by__staff")
+
+
+# Rows that answer the customer: something they may confirm or rate.
+CUSTOMER_ANSWER_KINDS = ("answer", "follow_up", "feedback", "message", "reply")
+
+
+def customer_answered(ticket) -> bool:
+    """Whether the customer has been answered: closed, followed up, given feedback, or a
+    public answer or message on the timeline."""
+    if ticket.closed_at or ticket.followed_up_at or ticket.feedback_at:
+        return True
+    return ticket.events.filter(public=True, kind__in=CUSTOMER_ANSWER_KINDS).exists()
+
+
+def customer_confirmed(ticket) -> bool:
+    """Whether the customer has accepted the result."""
+    return ticket.events.filter(kind=EventKind.CONFIRMED).exists()
+
+
+def customer_confirmation(ticket):
+    """The row where the customer accepted the result (the first), or None."""
+    return ticket.events.filter(kind=EventKind.CONFIRMED).order_by("at").first()
+
+
+def ticket_handlers(ticket) -> tuple[list, list]:
+    """Who handled the ticket (its owner, department assignees and repliers, and staff who
+    answered the customer) and which departments: the people a rating counts for."""
+    people, departments = {}, {}
+    if ticket.owner_id:
+        people[ticket.owner_id] = ticket.owner
+    if ticket.department_id:
+        departments[ticket.department_id] = ticket.department
+    for d in ticket.dispatches.filter(cancelled_at__isnull=True).select_related(
+        "department", "assignee", "replied_by"
+    ):
+        departments[d.department_id] = d.department
+        for user in (d.assignee, d.replied_by):
+            if user is not None:
+                people[user.pk] = user
+    # Whoever answered or contacted the customer, whatever the row's audience (a follow-up's
+    # text is the desk's record, yet the person followed up).
+    answered = ticket.events.filter(
+        kind__in=CUSTOMER_ANSWER_KINDS,
+        actor__kind=UserKind.STAFF,
+        actor__staff__isnull=False,
+    ).select_related("actor")
+    for event in answered:
+        people[event.actor_id] = event.actor
+    return list(people.values()), list(departments.values())
+
+
+def closed_unrated_for_seeding(limit: int) -> list[dict]:
+    """Closed tickets of a resident without a rating, newest first (the demo's ratings)."""
+    return list(
+        Ticket.objects.filter(status=Status.CLOSED, resident__isnull=False, rating__isnull=True)
+        .order_by("-id")
+        .values("id", "community_id", "resident_id", "owner_id", "closed_at")[:limit]
+    )
+
+
+def filing_categories():
+    """The categories a ticket may be filed under (active leaves), with their parents, in
+    menu order."""
+    return categories.leaf_categories().select_related("parent").order_by("position", "code")
+
+
+def filing_category(pk):
+    """The active leaf category `pk`, or None."""
+    return categories.leaf_categories().filter(pk=pk).first()
+
+
+def filing_category_choices() -> list:
+    """The leaf categories as grouped choices (a picker's <optgroup>s)."""
+    return categories.grouped_choices(leaves_only=True)
+
+
+def category_name(category) -> str:
+    """A category's name in the page's language."""
+    return categories.category_label(category)
+
+
+def category_path(category) -> str:
+    """The "parent/child" label in the page's language (the name alone at the top level)."""
+    if category.parent_id:
+        return f"{category_name(category.parent)}/{category_name(category)}"
+    return category_name(category)

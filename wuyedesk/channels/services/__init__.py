@@ -25,7 +25,6 @@ from wuyedesk.channels.services.portal import (
     portal_submit,
 )
 from wuyedesk.channels.services.ratings import (
-    handlers_of,
     may_confirm,
     portal_confirm,
     portal_rate,
@@ -69,7 +68,6 @@ __all__ = [
     "announcements_send_due",
     "closed_reply_refused",
     "code_minutes",
-    "handlers_of",
     "may_confirm",
     "portal_confirm",
     "portal_rate",

@@ -8,7 +8,6 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from wuyedesk.accounts.choices import UserKind
 from wuyedesk.channels.models import Rating
 from wuyedesk.channels.selectors import has_answer
 from wuyedesk.channels.services.common import (
@@ -18,6 +17,7 @@ from wuyedesk.channels.services.common import (
     too_long,
 )
 from wuyedesk.notifications.services import notify
+from wuyedesk.tickets import selectors as ticket_selectors
 from wuyedesk.tickets import services as ticket_services
 from wuyedesk.tickets.choices import EventKind
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 
 def may_confirm(ticket) -> bool:
-    return has_answer(ticket) and not ticket.events.filter(kind=EventKind.CONFIRMED).exists()
+    return has_answer(ticket) and not ticket_selectors.customer_confirmed(ticket)
 
 
 @transaction.atomic
@@ -35,38 +35,11 @@ def portal_confirm(*, by, ticket, text: str = ""):
     too_long("text", text or "", COMMENT_MAX)
     if not has_answer(ticket):
         raise ValidationError(_("工单尚未答复,暂不能确认结果。"), code="invalid_state")
-    if ticket.events.filter(kind=EventKind.CONFIRMED).exists():
+    if ticket_selectors.customer_confirmed(ticket):
         raise ValidationError(_("您已确认过处理结果。"), code="invalid_state")
     return ticket_services.ticket_customer_record(
         by=by, ticket=ticket, kind=EventKind.CONFIRMED, body=(text or "").strip()
     )
-
-
-def handlers_of(ticket) -> tuple[list, list]:
-    """Who handled the ticket (its owner, department assignees and repliers, and staff who
-    answered the customer) and which departments: the people a rating counts for."""
-    people, departments = {}, {}
-    if ticket.owner_id:
-        people[ticket.owner_id] = ticket.owner
-    if ticket.department_id:
-        departments[ticket.department_id] = ticket.department
-    for d in ticket.dispatches.filter(cancelled_at__isnull=True).select_related(
-        "department", "assignee", "replied_by"
-    ):
-        departments[d.department_id] = d.department
-        for user in (d.assignee, d.replied_by):
-            if user is not None:
-                people[user.pk] = user
-    # Whoever answered or contacted the customer, whatever the row's audience (a follow-up's
-    # text is the desk's record, yet the person followed up).
-    answered = ticket.events.filter(
-        kind__in=["answer", "follow_up", "feedback", "message", "reply"],
-        actor__kind=UserKind.STAFF,
-        actor__staff__isnull=False,
-    ).select_related("actor")
-    for event in answered:
-        people[event.actor_id] = event.actor
-    return list(people.values()), list(departments.values())
 
 
 @transaction.atomic
@@ -83,7 +56,7 @@ def portal_rate(*, by, ticket, stars: int, comment: str = "") -> Rating:
         raise ValidationError(_("工单尚未答复,暂不能评价。"), code="invalid_state")
     if Rating.objects.filter(ticket=ticket).exists():
         raise invalid("stars", _("每张工单只能评价一次。"), "already_rated")
-    people, departments = handlers_of(ticket)
+    people, departments = ticket_selectors.ticket_handlers(ticket)
     try:
         with transaction.atomic():
             rating = Rating.objects.create(

@@ -1,7 +1,7 @@
 from django import template
 
 from wuyedesk.channels.models import Rating
-from wuyedesk.tickets.choices import EventKind
+from wuyedesk.tickets import selectors as ticket_selectors
 
 register = template.Library()
 
@@ -10,5 +10,5 @@ register = template.Library()
 def ticket_rating(ticket):
     """The customer's rating and confirmation of the result, on the staff ticket page."""
     rating = Rating.objects.filter(ticket_id=ticket.pk).prefetch_related("staff__staff").first()
-    confirmed = ticket.events.filter(kind=EventKind.CONFIRMED).order_by("at").first()
+    confirmed = ticket_selectors.customer_confirmation(ticket)
     return {"rating": rating, "confirmed": confirmed}
