@@ -3,11 +3,12 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
-from wuyedesk.surveys.choices import InvitationStatus
+from wuyedesk.surveys.choices import ANSWERABLE, CampaignStatus, InvitationStatus
 from wuyedesk.surveys.models import (
     Answer,
     Campaign,
@@ -166,10 +167,6 @@ def campaign_progress(campaign, user=None) -> dict:
 
 def pending_for_resident(user):
     """The open invitations of the resident's current households (portal)."""
-    from django.utils import timezone
-
-    from wuyedesk.surveys.choices import ANSWERABLE, CampaignStatus
-
     if not getattr(user, "is_authenticated", False) or not user.is_resident:
         return Invitation.objects.none()
     return (
