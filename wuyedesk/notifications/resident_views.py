@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from wuyedesk.accounts.decorators import staff_required
-from wuyedesk.channels.portal import resident_required
+from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.decorators import resident_required, staff_required
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import CleanTextMixin
 from wuyedesk.lib.paging import page_of
@@ -71,9 +72,6 @@ def preferences(request):
 @staff_required
 def deliveries(request):
     """The SMS/WeChat delivery log, for administrators."""
-    from wuyedesk.accounts.access import has_post
-    from wuyedesk.accounts.choices import Post
-
     if not has_post(request.user, Post.ADMIN):
         raise PermissionDenied
     rows = WebhookDelivery.objects.select_related("ticket", "resident").order_by("-id")

@@ -27,9 +27,24 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from huey.contrib.djhuey import db_task
 
-from wuyedesk.tickets.choices import EventKind
-from wuyedesk.tickets.visibility import customer_text, customer_visible
+from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import User
+from wuyedesk.lib.privacy import mask_phone
+from wuyedesk.notifications.models import (
+    DeliveryStatus,
+    Notification,
+    ResidentPreference,
+    WebhookDelivery,
+)
+from wuyedesk.notifications.services import notify
+from wuyedesk.notifications.signals import ticket_email
+from wuyedesk.properties.models import Resident
+from wuyedesk.tickets.choices import Channel, EventKind
+from wuyedesk.tickets.models import Ticket, TicketEvent
+from wuyedesk.tickets.selectors import event_reaches_resident, event_text_for_resident
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +71,6 @@ def webhook_enabled() -> bool:
 
 def preferences_of(resident) -> dict:
     """{"portal", "email", "webhook"}: what the resident chose, or the defaults."""
-    from wuyedesk.notifications.models import ResidentPreference
-
     try:
         pref = resident.notice_preference
     except ResidentPreference.DoesNotExist:
@@ -66,8 +79,6 @@ def preferences_of(resident) -> dict:
 
 
 def account_of(resident):
-    from wuyedesk.accounts.models import User
-
     try:
         return resident.account
     except User.DoesNotExist:
@@ -97,7 +108,7 @@ def language_of(resident) -> str:
 def queue_ticket_event(event) -> None:
     """For each timeline row as it is written: queue the resident's notice after the commit.
     Costs nothing (no query) for rows nobody is told about."""
-    if event.kind not in NOTIFIED or not customer_visible(event):
+    if event.kind not in NOTIFIED or not event_reaches_resident(event):
         return
     if not event.ticket.resident_id:
         return
@@ -139,29 +150,15 @@ def _headline(event, ticket) -> str:
     }
 
 
-def _email_kind(kind: str) -> str:
-    from wuyedesk.mailbox.choices import OutboundKind
-
-    return {
-        EventKind.CREATED: OutboundKind.ACK,
-        EventKind.ANSWER: OutboundKind.REPLY,
-        EventKind.MESSAGE: OutboundKind.REPLY,
-        EventKind.FEEDBACK: OutboundKind.FEEDBACK,
-    }.get(kind, OutboundKind.NOTICE)
-
-
 def ticket_event_notify(event_id: int) -> set[str]:
     """Tell the ticket's resident about one timeline event. Returns the channels used."""
-    from wuyedesk.tickets.choices import Channel
-    from wuyedesk.tickets.models import TicketEvent
-
     event = TicketEvent.objects.select_related("ticket__resident").filter(pk=event_id).first()
     if event is None or event.ticket.resident is None:
         return set()
     ticket, resident = event.ticket, event.ticket.resident
-    if not customer_visible(event):
+    if not event_reaches_resident(event):
         return set()  # made internal since it was queued
-    body = customer_text(event)  # '' for a transfer or a return visit: the headline says it
+    body = event_text_for_resident(event)  # '' for a transfer or a return visit: see headline
     if event.kind == EventKind.CREATED:
         body = ""  # the resident's own words: not repeated
 
@@ -179,7 +176,7 @@ def ticket_event_notify(event_id: int) -> set[str]:
         message=message,
         ticket=ticket,
         link=_portal_link(ticket),
-        email_kind=_email_kind(event.kind),
+        event_kind=event.kind,
         skip=skip,
     )
 
@@ -195,14 +192,12 @@ def resident_notify(
     message: Callable[[], tuple[str, str]],
     ticket=None,
     link: str = "",
-    email_kind: str = "",
+    event_kind: str = "",
     skip: set[str] = frozenset(),
 ) -> set[str]:
     """Send one notice to a resident on the channels they chose. `message()` returns
     (headline, text) and is called in the resident's language. `key` makes it happen once.
     Call after the commit that decided it (the e-mail and the webhook are not undone)."""
-    from wuyedesk.notifications.services import notify
-
     channels = channels_for(resident) - set(skip)
     if not channels:
         return set()
@@ -226,7 +221,7 @@ def resident_notify(
                 text,
                 link,
                 language,
-                email_kind,
+                event_kind,
             )
         )
         used.add("email")
@@ -260,8 +255,6 @@ def _absolute(link: str) -> str:
 
 
 def _queue_email(*args) -> None:
-    from wuyedesk.notifications.tasks import resident_email
-
     resident_email(*args)
 
 
@@ -273,14 +266,11 @@ def send_resident_email(
     text: str,
     link: str,
     language: str,
-    email_kind: str,
+    event_kind: str,
 ) -> bool:
     """The e-mail copy: through the mailbox (threaded on the ticket's conversation, recorded
     and retried there) for a ticket; a plain mail otherwise."""
     from django.core.mail import send_mail
-
-    from wuyedesk.properties.models import Resident
-    from wuyedesk.tickets.models import Ticket
 
     resident = Resident.objects.filter(pk=resident_id).first()
     if resident is None or not resident.email:
@@ -293,14 +283,14 @@ def send_resident_email(
         subject = headline
         ticket = Ticket.objects.filter(pk=ticket_id).select_related("resident").first()
         if ticket is not None:
-            from wuyedesk.mailbox.outbound import send_ticket_email
-
-            return (
-                send_ticket_email(
-                    ticket=ticket, subject=subject, text=body, kind=email_kind or "notice"
-                )
-                is not None
+            answers = ticket_email.send(
+                sender=send_resident_email,
+                ticket=ticket,
+                subject=subject,
+                text=body,
+                event_kind=event_kind,
             )
+            return any(sent for _receiver, sent in answers)
         send_mail(
             subject=f"[{_('物业客服台')}] {subject}",
             message=body,
@@ -314,8 +304,6 @@ def send_resident_email(
 
 
 def _delivery_create(*, resident, ticket, kind, key, payload):
-    from wuyedesk.notifications.models import WebhookDelivery
-
     try:
         with transaction.atomic():
             return WebhookDelivery.objects.create(
@@ -326,8 +314,6 @@ def _delivery_create(*, resident, ticket, kind, key, payload):
 
 
 def _queue_webhook(delivery_id: int) -> None:
-    from wuyedesk.notifications.tasks import webhook_deliver
-
     webhook_deliver(delivery_id)
 
 
@@ -379,8 +365,6 @@ def gateway_send_now(
     no delivery row: for one-time codes, whose text must not be stored anywhere. The body has
     the shape of every notice; `resident` carries the number, with no id or name. The caller
     offers a resend instead of our retries. True when the gateway accepted it."""
-    from wuyedesk.lib.privacy import mask_phone
-
     if not webhook_enabled():
         return False
     document = {
@@ -407,9 +391,6 @@ def webhook_attempt(delivery_id: int) -> bool:
     """One attempt to hand a notice to the gateway. True when nothing is left to do (sent, gave
     up, or another worker has it); False when it should be tried again later.
     The row is claimed with a conditional update, so two workers never post it twice."""
-    from wuyedesk.lib.privacy import mask_phone
-    from wuyedesk.notifications.models import DeliveryStatus, WebhookDelivery
-
     now = timezone.now()
     claimed = WebhookDelivery.objects.filter(
         pk=delivery_id, status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRYING]
@@ -462,10 +443,6 @@ def delivery_resend(*, by, delivery) -> None:
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.db.models import Q
 
-    from wuyedesk.accounts.access import has_post
-    from wuyedesk.accounts.choices import Post
-    from wuyedesk.notifications.models import DeliveryStatus, WebhookDelivery
-
     if not has_post(by, Post.ADMIN):
         raise PermissionDenied
     stuck = timezone.now() - dt.timedelta(minutes=10)
@@ -492,8 +469,6 @@ def preferences_update(*, by, portal: bool, email: bool, webhook: bool) -> dict:
     address on file, no gateway configured) is refused by field."""
     from django.core.exceptions import PermissionDenied, ValidationError
 
-    from wuyedesk.notifications.models import ResidentPreference
-
     if not getattr(by, "is_resident", False) or by.resident_id is None:
         raise PermissionDenied
     resident = by.resident
@@ -514,6 +489,26 @@ def preferences_update(*, by, portal: bool, email: bool, webhook: bool) -> dict:
 
 def resident_notifications(user):
     """A resident's own portal notices, newest first."""
-    from wuyedesk.notifications.models import Notification
-
     return Notification.objects.filter(user=user).order_by("-id")
+
+
+# --- tasks (defined beside their services, so that the services never import tasks.py) ------
+
+
+class WebhookNotDelivered(Exception):
+    """Raised so that huey tries the delivery again later (the row says why)."""
+
+
+@db_task(retries=3, retry_delay=60)
+def resident_email(*args) -> bool:
+    return send_resident_email(*args)
+
+
+@db_task(
+    retries=settings.NOTIFY_WEBHOOK_RETRIES,
+    retry_delay=settings.NOTIFY_WEBHOOK_RETRY_DELAY,
+    retry_backoff=2,
+)
+def webhook_deliver(delivery_id: int) -> None:
+    if not webhook_attempt(delivery_id):
+        raise WebhookNotDelivered(delivery_id)

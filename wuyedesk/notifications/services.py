@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from huey.contrib.djhuey import db_task
 
 from wuyedesk.core import versions
 from wuyedesk.notifications.models import Notification
@@ -38,8 +39,6 @@ def notify(*, users, kind: str, text: str, link: str = "", key: str = "", email:
 
 
 def send_notification_emails(ids: list[int]) -> None:
-    from wuyedesk.notifications.tasks import email_notifications
-
     email_notifications(ids)
 
 
@@ -77,3 +76,13 @@ def notification_mark_read(
     if marked:
         versions.bump(unread_version(user.pk))
     return marked
+
+
+# The task is defined beside its service, so that the services never import tasks.py.
+@db_task(retries=3, retry_delay=60)
+def email_notifications(ids: list[int]) -> int:
+    sent = 0
+    for notification in Notification.objects.filter(pk__in=ids).select_related("user__staff"):
+        sent += deliver_email(notification)
+    log.info("notification e-mails sent: %s", sent)
+    return sent

@@ -22,7 +22,12 @@ from wuyedesk.lib.search import query_tokens
 from wuyedesk.tickets import categories
 from wuyedesk.tickets.choices import EventKind, Status
 from wuyedesk.tickets.models import Dispatch, Incident, ReturnVisit, Task, Ticket, TicketEvent
-from wuyedesk.tickets.visibility import customer_row, customer_visible_q
+from wuyedesk.tickets.visibility import (
+    customer_row,
+    customer_text,
+    customer_visible,
+    customer_visible_q,
+)
 
 # The version (core/versions.py) of what the manager's banner shows; see severe_banner.
 SEVERE_TICKETS = "severe-tickets"
@@ -512,3 +517,17 @@ def category_path(category) -> str:
     if category.parent_id:
         return f"{category_name(category.parent)}/{category_name(category)}"
     return category_name(category)
+
+
+# ---------------------------------------------------------------------------------------------
+# What notifications reads of tickets: the resident's view of a timeline row.
+
+
+def event_reaches_resident(event) -> bool:
+    """May the ticket's resident see this timeline row (the rule of tickets/visibility.py)?"""
+    return customer_visible(event)
+
+
+def event_text_for_resident(event) -> str:
+    """What the resident may read of a timeline row ('' for a transfer or a return visit)."""
+    return customer_text(event)
