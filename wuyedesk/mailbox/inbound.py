@@ -25,6 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import User
+from wuyedesk.accounts.services import system_user
 from wuyedesk.lib.text import without_controls
 from wuyedesk.mailbox.choices import InboundStatus, OutboundKind
 from wuyedesk.mailbox.models import InboundMail, OutboundMail, SenderLink
@@ -37,6 +40,19 @@ from wuyedesk.mailbox.parsing import (
     header_message_id,
     parse,
     strip_quote,
+)
+from wuyedesk.notifications.services import notify
+from wuyedesk.policies.services import policy
+from wuyedesk.properties.models import Community, Resident
+from wuyedesk.properties.selectors import resident_households
+from wuyedesk.properties.services import company_get
+from wuyedesk.tickets import selectors as ticket_selectors
+from wuyedesk.tickets.choices import Channel, Kind, Status
+from wuyedesk.tickets.services import (
+    attachment_add,
+    ticket_mail_reply,
+    ticket_receive,
+    ticket_system_note,
 )
 
 log = logging.getLogger(__name__)
@@ -140,10 +156,6 @@ def _tell_assistants(mail: InboundMail) -> None:
     notification per flagged mail: a mail needs a person. Processing it again (a retry, a
     second poller) does not notify again."""
     from django.urls import reverse
-
-    from wuyedesk.accounts.choices import Post
-    from wuyedesk.accounts.models import User
-    from wuyedesk.notifications.services import notify
 
     people = User.objects.filter(
         staff__posts__post=Post.ASSISTANT, staff__archived_at__isnull=True, is_active=True
@@ -251,8 +263,6 @@ def _done(mail, status, *, attention: bool) -> None:
 def match_resident(address: str):
     """The one resident with this email (case-insensitive), or the one an assistant linked
     this address to; None when unknown or ambiguous (two records share the address)."""
-    from wuyedesk.properties.models import Resident
-
     if not address:
         return None
     found = list(Resident.objects.filter(email__iexact=address, archived_at__isnull=True)[:2])
@@ -267,9 +277,6 @@ def match_resident(address: str):
 def place_of(resident):
     """(community, room) of a new ticket from this sender: the resident's home when there is
     exactly one, else their community; unknown senders go to MAIL_DEFAULT_COMMUNITY."""
-    from wuyedesk.properties.models import Community
-    from wuyedesk.properties.selectors import resident_households
-
     if resident is not None:
         homes = [o for o in resident_households(resident) if o.is_current]
         if len(homes) == 1:
@@ -287,8 +294,6 @@ def find_thread(mail, parsed: Parsed, resident):
     """The ticket this mail answers: by the Message-IDs it refers to (ours or earlier mail on
     a ticket), else by a ticket number in the subject — only when the sender is that
     ticket's own correspondent, so that nobody writes onto a stranger's ticket by number."""
-    from wuyedesk.tickets.models import Ticket
-
     refs = [r for r in [parsed.in_reply_to, *reversed(parsed.references)] if r]
     ticket_id = None
     if refs:
@@ -310,10 +315,10 @@ def find_thread(mail, parsed: Parsed, resident):
             .values_list("ticket_id", flat=True)
             .first()
         )
-    ticket = Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+    ticket = ticket_selectors.ticket_by_id(ticket_id)
     if ticket is None:
         for number in NUMBER_RE.findall(parsed.subject):
-            candidate = Ticket.objects.filter(number=number).first()
+            candidate = ticket_selectors.ticket_numbered(number)
             if candidate and _correspondent(candidate, parsed.from_address, resident):
                 ticket = candidate
                 break
@@ -332,9 +337,7 @@ def _correspondent(ticket, address: str, resident) -> bool:
 
 
 def mail_category():
-    from wuyedesk.tickets.models import Category
-
-    leaves = Category.objects.filter(active=True, children__isnull=True)
+    leaves = ticket_selectors.mail_categories()
     return leaves.filter(code=settings.MAIL_CATEGORY).first() or leaves.order_by("pk").first()
 
 
@@ -351,9 +354,6 @@ def _contact_time(parsed: Parsed, mail: InboundMail):
 
 
 def new_ticket(mail, parsed: Parsed, *, community, resident, room):
-    from wuyedesk.tickets.choices import Channel, Kind
-    from wuyedesk.tickets.services import ticket_receive
-
     text = parsed.text.strip() or parsed.subject or _("(邮件无正文)")
     ticket = ticket_receive(
         channel=Channel.EMAIL,
@@ -372,10 +372,6 @@ def new_ticket(mail, parsed: Parsed, *, community, resident, room):
 
 
 def _on_thread(mail, parsed: Parsed, ticket) -> None:
-    from wuyedesk.policies.services import policy
-    from wuyedesk.tickets.choices import Status
-    from wuyedesk.tickets.services import ticket_mail_reply
-
     mail.ticket, mail.community = ticket, ticket.community
     if parsed.automated:
         # An out-of-office answer or a bounce of our mail: kept with the ticket, never a
@@ -400,8 +396,6 @@ def _on_thread(mail, parsed: Parsed, ticket) -> None:
 def _bounced(mail, parsed: Parsed, ticket) -> None:
     """Our mail did not reach the resident: the mail says which one, and the ticket gets an
     internal note, so whoever handles it knows to call rather than wait for an answer."""
-    from wuyedesk.tickets.services import ticket_system_note
-
     refs = [*parsed.bounced_ids, parsed.in_reply_to, *parsed.references]
     ours = OutboundMail.objects.filter(ticket=ticket, message_id__in=[r for r in refs if r])
     lost = ours.order_by("-id").first()
@@ -417,10 +411,6 @@ def _bounced(mail, parsed: Parsed, ticket) -> None:
 def _attach(mail, parsed: Parsed, ticket) -> None:
     """Every attachment goes through the ticket's own checks (type by content, size by
     policy). One that is refused leaves the mail flagged and a note on the ticket."""
-    from wuyedesk.accounts.services import system_user
-    from wuyedesk.tickets.attachments import attachment_add
-    from wuyedesk.tickets.services import ticket_system_note
-
     refused = []
     for item in parsed.attachments:
         upload = SimpleUploadedFile(item.name[:200] or "attachment", item.content)
@@ -442,8 +432,6 @@ def _attach(mail, parsed: Parsed, ticket) -> None:
 
 
 def _language_of(resident) -> str:
-    from wuyedesk.accounts.models import User
-
     if resident is not None:
         language = User.objects.filter(resident=resident).values_list("language", flat=True).first()
         if language:
@@ -452,8 +440,6 @@ def _language_of(resident) -> str:
 
 
 def _company_name() -> str:
-    from wuyedesk.properties.services import company_get
-
     try:
         return company_get().name
     except Exception:

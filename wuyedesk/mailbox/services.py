@@ -15,6 +15,8 @@ from wuyedesk.mailbox.choices import InboundStatus
 from wuyedesk.mailbox.models import InboundMail, SenderLink
 from wuyedesk.mailbox.parsing import Parsed, ParseError, parse, readable
 from wuyedesk.mailbox.selectors import mails_visible_to, may_handle_mail
+from wuyedesk.properties.selectors import residents_visible_to
+from wuyedesk.tickets.services import ticket_link_resident
 
 # Mail whose sender, once known, gets a ticket (there is none yet).
 NEEDS_TICKET = (InboundStatus.NEEDS_LINKING, InboundStatus.UNPARSED, InboundStatus.ERROR)
@@ -36,9 +38,6 @@ def mail_link_sender(*, by, mail: InboundMail, resident, remember: bool = True) 
     """The sender is this resident: their ticket gets the resident (or, for mail still without
     a ticket, the ticket is made now and acknowledged); with `remember`, later mail from the
     address finds the resident by itself."""
-    from wuyedesk.properties.selectors import residents_visible_to
-    from wuyedesk.tickets.services import ticket_link_resident
-
     _require(by, mail)
     mail = InboundMail.objects.select_for_update().get(pk=mail.pk)
     if resident is None or not residents_visible_to(by).filter(pk=resident.pk).exists():

@@ -43,8 +43,12 @@ from wuyedesk.notifications.services import notify
 from wuyedesk.notifications.signals import ticket_email
 from wuyedesk.properties.models import Resident
 from wuyedesk.tickets.choices import Channel, EventKind
-from wuyedesk.tickets.models import Ticket, TicketEvent
-from wuyedesk.tickets.selectors import event_reaches_resident, event_text_for_resident
+from wuyedesk.tickets.selectors import (
+    event_reaches_resident,
+    event_text_for_resident,
+    notice_event,
+    ticket_with_resident,
+)
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +156,7 @@ def _headline(event, ticket) -> str:
 
 def ticket_event_notify(event_id: int) -> set[str]:
     """Tell the ticket's resident about one timeline event. Returns the channels used."""
-    event = TicketEvent.objects.select_related("ticket__resident").filter(pk=event_id).first()
+    event = notice_event(event_id)
     if event is None or event.ticket.resident is None:
         return set()
     ticket, resident = event.ticket, event.ticket.resident
@@ -281,7 +285,7 @@ def send_resident_email(
             {"resident": resident, "headline": headline, "text": text, "link": _absolute(link)},
         )
         subject = headline
-        ticket = Ticket.objects.filter(pk=ticket_id).select_related("resident").first()
+        ticket = ticket_with_resident(ticket_id)
         if ticket is not None:
             answers = ticket_email.send(
                 sender=send_resident_email,

@@ -14,8 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.channels.models import Rating
 from wuyedesk.tickets.choices import Kind, Satisfaction, Status
-from wuyedesk.tickets.models import ReturnVisit
-from wuyedesk.tickets.selectors import tickets_visible_to
+from wuyedesk.tickets.selectors import reached_return_visits, tickets_visible_to
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def dashboard(user, scope: Scope) -> dict:
         .annotate(n=Count("id"))
         .order_by("-n")[:15]
     )
-    visits = ReturnVisit.objects.filter(ticket__in=qs.values("id"), reached=True)
+    visits = reached_return_visits().filter(ticket__in=qs.values("id"))
     satisfaction = {
         r["satisfaction"]: r["n"] for r in visits.values("satisfaction").annotate(n=Count("id"))
     }

@@ -23,7 +23,7 @@ from wuyedesk.reports import survey_themes
 from wuyedesk.surveys.models import Answer, Campaign, Dimension
 from wuyedesk.surveys.selectors import campaign_answer_rows, campaigns_visible_to
 from wuyedesk.tickets.choices import Satisfaction
-from wuyedesk.tickets.models import ReturnVisit
+from wuyedesk.tickets.selectors import reached_return_visits
 
 SEE_RESPONDENT_POSTS = (Post.MANAGER, Post.ASSISTANT)
 PREVIOUS_QUARTERS = 4
@@ -391,9 +391,7 @@ def service_figures(user, campaign) -> dict:
     start = dt.datetime.combine(campaign.period_start, dt.time.min, tzinfo=tz)
     end = dt.datetime.combine(campaign.period_end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
     ids = community_ids(user)
-    visits = ReturnVisit.objects.filter(at__gte=start, at__lt=end, reached=True).exclude(
-        satisfaction=""
-    )
+    visits = reached_return_visits().filter(at__gte=start, at__lt=end).exclude(satisfaction="")
     if ids is not None:
         visits = visits.filter(ticket__community_id__in=ids)
     counts = dict(visits.order_by().values_list("satisfaction").annotate(n=Count("id")))

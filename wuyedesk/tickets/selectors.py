@@ -21,7 +21,15 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
 from wuyedesk.tickets import categories
 from wuyedesk.tickets.choices import EventKind, Status
-from wuyedesk.tickets.models import Dispatch, Incident, ReturnVisit, Task, Ticket, TicketEvent
+from wuyedesk.tickets.models import (
+    Category,
+    Dispatch,
+    Incident,
+    ReturnVisit,
+    Task,
+    Ticket,
+    TicketEvent,
+)
 from wuyedesk.tickets.visibility import (
     customer_row,
     customer_text,
@@ -531,3 +539,43 @@ def event_reaches_resident(event) -> bool:
 def event_text_for_resident(event) -> str:
     """What the resident may read of a timeline row ('' for a transfer or a return visit)."""
     return customer_text(event)
+
+
+def notice_event(event_id: int):
+    """A timeline row with its ticket and resident, for the resident's notice (or None)."""
+    return TicketEvent.objects.select_related("ticket__resident").filter(pk=event_id).first()
+
+
+def ticket_with_resident(ticket_id: int | None):
+    """A ticket with its resident (or None): the system's read, no user's scope."""
+    if ticket_id is None:
+        return None
+    return Ticket.objects.filter(pk=ticket_id).select_related("resident").first()
+
+
+# ---------------------------------------------------------------------------------------------
+# What the mailbox reads of tickets: the ticket a mail belongs to, its category.
+
+
+def ticket_by_id(ticket_id: int | None):
+    """A ticket by id, or None (the system's read, no user's scope)."""
+    return Ticket.objects.filter(pk=ticket_id).first() if ticket_id else None
+
+
+def ticket_numbered(number: str):
+    """A ticket by its number, or None (the system's read, no user's scope)."""
+    return Ticket.objects.filter(number=number).first()
+
+
+def mail_categories():
+    """The categories a mail's ticket may be filed under: active ones without children."""
+    return Category.objects.filter(active=True, children__isnull=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# What reports read of tickets.
+
+
+def reached_return_visits():
+    """Return visits that reached the resident (the caller narrows them to its tickets)."""
+    return ReturnVisit.objects.filter(reached=True)

@@ -15,6 +15,7 @@ One module per part of the work; this package names them all, so callers write
 - replies: the customer's own actions and what arrives by mail
 """
 
+from wuyedesk.tickets.attachments import attachment_add
 from wuyedesk.tickets.services.base import (
     DESK_POSTS,
     INTAKE_POSTS,
@@ -64,6 +65,7 @@ __all__ = [
     "INTAKE_POSTS",
     "MANAGER_POSTS",
     "TicketConflict",
+    "attachment_add",
     "close_blockers",
     "dispatch_reply",
     "incident_create",
