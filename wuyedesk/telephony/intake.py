@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from wuyedesk.telephony import selectors, services
+from wuyedesk.tickets.choices import Channel
 
 
 def call_for_intake(user, raw_pk):
@@ -19,8 +20,6 @@ def call_for_intake(user, raw_pk):
 
 def prefill(call, initial: dict) -> str:
     """Fill the intake form from the call; returns the number to look the caller up by."""
-    from wuyedesk.tickets.choices import Channel
-
     initial.setdefault("channel", Channel.PHONE)
     initial.setdefault("contact_at", timezone.localtime(call.started_at).replace(tzinfo=None))
     return call.number

@@ -11,6 +11,7 @@ from wuyedesk.accounts.models import Staff
 from wuyedesk.properties.seeding import DEMO_STAFF
 from wuyedesk.telephony.choices import MANUAL_SOURCE, CallOutcome, Direction, Purpose
 from wuyedesk.telephony.models import Call
+from wuyedesk.tickets.models import Ticket
 
 DEMO_SOURCE = "demo-pbx"
 TICKETS = 200  # the latest phone tickets get their calls
@@ -30,8 +31,6 @@ def _demo_extensions() -> dict[str, str]:
 
 
 def seed_demo(*, seed: int) -> dict[str, int]:
-    from wuyedesk.tickets.models import Ticket
-
     extensions = _demo_extensions()
     if Call.objects.filter(source=DEMO_SOURCE).exists():
         return {"calls": 0}

@@ -26,6 +26,8 @@ from wuyedesk.properties.models import Resident
 from wuyedesk.properties.services import may_reveal
 from wuyedesk.telephony.choices import MANUAL_SOURCE, CallOutcome, Direction, Purpose
 from wuyedesk.telephony.models import Call, Integration
+from wuyedesk.tickets import services as tickets
+from wuyedesk.tickets.choices import Channel
 
 # Who logs calls by hand: the customer-service desk.
 LOG_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER)
@@ -289,9 +291,6 @@ def call_log(
 
 
 def _count_toward_ticket(by, call: Call, satisfaction: str) -> None:
-    from wuyedesk.tickets import services as tickets
-    from wuyedesk.tickets.choices import Channel
-
     if call.ticket_id is None:
         return
     try:
@@ -350,8 +349,6 @@ def call_link(*, by, call: Call, ticket=None, notes: str | None = None, outcome:
 def _on_timeline(by, call: Call) -> None:
     """A call about a ticket that is neither its follow-up nor its return visit: an internal
     row on the ticket's timeline, so that the desk sees every conversation in one place."""
-    from wuyedesk.tickets import services as tickets
-
     minutes, seconds = divmod(call.duration or 0, 60)
     tickets.ticket_call_record(
         by=by,

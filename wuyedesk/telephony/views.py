@@ -14,12 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 from wuyedesk.accounts.access import has_post, is_staff_member, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
+from wuyedesk.properties.lookup import contact_lookup
 from wuyedesk.properties.services import may_reveal
 from wuyedesk.telephony import selectors, services
+from wuyedesk.telephony.choices import CallOutcome, Direction, Purpose
 from wuyedesk.telephony.forms import CallLinkForm, CallLogForm, ExtensionForm, IntegrationForm
-from wuyedesk.tickets.contacts import contact_lookup
-from wuyedesk.tickets.intake_forms import add_service_error
+from wuyedesk.tickets.choices import OPEN_STATUSES
+from wuyedesk.tickets.selectors import tickets_visible_to
 
 STOP_POLLING = 286  # htmx: stop polling
 # Open tickets the pop lists for the caller.
@@ -52,8 +55,6 @@ def call_list(request):
 
 
 def _filter_choices():
-    from wuyedesk.telephony.choices import CallOutcome, Direction, Purpose
-
     return [
         ("direction", _("方向"), Direction.choices),
         ("purpose", _("目的"), Purpose.choices),
@@ -146,8 +147,6 @@ def call_pop(request):
     if state:
         call = selectors.call_get_for_user(request.user, state[0])
         lookup = contact_lookup(request.user, call.number)
-        from wuyedesk.tickets.choices import OPEN_STATUSES
-        from wuyedesk.tickets.selectors import tickets_visible_to
 
         residents = lookup.residents
         tickets = []

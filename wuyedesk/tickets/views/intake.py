@@ -17,6 +17,7 @@ from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.text import without_controls
+from wuyedesk.properties.lookup import contact_lookup
 from wuyedesk.telephony import intake as call_intake
 from wuyedesk.tickets import contacts, services
 from wuyedesk.tickets.choices import Kind
@@ -114,7 +115,7 @@ def ticket_intake(request):
     phone = request.session.pop(PHONE_KEY, "")
     if call is not None:  # a screen pop: the number comes from the call record, not the URL
         phone = call_intake.prefill(call, initial)
-    lookup = contacts.contact_lookup(request.user, phone) if phone else None
+    lookup = contact_lookup(request.user, phone) if phone else None
     if lookup and len(lookup.residents) == 1 and len(lookup.residents[0].households) == 1:
         # The screen-pop found exactly one caller in one home: chosen already.
         caller = lookup.residents[0]
@@ -127,7 +128,7 @@ def ticket_intake(request):
 def intake_lookup(request):
     """Residents and rooms matching the search box (POST: the text may be a phone number)."""
     typed = without_controls(request.POST.get("q", ""))
-    lookup = contacts.contact_lookup(request.user, typed)
+    lookup = contact_lookup(request.user, typed)
     return render(request, "tickets/_intake_lookup.html", {"lookup": lookup})
 
 

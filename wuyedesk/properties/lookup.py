@@ -1,0 +1,80 @@
+"""Finding a caller by phone, name or room (SPE-1): the intake page and the call pop.
+
+Phone numbers match only in full (normalised digits, exact): a fragment of a number is
+never searched, so the lookup cannot be used to enumerate residents' phones (PIPL).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import F, Prefetch
+
+from wuyedesk.lib.privacy import normalize_phone
+from wuyedesk.properties.models import Occupancy, Room
+from wuyedesk.properties.selectors import occupancies_visible_to, residents_visible_to, room_search
+
+LOOKUP_LIMIT = 8
+# Shorter digit strings are room numbers or fragments, never a phone to match.
+MIN_PHONE_DIGITS = 7
+
+
+@dataclass
+class Lookup:
+    text: str = ""
+    residents: list = field(default_factory=list)  # each with .households (current, visible)
+    rooms: list = field(default_factory=list)  # each with .occupants (current)
+    more: bool = False  # more matched than shown: type more precisely
+
+    @property
+    def empty(self) -> bool:
+        return not self.residents and not self.rooms
+
+    @property
+    def partial_phone(self) -> bool:
+        """Digits that may be the start or end of a phone number: say why nothing matched."""
+        digits = normalize_phone(self.text)
+        return digits.isdigit() and 4 <= len(digits) < 11 and not self.residents
+
+
+def _current_households(user):
+    return Prefetch(
+        "occupancies",
+        queryset=occupancies_visible_to(user)
+        .filter(move_out__isnull=True)
+        .order_by(F("move_in").desc(nulls_last=True), "-id"),
+        to_attr="households",
+    )
+
+
+def _current_occupants():
+    return Prefetch(
+        "occupancies",
+        queryset=Occupancy.objects.filter(move_out__isnull=True, resident__archived_at__isnull=True)
+        .select_related("resident")
+        .order_by("id"),
+        to_attr="occupants",
+    )
+
+
+def contact_lookup(user, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
+    """Residents (with their current households) and rooms (with who lives there) for what
+    was typed: a full phone number, part of a name, or a room ("3栋 1502"). Bounded: a
+    constant number of queries, however many match."""
+    text = (text or "").strip()[:60]
+    found = Lookup(text=text)
+    if not text:
+        return found
+    residents = residents_visible_to(user).filter(archived_at__isnull=True)
+    digits = normalize_phone(text)
+    if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS:
+        residents = residents.filter(phone=digits)
+        rooms = Room.objects.none()
+    else:
+        residents = residents.none() if digits.isdigit() else residents.filter(name__icontains=text)
+        rooms = room_search(user, text)
+    found.residents = list(
+        residents.prefetch_related(_current_households(user)).order_by("name", "id")[: limit + 1]
+    )
+    found.rooms = list(rooms.prefetch_related(_current_occupants())[: limit + 1])
+    found.more = len(found.residents) > limit or len(found.rooms) > limit
+    found.residents, found.rooms = found.residents[:limit], found.rooms[:limit]
+    return found
