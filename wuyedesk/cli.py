@@ -33,8 +33,8 @@ def demo(args) -> int:
     _setup()
     from django.core.management import call_command
 
-    from wuyedesk.properties.models import Community
-    from wuyedesk.properties.seeding import demo_logins
+    from wuyedesk.properties.models import Community  # models load only after _setup()
+    from wuyedesk.properties.seeding import demo_logins  # imports models: after _setup()
 
     call_command("migrate", interactive=False, verbosity=0)
     if not Community.objects.exists():

@@ -64,3 +64,11 @@ class OtpEnrolForm(StyledFormMixin, forms.Form):
         self.fields["code"].widget.attrs.update(
             autocomplete="one-time-code", inputmode="numeric", spellcheck="false"
         )
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    """A choice of users, each shown by their staff name (owners, assignees)."""
+
+    def label_from_instance(self, obj):
+        staff = getattr(obj, "staff", None)
+        return staff.name if staff else obj.get_username()

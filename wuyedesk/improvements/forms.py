@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.accounts.forms import StaffChoiceField
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
-from wuyedesk.tickets.action_forms import StaffChoiceField
 from wuyedesk.tickets.selectors import task_assignees_for
 
 PLANNED_SOURCES = [(s.value, s.label) for s in Source if s != Source.COMPLAINT]

@@ -1,12 +1,12 @@
 """Free-text survey answers grouped into themes: jieba's words matched to the complaint
-categories (tickets.defaults.CATEGORY_TREE) and a few everyday words for each."""
+categories (tickets.selectors.default_category_tree) and a few everyday words for each."""
 
 import functools
 import logging
 
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.tickets.defaults import CATEGORY_TREE
+from wuyedesk.tickets.selectors import default_category_tree
 
 OTHER = "OTHER"
 EXAMPLES = 3
@@ -33,7 +33,7 @@ EXTRA_WORDS = {
 def theme_words() -> dict[str, tuple[str, frozenset[str]]]:
     """{category code: (name, words)} for every top-level category and lift/access/utility."""
     themes = {}
-    for code, name, _en, _dept, children in CATEGORY_TREE:
+    for code, name, _en, _dept, children in default_category_tree():
         if code == OTHER:
             continue
         words = {w for w in name.split("/") if w}

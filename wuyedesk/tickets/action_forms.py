@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.accounts.forms import StaffChoiceField
 from wuyedesk.core.forms import RowChoices, StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.tickets import selectors
@@ -17,12 +18,6 @@ from wuyedesk.tickets.choices import Audience, Channel, Kind, Satisfaction, Seve
 from wuyedesk.tickets.models import Category
 from wuyedesk.tickets.services import DESK_POSTS
 from wuyedesk.tickets.visibility import mark_audience
-
-
-class StaffChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        staff = getattr(obj, "staff", None)
-        return staff.name if staff else obj.get_username()
 
 
 def _text(label, *, audience, rows=3, required=False, help_text=None):

@@ -21,6 +21,7 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
 from wuyedesk.tickets import categories
 from wuyedesk.tickets.choices import EventKind, Status
+from wuyedesk.tickets.defaults import CATEGORY_TREE
 from wuyedesk.tickets.models import (
     Category,
     Dispatch,
@@ -579,3 +580,9 @@ def mail_categories():
 def reached_return_visits():
     """Return visits that reached the resident (the caller narrows them to its tickets)."""
     return ReturnVisit.objects.filter(reached=True)
+
+
+def default_category_tree():
+    """The default category tree (tickets/defaults.py): (code, name, English name, department
+    code, children) rows; the survey analysis groups free-text answers by it."""
+    return CATEGORY_TREE

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.forms import StaffChoiceField
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.tickets import selectors
-from wuyedesk.tickets.action_forms import StaffChoiceField
 from wuyedesk.tickets.assignments import services
 from wuyedesk.tickets.intake_forms import add_service_error
 
