@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core import appconfig
 
-class ImprovementsConfig(AppConfig):
+
+class ImprovementsConfig(appconfig.WuyeDeskAppConfig):
     name = "wuyedesk.improvements"
     verbose_name = _("改进计划")

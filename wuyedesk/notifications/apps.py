@@ -1,13 +1,15 @@
-from django.apps import AppConfig
 from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core import appconfig
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(appconfig.WuyeDeskAppConfig):
     name = "wuyedesk.notifications"
     verbose_name = _("通知")
 
     def ready(self):
+        super().ready()  # receivers.py: its reactions to tickets.signals
         checks.register(check_webhook_settings)
 
 

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core import appconfig
 
-class TelephonyConfig(AppConfig):
+
+class TelephonyConfig(appconfig.WuyeDeskAppConfig):
     name = "wuyedesk.telephony"
     verbose_name = _("电话渠道")

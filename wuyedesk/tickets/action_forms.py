@@ -15,7 +15,7 @@ from wuyedesk.core.forms import RowChoices, StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import Audience, Channel, Kind, Satisfaction, Severity, Status
-from wuyedesk.tickets.models import Category
+from wuyedesk.tickets.models import Category, Dispatch
 from wuyedesk.tickets.services import DESK_POSTS
 from wuyedesk.tickets.visibility import mark_audience
 
@@ -115,8 +115,6 @@ class DispatchReplyForm(ActionForm):
 
     def __init__(self, *args, dispatches=(), **kwargs):
         super().__init__(*args, **kwargs)
-        from wuyedesk.tickets.models import Dispatch
-
         self.fields["dispatch"].queryset = Dispatch.objects.filter(
             pk__in=[d.pk for d in dispatches]
         ).select_related("ticket", "department")

@@ -22,6 +22,7 @@ from wuyedesk.tickets.choices import (
     Status,
 )
 from wuyedesk.tickets.display import CLOCKS, clocks
+from wuyedesk.tickets.selectors import timeline_of
 from wuyedesk.tickets.visibility import audience_of
 
 KindName = Literal[tuple(Kind.values)]
@@ -252,8 +253,6 @@ class TicketDetailOut(TicketOut):
 
     @staticmethod
     def resolve_timeline(obj):
-        from wuyedesk.tickets.selectors import timeline_of
-
         return list(timeline_of(obj))
 
     @staticmethod

@@ -16,14 +16,17 @@ from wuyedesk.accounts.access import (
     staff_of,
 )
 from wuyedesk.accounts.choices import Post, UserKind
+from wuyedesk.accounts.models import User
 from wuyedesk.core import versions
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
+from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import categories
-from wuyedesk.tickets.choices import EventKind, Status
+from wuyedesk.tickets.choices import EventKind, Satisfaction, Status
 from wuyedesk.tickets.defaults import CATEGORY_TREE
 from wuyedesk.tickets.models import (
     Category,
+    CorrectiveMeasure,
     Dispatch,
     Incident,
     ReturnVisit,
@@ -237,8 +240,6 @@ def _start_of_day(day: dt.date):
 def tickets_of_resident(user, resident):
     """Customer 360 (SPE-3): the resident's own tickets and those of every room they live or
     lived in, as far as the user may see them."""
-    from wuyedesk.properties.selectors import resident_households
-
     rooms = resident_households(resident).order_by().values("room_id")
     return (
         tickets_visible_to(user)
@@ -316,8 +317,6 @@ def incident_get_for_user(user, pk):
 
 def staff_users(*, communities, posts):
     """Active staff accounts holding one of `posts` in one of the communities (pickers)."""
-    from wuyedesk.accounts.models import User
-
     return (
         User.objects.filter(
             is_active=True,
@@ -343,8 +342,6 @@ def related_tickets(user, ticket):
 
 def department_people(departments):
     """Active staff of these departments (the person a transfer may name), with their names."""
-    from wuyedesk.accounts.models import User
-
     return (
         User.objects.filter(
             is_active=True,
@@ -359,8 +356,6 @@ def department_people(departments):
 def ticket_get_for_page(user, pk):
     """One ticket with what its page shows beside the timeline, in a fixed number of queries."""
     from django.db.models import Prefetch
-
-    from wuyedesk.tickets.models import CorrectiveMeasure
 
     ticket = ticket_get_for_user(user, pk)
     prefetch_related_objects(
@@ -396,8 +391,6 @@ def customer_timeline(ticket) -> list:
 
 def task_assignees_for(user):
     """Who a manager may give a task to: active staff sharing one of the manager's communities."""
-    from wuyedesk.accounts.models import User
-
     qs = User.objects.filter(is_active=True, staff__archived_at__isnull=True)
     ids = community_ids(user)
     if ids is not None:
@@ -408,8 +401,6 @@ def task_assignees_for(user):
 def satisfaction_counts(visits) -> list[tuple[str, int]]:
     """(label, count) of the answers given in these return visits, in the scale's order."""
     from django.db.models import Count
-
-    from wuyedesk.tickets.choices import Satisfaction
 
     rows = (
         visits.exclude(satisfaction="")

@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuyedesk.notifications.services import notify
+from wuyedesk.accounts.models import User
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.models import Ticket, TicketEvent
+from wuyedesk.tickets.services import managers_of
+from wuyedesk.tickets.signals import notify_staff
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +30,6 @@ def _link(pk):
 
 
 def sweep(now=None) -> dict:
-    from wuyedesk.tickets.services import managers_of
-
     now = now or timezone.now()
     soon = now + dt.timedelta(minutes=policy().reminder_minutes)
     open_ = Ticket.objects.filter(closed_at__isnull=True, next_due__isnull=False)
@@ -41,9 +41,7 @@ def sweep(now=None) -> dict:
     ).values_list("pk", "next_due", "owner_id", "number"):
         claimed = Ticket.objects.filter(not_reminded, pk=pk, next_due=due).update(reminded_for=due)
         if claimed and owner_id:
-            from wuyedesk.accounts.models import User
-
-            notify(
+            notify_staff(
                 users=[User.objects.get(pk=owner_id)],
                 kind="due_soon",
                 text=_("工单 %(number)s 即将到期") % {"number": number},
@@ -69,7 +67,7 @@ def sweep(now=None) -> dict:
             managers = managers_of(community_id)
             text = _("工单 %(number)s 已超时") % {"number": number}
             transaction.on_commit(
-                lambda m=managers, t=text, p=pk, d=due: notify(
+                lambda m=managers, t=text, p=pk, d=due: notify_staff(
                     users=m,
                     kind="overdue",
                     text=t,

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.notifications.services import notify
 from wuyedesk.tickets.models import Task
+from wuyedesk.tickets.signals import notify_staff
 
 TASK_GIVERS = (Post.MANAGER,)
 # A deadline a little in the past is a typo or a slow form, not a task already late.
@@ -68,7 +68,9 @@ def task_create(*, by, assignee, title: str, due, description: str = "", ticket=
     text = _("新任务:%(title)s") % {"title": task.title}
     link = reverse("ticket_queue") + "?queue=mine"
     transaction.on_commit(
-        lambda: notify(users=[assignee], kind="task", text=text, link=link, key=f"task:{task.pk}")
+        lambda: notify_staff(
+            users=[assignee], kind="task", text=text, link=link, key=f"task:{task.pk}"
+        )
     )
     return task
 
@@ -88,7 +90,7 @@ def task_done(*, by, task: Task, result: str = "") -> Task:
     text = _("任务已完成:%(title)s") % {"title": task.title}
     giver = task.created_by
     transaction.on_commit(
-        lambda: notify(
+        lambda: notify_staff(
             users=[giver],
             kind="task_done",
             text=text,

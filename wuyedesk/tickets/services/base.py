@@ -14,8 +14,6 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.core import versions
 from wuyedesk.lib.search import index_text
-from wuyedesk.notifications import residents as resident_notices
-from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
@@ -28,6 +26,7 @@ from wuyedesk.tickets.models import (
     Ticket,
     TicketEvent,
 )
+from wuyedesk.tickets.signals import notify_staff, ticket_event_recorded
 
 # A ticket's foreign keys: the services receive these rows already looked up and scoped.
 RELATED_FIELDS = [
@@ -69,7 +68,7 @@ def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **da
         data=data,
     )
     # The resident hears of the events that concern them, after the commit (issue #4).
-    resident_notices.queue_ticket_event(event)
+    ticket_event_recorded.send(sender=TicketEvent, event=event)
     return event
 
 
@@ -171,7 +170,7 @@ def _report(ticket, by, now, reason=""):
     managers = managers_of(ticket.community_id)
     text = _("投诉 %(number)s 已上报:%(title)s") % {"number": ticket.number, "title": ticket.title}
     transaction.on_commit(
-        lambda: notify(
+        lambda: notify_staff(
             users=managers,
             kind="reported",
             text=text,

@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
-from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import (
     DispatchPurpose,
@@ -39,6 +38,7 @@ from wuyedesk.tickets.services.base import (
     refresh_search_text,
 )
 from wuyedesk.tickets.services.dispatch import _notify_department
+from wuyedesk.tickets.signals import measure_recorded, notify_staff
 
 
 @transaction.atomic
@@ -100,8 +100,6 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
         if m.get("due") is None:
             raise _invalid(f"measures.{i}.due", _("请填写完成期限。"), "required")
     now = timezone.now()
-    from wuyedesk.improvements.services import item_from_measure  # one list of improvements
-
     for m in measures:
         measure = CorrectiveMeasure.objects.create(
             ticket=ticket,
@@ -110,7 +108,7 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
             owner=m.get("owner"),
             due=m["due"],
         )
-        item_from_measure(measure=measure, by=by)
+        measure_recorded.send(sender=CorrectiveMeasure, measure=measure, by=by)
     for dispatch in ticket.dispatches.filter(replied_at__isnull=True, cancelled_at__isnull=True):
         dispatch.cancelled_at = now
         dispatch.save(update_fields=["cancelled_at"])
@@ -128,7 +126,7 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
     if ticket.owner_id:
         text = _("投诉 %(number)s 已有处理决定,请反馈客户") % {"number": ticket.number}
         transaction.on_commit(
-            lambda: notify(
+            lambda: notify_staff(
                 users=[ticket.owner],
                 kind="decided",
                 text=text,

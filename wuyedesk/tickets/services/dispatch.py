@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
-from wuyedesk.notifications.services import notify
 from wuyedesk.tickets.choices import (
     DispatchPurpose,
     EventKind,
@@ -27,6 +26,7 @@ from wuyedesk.tickets.services.base import (
     _save,
     refresh_search_text,
 )
+from wuyedesk.tickets.signals import notify_staff
 
 
 @transaction.atomic
@@ -89,7 +89,7 @@ def _notify_department(dispatch, template):
         )
     text = template % {"number": ticket.number, "title": ticket.title}
     transaction.on_commit(
-        lambda: notify(
+        lambda: notify_staff(
             users=people,
             kind="dispatch",
             text=text,
@@ -130,7 +130,7 @@ def dispatch_reply(*, by, dispatch, text: str, version=None) -> Dispatch:
             "number": ticket.number,
         }
         transaction.on_commit(
-            lambda: notify(
+            lambda: notify_staff(
                 users=[ticket.owner],
                 kind="reply",
                 text=note,

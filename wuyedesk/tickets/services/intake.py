@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.services import system_user
 from wuyedesk.core import versions
-from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import selectors
@@ -42,6 +41,7 @@ from wuyedesk.tickets.services.base import (
     recompute_clocks,
     refresh_search_text,
 )
+from wuyedesk.tickets.signals import notify_staff
 
 
 def _next_number(now) -> str:
@@ -267,7 +267,7 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
             "title": ticket.title,
         }
         transaction.on_commit(
-            lambda: notify(
+            lambda: notify_staff(
                 users=managers,
                 kind="severe",
                 text=text,

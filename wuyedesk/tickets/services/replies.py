@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import require_community
 from wuyedesk.accounts.services import system_user
-from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import (
     Channel,
@@ -29,6 +28,7 @@ from wuyedesk.tickets.services.base import (
     managers_of,
     refresh_search_text,
 )
+from wuyedesk.tickets.signals import notify_staff
 
 # ---------------------------------------------------------------- the customer's own actions
 
@@ -62,7 +62,7 @@ def _customer_reply(ticket, by, text, channel, version) -> TicketEvent:
     people = [ticket.owner] if ticket.owner_id else managers_of(ticket.community_id)
     note = _("客户回复了工单 %(number)s") % {"number": ticket.number}
     transaction.on_commit(
-        lambda: notify(
+        lambda: notify_staff(
             users=people,
             kind="customer_reply",
             text=note,

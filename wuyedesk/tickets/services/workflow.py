@@ -10,7 +10,6 @@ from wuyedesk.accounts.access import has_post, require_community
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.core import versions
-from wuyedesk.notifications.services import notify
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
     Channel,
@@ -37,6 +36,7 @@ from wuyedesk.tickets.services.base import (
     _save,
     refresh_search_text,
 )
+from wuyedesk.tickets.signals import notify_staff
 
 
 @transaction.atomic
@@ -137,7 +137,7 @@ def ticket_assign(*, by, ticket, owner, version=None) -> Ticket:
     _save(ticket, version, "owner")
     _event(ticket, EventKind.ASSIGN, by, owner.staff.name)
     transaction.on_commit(
-        lambda: notify(
+        lambda: notify_staff(
             users=[owner],
             kind="assigned",
             text=_("工单 %(number)s 已指派给您") % {"number": ticket.number},

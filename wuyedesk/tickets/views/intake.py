@@ -18,8 +18,7 @@ from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.text import without_controls
 from wuyedesk.properties.lookup import contact_lookup
-from wuyedesk.telephony import intake as call_intake
-from wuyedesk.tickets import contacts, services
+from wuyedesk.tickets import contacts, services, signals
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm, add_service_error
 from wuyedesk.tickets.knowledge import services as knowledge
@@ -90,9 +89,11 @@ def ticket_intake(request):
         query = request.GET.copy()
         del query["phone"]
         return redirect(request.path + (f"?{query.urlencode()}" if query else ""))
-    call = call_intake.call_for_intake(
+    # A screen pop (`?call=<pk>`): telephony names the call and its caller (tickets.signals).
+    source = signals.source_of_intake(
         request.user, request.POST.get("call") or request.GET.get("call")
     )
+    call = source.record if source is not None else None
     if request.method == "POST":
         form = IntakeForm(request.POST, user=request.user)
         if form.is_valid():
@@ -101,7 +102,10 @@ def ticket_intake(request):
             except ValidationError as error:
                 add_service_error(form, error)
             else:
-                call_intake.attach(request.user, call, ticket)
+                if source is not None:
+                    signals.intake_saved.send(
+                        sender=type(ticket), user=request.user, source=call, ticket=ticket
+                    )
                 if ticket.first_contact_resolution:
                     messages.success(request, _("已登记并当场解答,工单已关闭。"))
                 else:
@@ -113,8 +117,10 @@ def ticket_intake(request):
         return _page(request, form, call=call)
     initial = {k: v for k, v in request.GET.items() if k in PREFILL}
     phone = request.session.pop(PHONE_KEY, "")
-    if call is not None:  # a screen pop: the number comes from the call record, not the URL
-        phone = call_intake.prefill(call, initial)
+    if source is not None:  # a screen pop: the number comes from the call record, not the URL
+        for name, value in source.initial.items():
+            initial.setdefault(name, value)
+        phone = source.phone
     lookup = contact_lookup(request.user, phone) if phone else None
     if lookup and len(lookup.residents) == 1 and len(lookup.residents[0].households) == 1:
         # The screen-pop found exactly one caller in one home: chosen already.
