@@ -15,7 +15,6 @@ from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
 from wuyedesk.accounts import services as account_services
-from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.throttling import login_check, login_failed
 from wuyedesk.api import errors
 from wuyedesk.api.schemas import ErrorOut, Id, ThrottledOut
@@ -45,7 +44,6 @@ from wuyedesk.channels.schemas import (
     SubmitIn,
 )
 from wuyedesk.core.downloads import uploaded_file
-from wuyedesk.properties.selectors import communities_visible_to, residents_visible_to
 from wuyedesk.tickets import selectors as ticket_selectors
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -366,8 +364,7 @@ def announcements(request):
 @staff_router.get("/announcements", response={200: list[StaffAnnouncementOut], **ERRORS})
 def staff_announcements(request, params: Query[ListIn]):
     user = _staff(request)
-    if not has_post(user, *selectors.ANNOUNCE_READERS):
-        raise PermissionDenied
+    selectors.require_announcement_reader(user)
     qs = selectors.announcements_visible_to(user).order_by("-id")
     if params.cursor is not None:
         qs = qs.filter(id__lt=params.cursor)
@@ -378,12 +375,16 @@ def staff_announcements(request, params: Query[ListIn]):
 def staff_announcement_create(request, payload: AnnouncementIn):
     """Write an announcement to a community or one of its buildings; e-mailed when published."""
     user = _staff(request)
-    community = communities_visible_to(user).filter(pk=payload.community).first()
+    community = selectors.announcement_communities(user).filter(pk=payload.community).first()
     if community is None:
         raise _field_error("community", _("找不到该记录,或不在您的权限范围内。"))
     building = None
     if payload.building is not None:
-        building = community.buildings.filter(pk=payload.building).first()
+        building = (
+            selectors.announcement_buildings(user)
+            .filter(pk=payload.building, community=community)
+            .first()
+        )
         if building is None:
             raise _field_error("building", _("楼栋不在该小区。"))
     publish_at = payload.publish_at
@@ -420,8 +421,7 @@ def _queue_out(s) -> dict:
 def staff_signups(request):
     """Sign-ups waiting for an assistant or manager of the room's community."""
     user = _staff(request)
-    if not has_post(user, *selectors.SIGNUP_POSTS):
-        raise PermissionDenied
+    selectors.require_signup_staff(user)
     return [_queue_out(s) for s in selectors.pending_signups(user).order_by("id")[:200]]
 
 
@@ -429,23 +429,21 @@ def staff_signups(request):
 def staff_signup_decide(request, pk: Id, payload: SignupDecisionIn):
     """Link to an existing resident (`resident`), create one (`role`), or refuse (`reason`)."""
     user = _staff(request)
-    if not has_post(user, *selectors.SIGNUP_POSTS):
-        raise PermissionDenied
-    signup = get_object_or_404(selectors.signups_visible_to(user), pk=pk)
+    signup = selectors.signup_get_for_user(user, pk)
     if payload.decision == "refuse":
         services.signup_refuse(by=user, signup=signup, reason=payload.reason)
     else:
         resident = None
         if payload.decision == "link":
             resident = (
-                residents_visible_to(user)
-                .filter(pk=payload.resident or 0, community_id=signup.community_id)
+                selectors.signup_link_candidates(user, signup)
+                .filter(pk=payload.resident or 0)
                 .first()
             )
             if resident is None:
                 raise _field_error("resident", _("找不到该记录,或不在您的权限范围内。"))
         services.signup_approve(by=user, signup=signup, resident=resident, role=payload.role)
-    return _queue_out(get_object_or_404(selectors.signups_visible_to(user), pk=pk))
+    return _queue_out(selectors.signup_get_for_user(user, pk))
 
 
 router.add_router("/staff", staff_router)

@@ -13,11 +13,6 @@ from wuyedesk.channels.services import COMMENT_MAX, MAX_PHOTOS, REASON_MAX, TEXT
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import Building, Resident
-from wuyedesk.properties.selectors import (
-    buildings_visible_to,
-    communities_visible_to,
-    residents_visible_to,
-)
 from wuyedesk.tickets import selectors as ticket_selectors
 from wuyedesk.tickets.choices import Kind
 
@@ -248,10 +243,8 @@ class SignupDecisionForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, signup, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = (
-            residents_visible_to(user)
-            .filter(archived_at__isnull=True, community_id=signup.community_id)
-            .order_by("name", "id")
+        self.fields["resident"].queryset = selectors.signup_link_candidates(user, signup).order_by(
+            "name", "id"
         )
         self.fields["resident"].label_from_instance = lambda r: f"{r.name} {r.masked_phone}"
 
@@ -289,12 +282,8 @@ class AnnouncementForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = communities_visible_to(user).filter(
-            archived_at__isnull=True
-        )
-        self.fields["building"].queryset = buildings_visible_to(user).filter(
-            archived_at__isnull=True
-        )
+        self.fields["community"].queryset = selectors.announcement_communities(user)
+        self.fields["building"].queryset = selectors.announcement_buildings(user)
         self.fields["building"].label_from_instance = lambda b: f"{b.community.name}-{b.name}"
         if not self.is_bound:
             self.initial.setdefault("publish_at", timezone.localtime().strftime(LOCAL_INPUT))

@@ -1,6 +1,7 @@
 """Reads for the portal (a resident's own tickets, rooms and announcements) and for the staff
 pages of the portal (the sign-up queue, announcements), each scoped to who asks."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -10,7 +11,12 @@ from wuyedesk.accounts.access import has_post, scope_to_communities
 from wuyedesk.accounts.choices import Post
 from wuyedesk.channels.models import Announcement, Signup, SignupStatus
 from wuyedesk.properties.models import Building, Community, Room
-from wuyedesk.properties.selectors import resident_households
+from wuyedesk.properties.selectors import (
+    buildings_visible_to,
+    communities_visible_to,
+    resident_households,
+    residents_visible_to,
+)
 from wuyedesk.tickets import selectors as ticket_selectors
 from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.models import Ticket
@@ -94,6 +100,22 @@ def announcement_for(user, pk):
     return get_object_or_404(qs.select_related("community", "building"), pk=pk)
 
 
+def require_announcement_reader(user) -> None:
+    """Who reads the announcements list (page and API): PermissionDenied for anyone else."""
+    if not has_post(user, *ANNOUNCE_READERS):
+        raise PermissionDenied
+
+
+def announcement_communities(user):
+    """The communities an announcement may go to: the user's, not archived."""
+    return communities_visible_to(user).filter(archived_at__isnull=True)
+
+
+def announcement_buildings(user):
+    """The buildings an announcement may go to: the user's, not archived."""
+    return buildings_visible_to(user).filter(archived_at__isnull=True)
+
+
 def announcements_visible_to(user):
     """Staff: announcements of their communities."""
     if not has_post(user, *ANNOUNCE_READERS):
@@ -112,6 +134,27 @@ def signups_visible_to(user):
             "room__unit__building__community", "decided_by__staff", "community"
         ),
         user,
+    )
+
+
+def require_signup_staff(user) -> None:
+    """Who reviews sign-ups (page and API): PermissionDenied for anyone else."""
+    if not has_post(user, *SIGNUP_POSTS):
+        raise PermissionDenied
+
+
+def signup_get_for_user(user, pk) -> Signup:
+    """A sign-up of the user's communities for review: 403 for someone who reviews none,
+    404 outside their communities."""
+    require_signup_staff(user)
+    return get_object_or_404(signups_visible_to(user), pk=pk)
+
+
+def signup_link_candidates(user, signup):
+    """The residents a sign-up may be linked to: active residents of its community that the
+    user may see."""
+    return residents_visible_to(user).filter(
+        archived_at__isnull=True, community_id=signup.community_id
     )
 
 

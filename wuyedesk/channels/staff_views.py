@@ -2,7 +2,7 @@
 (managers, assistants, specialists of the community)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +14,6 @@ from wuyedesk.channels import forms, selectors, services
 from wuyedesk.channels.models import SignupStatus
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
-from wuyedesk.properties.selectors import get_visible
 
 
 def _queue_page(request, *, failed=None, failed_form=None, status=200):
@@ -43,17 +42,14 @@ def _queue_page(request, *, failed=None, failed_form=None, status=200):
 
 @staff_required
 def signup_queue(request):
-    if not has_post(request.user, *selectors.SIGNUP_POSTS):
-        raise PermissionDenied
+    selectors.require_signup_staff(request.user)
     return _queue_page(request)
 
 
 @staff_required
 @require_POST
 def signup_decide(request, pk):
-    if not has_post(request.user, *selectors.SIGNUP_POSTS):
-        raise PermissionDenied
-    signup = get_visible(selectors.signups_visible_to(request.user), pk)
+    signup = selectors.signup_get_for_user(request.user, pk)
     form = forms.SignupDecisionForm(
         request.POST, user=request.user, signup=signup, auto_id=f"s{signup.pk}-%s"
     )
@@ -78,15 +74,9 @@ def signup_decide(request, pk):
     return _queue_page(request, failed=signup.pk, failed_form=form, status=422)
 
 
-def _require_announcer(user):
-    if not has_post(user, *selectors.ANNOUNCE_POSTS):
-        raise PermissionDenied
-
-
 @staff_required
 def announcement_list(request):
-    if not has_post(request.user, *selectors.ANNOUNCE_READERS):
-        raise PermissionDenied
+    selectors.require_announcement_reader(request.user)
     page = page_of(selectors.announcements_visible_to(request.user), request.GET.get("page"), 50)
     return render(
         request,
@@ -102,7 +92,7 @@ def announcement_list(request):
 
 @staff_required
 def announcement_create(request):
-    _require_announcer(request.user)
+    services.require_announcer(request.user)
     form = forms.AnnouncementForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

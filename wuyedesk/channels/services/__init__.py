@@ -11,6 +11,7 @@ from wuyedesk.channels.services.announcements import (
     announcement_send,
     announcement_send_task,
     announcements_send_due,
+    require_announcer,
 )
 from wuyedesk.channels.services.common import (
     COMMENT_MAX,
@@ -73,6 +74,7 @@ __all__ = [
     "portal_rate",
     "portal_reply",
     "portal_submit",
+    "require_announcer",
     "signup_approve",
     "signup_attempt_notice",
     "signup_attempt_notice_task",

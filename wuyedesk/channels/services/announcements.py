@@ -27,14 +27,19 @@ from wuyedesk.properties.models import Occupancy, Resident
 log = logging.getLogger(__name__)
 
 
+def require_announcer(by) -> None:
+    """Who writes announcements: asked by announcement_create and by the page before its form."""
+    if not has_post(by, *ANNOUNCE_POSTS):
+        raise PermissionDenied
+
+
 @transaction.atomic
 def announcement_create(
     *, by, community, title: str, body: str, building=None, publish_at=None
 ) -> Announcement:
     """Staff of the community write a notice to it or to one of its buildings. Its e-mails
     go out when it is published (now, or by the minute task at `publish_at`)."""
-    if not has_post(by, *ANNOUNCE_POSTS):
-        raise PermissionDenied
+    require_announcer(by)
     if community is None:
         raise invalid("community", _("请选择小区。"), "required")
     require_community(by, community.pk)

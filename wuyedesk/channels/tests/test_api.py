@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from wuyedesk.channels.models import Announcement, Rating, Signup
 from wuyedesk.channels.tests.conftest import HTML, PNG, answer
 from wuyedesk.policies.models import PolicySettings
-from wuyedesk.testing import PASSWORD
+from wuyedesk.properties.models import Community, Resident
+from wuyedesk.testing import PASSWORD, assert_api_error, make_resident
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.models import Attachment, Ticket
 from wuyedesk.tickets.services import ticket_comment
@@ -283,3 +285,35 @@ def test_openapi_documents_the_portal(client):
     assert "/api/v1/portal/tickets" in paths and "/api/v1/portal/token" in paths
     body = paths["/api/v1/portal/tickets"]["post"]["requestBody"]["content"]
     assert "multipart/form-data" in body
+
+
+def test_api_takes_the_pages_rules_for_link_and_announcement_places(world, client, api_as):
+    """The API links a sign-up only to a resident the page offers (active, of its community)
+    and writes announcements only where the page's form does (active communities in scope)."""
+    client.post(
+        f"{API}/signup",
+        {
+            "mobile": "13900003333",
+            "name": "钱多",
+            "room": world.rooms_a[2].pk,
+            "password": "Sunny-day-2026",
+        },
+        content_type="application/json",
+    )
+    signup = Signup.objects.get()
+    archived = make_resident(world.rooms_a[2], name="已搬走", phone="13900007777")
+    Resident.objects.filter(pk=archived.pk).update(archived_at=timezone.now())
+    assistant = api_as(world.assistant)
+
+    link = assistant.post(
+        f"{API}/staff/signups/{signup.pk}", {"decision": "link", "resident": archived.pk}
+    )
+
+    assert_api_error(link, 422, "invalid_choice", "resident")
+    assert Signup.objects.get().status == "pending"
+    Community.objects.filter(pk=world.a.pk).update(archived_at=timezone.now())
+    written = api_as(world.specialist).post(
+        f"{API}/staff/announcements", {"community": world.a.pk, "title": "x", "body": "y"}
+    )
+    assert_api_error(written, 422, "invalid_choice", "community")
+    assert not Announcement.objects.exists()
