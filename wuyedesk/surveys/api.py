@@ -12,7 +12,6 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
@@ -23,7 +22,7 @@ from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import communities_visible_to
 from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.choices import InvitationStatus, SurveyChannel
-from wuyedesk.surveys.models import Invitation, QuestionnaireVersion
+from wuyedesk.surveys.models import QuestionnaireVersion
 from wuyedesk.surveys.services import SurveyRefused
 
 router = Router(tags=["surveys"])
@@ -443,9 +442,7 @@ def my_answers(request, pk: Id, payload: AnswersIn):
     user = request.auth
     if not getattr(user, "is_resident", False):
         raise PermissionDenied
-    invitation = get_object_or_404(Invitation.objects.select_related("campaign__version"), pk=pk)
-    if not services.resident_may_answer(user, invitation):
-        return Status(404, error_body("not_found", _("不存在。")))
+    invitation = selectors.invitation_for_resident(user, pk)
     version = invitation.campaign.version
     try:
         response = services.answer_by_resident(

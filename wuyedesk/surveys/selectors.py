@@ -2,12 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
+from wuyedesk.properties.models import Department, Occupancy
 from wuyedesk.surveys.choices import ANSWERABLE, CampaignStatus, InvitationStatus
 from wuyedesk.surveys.models import (
     Answer,
@@ -163,6 +165,32 @@ def campaign_progress(campaign, user=None) -> dict:
         "by_channel": by_channel,
         "by_specialist": [r for r in by_specialist if r["assigned_to_id"] is not None],
     }
+
+
+def resident_may_answer(user, invitation: Invitation) -> bool:
+    return (
+        getattr(user, "is_resident", False)
+        and Occupancy.objects.filter(
+            resident_id=user.resident_id, room_id=invitation.room_id, move_out__isnull=True
+        ).exists()
+    )
+
+
+def invitation_for_resident(user, pk) -> Invitation:
+    """An invitation of a household the resident lives in now (page and API); anybody
+    else's is a 404, as if it did not exist."""
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("campaign__version", "room__unit__building__community"),
+        pk=pk,
+    )
+    if not resident_may_answer(user, invitation):
+        raise Http404
+    return invitation
+
+
+def dimension_departments():
+    """The departments a service dimension may be made answerable to: those not archived."""
+    return Department.objects.filter(archived_at__isnull=True)
 
 
 def pending_for_resident(user):

@@ -13,7 +13,6 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.lib import text as text_rule
 from wuyedesk.policies.services import policy
-from wuyedesk.properties.models import Occupancy
 from wuyedesk.surveys.choices import (
     ANSWERABLE,
     NUMERIC_RANGES,
@@ -30,6 +29,7 @@ from wuyedesk.surveys.models import (
     QuestionnaireVersion,
     Response,
 )
+from wuyedesk.surveys.selectors import resident_may_answer
 from wuyedesk.surveys.services.common import (
     SurveyRefused,
     checked_text,
@@ -173,15 +173,6 @@ def answer_by_token(*, token: str, answers: dict, now=None) -> Response:
             entered_by=None,
             now=now,
         )
-
-
-def resident_may_answer(user, invitation: Invitation) -> bool:
-    return (
-        getattr(user, "is_resident", False)
-        and Occupancy.objects.filter(
-            resident_id=user.resident_id, room_id=invitation.room_id, move_out__isnull=True
-        ).exists()
-    )
 
 
 def answer_by_resident(*, user, invitation: Invitation, answers: dict, now=None) -> Response:

@@ -3,8 +3,7 @@
 import functools
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,11 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from wuyedesk.accounts.decorators import resident_required
 from wuyedesk.lib.throttle import Throttled
-from wuyedesk.surveys import services
+from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.forms import (
     AnswerForm,
 )
-from wuyedesk.surveys.models import Invitation
 from wuyedesk.surveys.services import SurveyRefused
 
 
@@ -137,12 +135,7 @@ def unsubscribe(request, token):
 @require_http_methods(["GET", "POST"])
 def answer_portal(request, pk):
     """The portal: the logged-in resident's own household only (another household is 404)."""
-    invitation = get_object_or_404(
-        Invitation.objects.select_related("campaign__version", "room__unit__building__community"),
-        pk=pk,
-    )
-    if not services.resident_may_answer(request.user, invitation):
-        raise Http404
+    invitation = selectors.invitation_for_resident(request.user, pk)
     try:
         services.check_answerable(invitation)
     except SurveyRefused as refused:

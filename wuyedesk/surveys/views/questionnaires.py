@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.form_errors import add_service_error
-from wuyedesk.properties.models import Department
 from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.forms import (
     AnswerForm,
@@ -37,7 +36,7 @@ def questionnaire_list(request):
             "can_admin": has_post(request.user, *selectors.SURVEY_ADMIN_POSTS),
             "form": QuestionnaireForm(),
             "dimensions": Dimension.objects.select_related("department"),
-            "departments": Department.objects.filter(archived_at__isnull=True),
+            "departments": selectors.dimension_departments(),
         },
     )
 
@@ -63,7 +62,7 @@ def questionnaire_new(request):
             "can_admin": True,
             "form": form,
             "dimensions": Dimension.objects.select_related("department"),
-            "departments": Department.objects.filter(archived_at__isnull=True),
+            "departments": selectors.dimension_departments(),
         },
         status=422,
     )
@@ -217,7 +216,7 @@ def dimension_department(request, pk):
     department = None
     if request.POST.get("department"):
         department = get_object_or_404(
-            Department, pk=request.POST["department"], archived_at__isnull=True
+            selectors.dimension_departments(), pk=request.POST["department"]
         )
     services.dimension_set_department(by=request.user, dimension=dimension, department=department)
     messages.success(request, _("已保存。"))
