@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's form templates, found by the project's engine (FORM_RENDERER below).
+    "django.forms",
     "axes",
     "csp",
     "django_otp",
@@ -106,6 +108,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Widgets render through the project's template engine, so a project template may override
+# one of Django's (templates/django/forms/widgets/select.html).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASES = {
     "default": dj_database_url.parse(

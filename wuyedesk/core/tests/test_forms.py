@@ -3,6 +3,7 @@ classes set as attributes."""
 
 import pytest
 from django import forms
+from django.forms.renderers import DjangoTemplates, TemplatesSetting
 
 from wuyedesk.core.forms import StyledFormMixin
 
@@ -57,3 +58,25 @@ def test_labels_and_values_are_escaped():
     form = Sample({"text": 'a<b"c'})
     assert "A &amp; &lt;b&gt;" in str(form["one"]) and "<b>" not in str(form["one"])
     assert 'value="a&lt;b&quot;c"' in str(form["text"])
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"one": "g2", "many": ["x", "y"], "number": "2"},
+        {"one": "", "many": [], "number": ""},
+        {},
+        {"one": "a", "many": ["y"], "number": "1"},
+    ],
+)
+def test_the_projects_select_template_writes_djangos_markup(data):
+    """templates/django/forms/widgets/select.html writes its options in place: the same bytes
+    as Django's own select.html and select_option.html."""
+    form = Sample(data)
+    for name in ("one", "many", "number"):
+        widget, value = form.fields[name].widget, form[name].value()
+        attrs = {"id": f"id_{name}", "required": name == "one"}
+        ours = widget.render(name, value, attrs, renderer=TemplatesSetting())
+        djangos = widget.render(name, value, attrs, renderer=DjangoTemplates())
+        assert ours == djangos
+        assert ours.count("<option") == len(list(widget.options(name, widget.format_value(value))))
