@@ -280,20 +280,7 @@ def ticket_submit(request, payload: Form[SubmitIn], photos: File[list[UploadedFi
     """Submit an inquiry, complaint, repair request or suggestion (multipart/form-data), with
     up to nine photos in `photos`. Answers with the ticket, its number and its deadlines."""
     user = _resident(request)
-    homes = selectors.current_homes(user)
-    rooms = {o.room.pk: o.room for o in homes}
-    buildings = {o.room.unit.building_id: o.room.unit.building for o in homes}
-    room = building = None
-    if payload.room is not None:
-        room = rooms.get(payload.room)
-        if room is None:
-            raise _field_error("room", _("只能为自己居住的房屋提交。"), "not_your_room")
-    elif payload.building is not None:
-        building = buildings.get(payload.building)
-        if building is None:
-            raise _field_error("room", _("只能为自己所住楼栋的公共区域提交。"), "not_your_room")
-    else:
-        raise _field_error("room", _("请选择房屋或公共区域。"), "required")
+    room, building = services.portal_place(user, room_id=payload.room, building_id=payload.building)
     category = ticket_selectors.filing_category(payload.category)
     if category is None:
         raise _field_error("category", _("请选择具体的分类。"))

@@ -254,17 +254,18 @@ def submit(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         room_id, building_id = form.place_ids()
-        rooms = {o.room.pk: o.room for o in homes}
-        buildings = {o.room.unit.building_id: o.room.unit.building for o in homes}
         try:
+            room, building = services.portal_place(
+                request.user, room_id=room_id, building_id=building_id
+            )
             ticket = services.portal_submit(
                 by=request.user,
                 kind=data["kind"],
                 category=data["category"],
                 title=data["title"],
                 description=data["description"],
-                room=rooms.get(room_id),
-                building=buildings.get(building_id),
+                room=room,
+                building=building,
                 photos=data["photos"],
             )
         except ValidationError as error:

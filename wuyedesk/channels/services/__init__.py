@@ -22,6 +22,7 @@ from wuyedesk.channels.services.common import (
 )
 from wuyedesk.channels.services.portal import (
     closed_reply_refused,
+    portal_place,
     portal_reply,
     portal_submit,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "code_minutes",
     "may_confirm",
     "portal_confirm",
+    "portal_place",
     "portal_rate",
     "portal_reply",
     "portal_submit",

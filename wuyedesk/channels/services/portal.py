@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from wuyedesk.channels.selectors import current_homes
 from wuyedesk.channels.services.common import (
     MAX_PHOTOS,
     TEXT_MAX,
@@ -25,8 +26,10 @@ from wuyedesk.tickets.choices import Channel, Kind
 log = logging.getLogger(__name__)
 
 
-def _place(by, room_id, building_id, homes):
-    """The room or public-area building a resident named, among their current homes."""
+def portal_place(by, *, room_id=None, building_id=None) -> tuple:
+    """(room, building): the room or public-area building a resident named for a submission,
+    among their current homes (page and API alike); a field error on `room` otherwise."""
+    homes = current_homes(by)
     rooms = {o.room.pk: o.room for o in homes}
     buildings = {o.room.unit.building_id: o.room.unit.building for o in homes}
     if room_id:
