@@ -4,9 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.telephony.choices import CallOutcome, Direction, Purpose
-from wuyedesk.tickets.choices import Audience, Satisfaction
+from wuyedesk.tickets.choices import Audience, Satisfaction, mark_audience
 from wuyedesk.tickets.selectors import ticket_by_number
-from wuyedesk.tickets.visibility import mark_audience
 
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 

@@ -14,10 +14,17 @@ from wuyedesk.accounts.forms import StaffChoiceField
 from wuyedesk.core.forms import RowChoices, StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.tickets import selectors
-from wuyedesk.tickets.choices import Audience, Channel, Kind, Satisfaction, Severity, Status
+from wuyedesk.tickets.choices import (
+    Audience,
+    Channel,
+    Kind,
+    Satisfaction,
+    Severity,
+    Status,
+    mark_audience,
+)
 from wuyedesk.tickets.models import Category, Dispatch
 from wuyedesk.tickets.services import DESK_POSTS
-from wuyedesk.tickets.visibility import mark_audience
 
 
 def _text(label, *, audience, rows=3, required=False, help_text=None):

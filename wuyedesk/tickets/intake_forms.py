@@ -17,9 +17,8 @@ from wuyedesk.properties.selectors import (
     rooms_visible_to,
 )
 from wuyedesk.tickets.categories import grouped_choices, leaf_categories
-from wuyedesk.tickets.choices import Audience, Channel, Kind, Severity
+from wuyedesk.tickets.choices import Audience, Channel, Kind, Severity, mark_audience
 from wuyedesk.tickets.models import Category
-from wuyedesk.tickets.visibility import mark_audience
 
 # What a specialist records by hand; portal and API tickets arrive through their own doors.
 INTAKE_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.EMAIL)

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from wuyedesk.tickets.choices import Audience, EventKind
 
@@ -90,24 +89,3 @@ def customer_row(event) -> CustomerRow | None:
 def customer_text(event) -> str:
     """The text of `event` that may be sent to the customer with a notice ('' if none)."""
     return event.body if audience_of(event) == Audience.CUSTOMER else ""
-
-
-# --- the text boxes of staff pages: each says who will read it, and looks it ----------------
-
-AUDIENCE_HELP = {
-    Audience.INTERNAL: gettext_lazy("仅内部可见:客服部和相关部门可见,业主看不到。"),
-    Audience.CUSTOMER: gettext_lazy("客户可见:业主会读到这段文字(业主服务、邮件、短信)。"),
-}
-
-
-def mark_audience(field, audience: str, help_text=None):
-    """Label a staff text box with who reads it: `field.audience` drives the badge of
-    core/_field.html and the widget's colour (internal notes look apart, as in Zendesk and
-    Zammad). `help_text` replaces the standard sentence when the box needs a precise one."""
-    field.audience = audience
-    field.audience_label = Audience(audience).label
-    field.help_text = help_text or AUDIENCE_HELP[audience]
-    attrs = field.widget.attrs
-    attrs["class"] = f"{attrs.get('class', 'form-control')} note-{audience}".strip()
-    attrs["data-audience"] = audience
-    return field

@@ -15,10 +15,9 @@ from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import buildings_visible_to, communities_visible_to
 from wuyedesk.tickets import selectors, services
-from wuyedesk.tickets.choices import Audience, Severity
+from wuyedesk.tickets.choices import Audience, Severity, mark_audience
 from wuyedesk.tickets.intake_forms import add_service_error
 from wuyedesk.tickets.services import DESK_POSTS
-from wuyedesk.tickets.visibility import mark_audience
 
 
 class IncidentForm(StyledFormMixin, forms.Form):
