@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -179,9 +178,12 @@ def signup_resend(request):
     return redirect("portal:signup_verify")
 
 
-def _options(rows) -> HttpResponse:
-    html = format_html_join("", '<option value="{}">{}</option>', rows)
-    return HttpResponse('<option value="">—</option>' + html)
+def _options(request, *, options=(), groups=(), clear_room=False) -> HttpResponse:
+    return render(
+        request,
+        "channels/_signup_options.html",
+        {"options": options, "groups": groups, "clear_room": clear_room},
+    )
 
 
 @require_GET
@@ -190,27 +192,15 @@ def signup_buildings(request):
     rows = []
     if community.isdigit():
         rows = [(b.pk, b.name) for b in selectors.signup_buildings(int(community))]
-    response = _options(rows)
-    # The room list empties too: its building changed.
-    response.content += (
-        b'<select id="id_room" hx-swap-oob="innerHTML"><option value="">\xe2\x80\x94</option>'
-    )
-    response.content += b"</select>"
-    return response
+    return _options(request, options=rows, clear_room=True)
 
 
 @require_GET
 def signup_rooms(request):
     building = request.GET.get("building", "")
     if not building.isdigit():
-        return _options([])
-    groups = forms.room_choices(selectors.signup_rooms(int(building)))
-    parts = ['<option value="">—</option>']
-    for unit, rooms in groups:
-        parts.append(format_html('<optgroup label="{}">', unit))
-        parts.append(format_html_join("", '<option value="{}">{}</option>', rooms))
-        parts.append("</optgroup>")
-    return HttpResponse("".join(parts))
+        return _options(request)
+    return _options(request, groups=forms.room_choices(selectors.signup_rooms(int(building))))
 
 
 def signup_status(request):
