@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.forms import StaffChoiceField
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import RowChoices, StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.tickets import selectors
@@ -68,11 +69,7 @@ class ActionForm(StyledFormMixin, forms.Form):
 
     def add_service_error(self, error: ValidationError) -> None:
         """Show a service's ValidationError on the field it names, or above the form."""
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_error(self, error)
 
 
 class DepartmentPersonField(StaffChoiceField):

@@ -14,24 +14,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.accounts.access import community_ids, has_post, staff_of
-from wuyedesk.accounts.choices import Post
 from wuyedesk.tickets import action_forms as f
 from wuyedesk.tickets import attachments, services
 from wuyedesk.tickets.choices import DispatchPurpose, Kind, Severity, Status
 
-
-def _in_community(user, ticket) -> bool:
-    ids = community_ids(user)
-    return ids is None or ticket.community_id in ids
-
-
-def desk(user, ticket) -> bool:
-    return has_post(user, *services.DESK_POSTS) and _in_community(user, ticket)
-
-
-def manager(user, ticket) -> bool:
-    return has_post(user, *services.MANAGER_POSTS) and _in_community(user, ticket)
+# Who may is the services' rule (tickets/services): the page asks it to offer a form and to
+# refuse a post with 403 before reading it; the service asks it again as it acts.
+desk = services.is_desk
+manager = services.is_manager
 
 
 def anyone(user, ticket) -> bool:
@@ -201,21 +191,7 @@ def _investigation_replies(user, t):
 
 
 def _department_of_dispatch(purpose):
-    """Customer service, or the staff of a department this ticket was sent to for `purpose`.
-    Whether a dispatch is still open is the ticket's state, not the person's right."""
-
-    def permitted(user, t):
-        if desk(user, t):
-            return True
-        staff = staff_of(user)
-        if staff is None or not staff.department_id or not has_post(user, Post.DEPARTMENT):
-            return False
-        return any(
-            d.purpose == purpose and d.department_id == staff.department_id
-            for d in t.dispatches.all()
-        )
-
-    return permitted
+    return lambda user, t: services.may_answer_dispatches(user, t, purpose)
 
 
 def _has_workable(purpose):

@@ -1,7 +1,6 @@
 """Forms of the intake page: the ticket, and a new contact recorded in place."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -25,15 +24,6 @@ INTAKE_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.EMAIL)
 # Access keys of the kind radio buttons (Alt+1 … in most browsers), shown beside each label.
 KIND_KEYS = {Kind.INQUIRY: "1", Kind.COMPLAINT: "2", Kind.REPAIR: "3", Kind.SUGGESTION: "4"}
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
-
-
-def add_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the fields it names (the rest above the form)."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _visible(queryset):

@@ -13,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.accounts.forms import StaffChoiceField
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.assignments import services
-from wuyedesk.tickets.intake_forms import add_service_error
 
 
 class TaskForm(StyledFormMixin, forms.Form):

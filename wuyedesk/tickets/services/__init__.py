@@ -21,6 +21,8 @@ from wuyedesk.tickets.services.base import (
     INTAKE_POSTS,
     MANAGER_POSTS,
     TicketConflict,
+    is_desk,
+    is_manager,
     managers_of,
     recompute_clocks,
     refresh_search_text,
@@ -33,9 +35,20 @@ from wuyedesk.tickets.services.complaint import (
     ticket_investigate,
     ticket_return_visit,
 )
-from wuyedesk.tickets.services.dispatch import dispatch_reply, may_work_dispatch, ticket_transfer
-from wuyedesk.tickets.services.incident import incident_create, incident_link, incident_update
+from wuyedesk.tickets.services.dispatch import (
+    dispatch_reply,
+    may_answer_dispatches,
+    may_work_dispatch,
+    ticket_transfer,
+)
+from wuyedesk.tickets.services.incident import (
+    incident_create,
+    incident_link,
+    incident_update,
+    may_run_incidents,
+)
 from wuyedesk.tickets.services.intake import (
+    may_record_contacts,
     ticket_create,
     ticket_link_resident,
     ticket_receive,
@@ -71,7 +84,12 @@ __all__ = [
     "incident_create",
     "incident_link",
     "incident_update",
+    "is_desk",
+    "is_manager",
     "managers_of",
+    "may_answer_dispatches",
+    "may_record_contacts",
+    "may_run_incidents",
     "may_work_dispatch",
     "measure_mark",
     "recompute_clocks",

@@ -24,6 +24,7 @@ from wuyedesk.tickets.services.base import (
     _require_desk,
     _require_open,
     _save,
+    is_desk,
     refresh_search_text,
 )
 from wuyedesk.tickets.signals import notify_staff
@@ -96,6 +97,21 @@ def _notify_department(dispatch, template):
             link=_link(ticket),
             key=f"dispatch:{dispatch.pk}",
         )
+    )
+
+
+def may_answer_dispatches(user, ticket, purpose) -> bool:
+    """Customer service, or the staff of a department this ticket was sent to for `purpose`
+    (a transfer, an investigation). Whether a dispatch is still open is the ticket's state,
+    not the person's right; which dispatch they answer is `may_work_dispatch`."""
+    if is_desk(user, ticket):
+        return True
+    staff = staff_of(user)
+    if staff is None or not staff.department_id or not has_post(user, Post.DEPARTMENT):
+        return False
+    return any(
+        d.purpose == purpose and d.department_id == staff.department_id
+        for d in ticket.dispatches.all()
     )
 
 

@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuyedesk.accounts.access import has_post, require_community
+from wuyedesk.accounts.access import has_post, in_scope
 from wuyedesk.tickets.choices import (
     OPEN_STATUSES,
     EventKind,
@@ -53,10 +53,16 @@ def incident_create(
     return incident
 
 
+def may_run_incidents(user, community_id=None) -> bool:
+    """Customer service runs incidents (of its own communities, when one is named)."""
+    if not has_post(user, *DESK_POSTS):
+        return False
+    return community_id is None or in_scope(user, community_id)
+
+
 def _require_manager_or_desk(by, community_id):
-    if not has_post(by, *DESK_POSTS):
+    if not may_run_incidents(by, community_id):
         raise PermissionDenied
-    require_community(by, community_id)
 
 
 @transaction.atomic

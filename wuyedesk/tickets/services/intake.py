@@ -64,6 +64,11 @@ def _next_number(now) -> str:
     return f"{day}-{row[0]:04d}"
 
 
+def may_record_contacts(user) -> bool:
+    """Who records contacts on the intake page and through the API (and names a customer)."""
+    return has_post(user, *INTAKE_POSTS)
+
+
 def ticket_create(
     *,
     by,
@@ -82,7 +87,7 @@ def ticket_create(
 ) -> Ticket:
     """Record a contact (INQ-2, CMP-1). With `answer`, an inquiry is answered and closed at
     first contact (首问解决)."""
-    if not has_post(by, *INTAKE_POSTS):
+    if not may_record_contacts(by):
         raise PermissionDenied
     community, building = _place(room, building, community)
     require_community(by, community.pk)
@@ -308,7 +313,7 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
 def ticket_link_resident(*, by, ticket, resident, version=None) -> Ticket:
     """An assistant names the customer of a ticket that arrived from an unknown sender; their
     only home in the ticket's community becomes its room when it has none."""
-    if not has_post(by, *INTAKE_POSTS):
+    if not may_record_contacts(by):
         raise PermissionDenied
     require_community(by, ticket.community_id)
     if ticket.resident_id == resident.pk:

@@ -9,15 +9,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import buildings_visible_to, communities_visible_to
 from wuyedesk.tickets import selectors, services
 from wuyedesk.tickets.choices import Audience, Severity, mark_audience
-from wuyedesk.tickets.intake_forms import add_service_error
-from wuyedesk.tickets.services import DESK_POSTS
 
 
 class IncidentForm(StyledFormMixin, forms.Form):
@@ -78,10 +76,6 @@ class IncidentLinkNumberForm(StyledFormMixin, forms.Form):
     number = forms.CharField(label=gettext_lazy("工单编号"), max_length=20)
 
 
-def _may_run_incidents(user) -> bool:
-    return has_post(user, *DESK_POSTS)
-
-
 @staff_required
 def incident_list(request):
     user = request.user
@@ -92,7 +86,7 @@ def incident_list(request):
     )
     page = page_of(incidents, request.GET.get("page"), 50)
     form = None
-    if _may_run_incidents(user):
+    if services.may_run_incidents(user):
         form = IncidentForm(request.POST or None, user=user)
         if request.method == "POST":
             if form.is_valid():
@@ -126,13 +120,8 @@ def incident_list(request):
 def incident_detail(request, pk):
     user = request.user
     incident = selectors.incident_get_for_user(user, pk)
-    may_run = _may_run_incidents(user) and _in_scope(user, incident.community_id)
+    may_run = services.may_run_incidents(user, incident.community_id)
     return _incident_page(request, incident, may_run)
-
-
-def _in_scope(user, community_id) -> bool:
-    ids = community_ids(user)
-    return ids is None or community_id in ids
 
 
 def _incident_page(request, incident, may_run, *, update_form=None, link_form=None, status=200):

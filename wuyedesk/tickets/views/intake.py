@@ -13,14 +13,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.text import without_controls
 from wuyedesk.properties.lookup import contact_lookup
 from wuyedesk.tickets import contacts, services, signals
 from wuyedesk.tickets.choices import Kind
-from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm, add_service_error
+from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm
 from wuyedesk.tickets.knowledge import services as knowledge
 
 PHONE_KEY = "intake_phone"
@@ -28,7 +28,7 @@ PREFILL = ("kind", "channel", "resident", "room")
 
 
 def _require_intake(user):
-    if not has_post(user, *services.INTAKE_POSTS):
+    if not services.may_record_contacts(user):
         raise PermissionDenied
 
 

@@ -3,7 +3,7 @@ service (see actions.py); a refused action re-renders the page with the input ke
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,14 +11,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from wuyedesk.accounts.access import has_post, posts_of
+from wuyedesk.accounts.access import posts_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
 from wuyedesk.tickets import queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
+from wuyedesk.tickets.assignments import services as assignments
 from wuyedesk.tickets.attachments import attachments_of
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.display import clocks
@@ -114,7 +116,7 @@ def ticket_queue(request):
             "resident": params.get("resident", ""),
             "query": query,
             "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
-            "may_give_tasks": has_post(user, Post.MANAGER),
+            "may_give_tasks": assignments.may_give_tasks(user),
             "title": QUEUES[name],
         },
     )
@@ -258,11 +260,4 @@ def ticket_action(request, pk, action):
 def attachment_download(request, pk, attachment_pk):
     ticket = selectors.ticket_get_for_user(request.user, pk)
     attachment = get_object_or_404(attachments_of(ticket), pk=attachment_pk)
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        as_attachment=not attachment.content_type.startswith("image/"),
-        filename=attachment.name,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return uploaded_file(attachment)
