@@ -19,7 +19,6 @@ from wuyedesk.accounts.models import Staff
 from wuyedesk.api.errors import error_body
 from wuyedesk.api.schemas import ErrorOut, Id, ThrottledOut
 from wuyedesk.lib.paging import page_of
-from wuyedesk.properties.selectors import communities_visible_to
 from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.choices import InvitationStatus, SurveyChannel
 from wuyedesk.surveys.models import QuestionnaireVersion
@@ -253,7 +252,7 @@ def campaign_create(request, payload: CampaignIn):
         raise ValidationError(
             {"version_id": ValidationError(_("找不到该问卷版本。"), code="invalid_choice")}
         )
-    visible = communities_visible_to(user)
+    visible = selectors.campaign_communities(user)
     communities = list(visible.filter(pk__in=payload.community_ids))
     if len(communities) != len(set(payload.community_ids)):
         raise ValidationError(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from wuyedesk.accounts.models import Staff
+from wuyedesk.properties.models import Community
 from wuyedesk.surveys import services
 from wuyedesk.surveys.models import Campaign, Invitation
 from wuyedesk.testing import assert_api_error, make_staff
@@ -130,3 +131,16 @@ def test_invitation_goes_to_no_archived_or_out_of_scope_staff(campaign, househol
         by=households.manager, invitation=invitation, staff=households.specialist.staff
     )
     assert Invitation.objects.get(pk=invitation.pk).assigned_to == households.specialist.staff
+
+
+def test_api_takes_the_pages_communities(households, version, api_as):
+    """The API surveys only the communities the page's form offers: the user's, not archived."""
+    Community.objects.filter(pk=households.a.pk).update(archived_at=timezone.now())
+
+    response = api_as(households.manager).post(
+        "/api/v1/surveys/campaigns",
+        {"version_id": version.pk, "community_ids": [households.a.pk], "quarter": "2027Q2"},
+    )
+
+    assert_api_error(response, 422, "invalid_choice", "community_ids")
+    assert not Campaign.objects.exists()

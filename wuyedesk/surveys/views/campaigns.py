@@ -14,7 +14,6 @@ from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.policies.services import policy
-from wuyedesk.properties.selectors import communities_visible_to
 from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.choices import InvitationStatus, SurveyChannel
 from wuyedesk.surveys.forms import (
@@ -55,7 +54,7 @@ def campaign_new(request):
     services.require_survey_admin(request.user)
     settings_ = policy()
     kwargs = {
-        "communities": communities_visible_to(request.user).filter(archived_at__isnull=True),
+        "communities": selectors.campaign_communities(request.user),
         "specialists": selectors.specialists_in_scope(request.user),
     }
     if request.method == "POST":
@@ -96,7 +95,7 @@ def campaign_new(request):
 def campaign_calculator(request):
     """htmx: the sample the calculator proposes for the chosen communities and margin."""
     services.require_survey_admin(request.user)
-    visible = set(communities_visible_to(request.user).values_list("pk", flat=True))
+    visible = set(selectors.campaign_communities(request.user).values_list("pk", flat=True))
     try:
         ids = [int(x) for x in request.GET.getlist("communities") if int(x) in visible]
         confidence = int(request.GET.get("confidence") or policy().survey_confidence)
@@ -110,7 +109,9 @@ def campaign_calculator(request):
             community_ids_=ids, confidence=confidence, margin_points=margin
         )
         names = dict(
-            communities_visible_to(request.user).filter(pk__in=ids).values_list("pk", "name")
+            selectors.campaign_communities(request.user)
+            .filter(pk__in=ids)
+            .values_list("pk", "name")
         )
         proposal["rows"] = [
             {"name": names.get(cid, cid), **row}
