@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -30,7 +30,6 @@ from wuyedesk.tickets.models import (
     Dispatch,
     Incident,
     ReturnVisit,
-    Task,
     Ticket,
     TicketEvent,
 )
@@ -279,32 +278,6 @@ def ticket_by_number(user, number: str):
     return tickets_visible_to(user).filter(number=(number or "").strip()).first()
 
 
-def open_tasks_of(user):
-    """SPE-5: the tasks a person still has to do, soonest due first."""
-    return (
-        Task.objects.filter(assignee=user, done_at__isnull=True)
-        .select_related("created_by__staff", "ticket")
-        .order_by("due", "id")
-    )
-
-
-def tasks_given_by(user):
-    return Task.objects.filter(created_by=user).select_related("assignee__staff", "ticket")
-
-
-def tasks_of(user, scope: str = "all"):
-    """A task is seen by the person who does it ("mine") and the person who gave it ("given")."""
-    given_to, given_by = Q(assignee=user), Q(created_by=user)
-    condition = {"mine": given_to, "given": given_by}.get(scope, given_to | given_by)
-    return Task.objects.filter(condition).select_related(
-        "assignee__staff", "created_by__staff", "ticket"
-    )
-
-
-def task_get_for_user(user, pk):
-    return get_object_or_404(tasks_of(user), pk=pk)
-
-
 def incidents_visible_to(user):
     return scope_to_communities(
         Incident.objects.select_related("community", "building", "created_by__staff"), user
@@ -400,8 +373,6 @@ def task_assignees_for(user):
 
 def satisfaction_counts(visits) -> list[tuple[str, int]]:
     """(label, count) of the answers given in these return visits, in the scale's order."""
-    from django.db.models import Count
-
     rows = (
         visits.exclude(satisfaction="")
         .order_by()

@@ -6,6 +6,7 @@ from ninja import Query, Router, Status
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.api import ERRORS, keyset_page, pick, pick_staff, require_staff
 from wuyedesk.tickets.assignments import schemas, services
+from wuyedesk.tickets.assignments import selectors as task_selectors
 
 router = Router(tags=["tasks"])
 
@@ -14,7 +15,7 @@ router = Router(tags=["tasks"])
 def task_list(request, filters: Query[schemas.TaskFilters]):
     """Tasks given to me and tasks I gave."""
     require_staff(request)
-    queryset = selectors.tasks_of(request.auth, filters.scope)
+    queryset = task_selectors.tasks_of(request.auth, filters.scope)
     if filters.done is not None:
         queryset = queryset.filter(done_at__isnull=not filters.done)
     return keyset_page(queryset, filters.limit, filters.cursor)
@@ -37,13 +38,13 @@ def task_create(request, payload: schemas.TaskIn):
         due=p.due,
         ticket=pick(selectors.tickets_visible_to(user), p.ticket, "ticket"),
     )
-    return Status(201, selectors.task_get_for_user(user, task.pk))
+    return Status(201, task_selectors.task_get_for_user(user, task.pk))
 
 
 @router.get("/{pk}", response={200: schemas.TaskOut, **ERRORS}, operation_id="task_get")
 def task_get(request, pk: int):
     require_staff(request)
-    return selectors.task_get_for_user(request.auth, pk)
+    return task_selectors.task_get_for_user(request.auth, pk)
 
 
 @router.post("/{pk}/done", response={200: schemas.TaskOut, **ERRORS}, operation_id="task_done")
@@ -51,6 +52,6 @@ def task_done(request, pk: int, payload: schemas.TaskDoneIn):
     """Report my task done (the person it was given to)."""
     require_staff(request)
     user = request.auth
-    task = selectors.task_get_for_user(user, pk)
+    task = task_selectors.task_get_for_user(user, pk)
     services.task_done(by=user, task=task, result=payload.result)
-    return selectors.task_get_for_user(user, pk)
+    return task_selectors.task_get_for_user(user, pk)

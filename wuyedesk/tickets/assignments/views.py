@@ -17,6 +17,7 @@ from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.paging import page_of
 from wuyedesk.tickets import selectors
+from wuyedesk.tickets.assignments import selectors as task_selectors
 from wuyedesk.tickets.assignments import services
 
 
@@ -82,7 +83,8 @@ def task_list(request):
     elif request.method == "POST":
         raise PermissionDenied
     given = page_of(
-        selectors.tasks_given_by(user).order_by("done_at", "due", "id"), request.GET.get("page")
+        task_selectors.tasks_given_by(user).order_by("done_at", "due", "id"),
+        request.GET.get("page"),
     )
     return render(
         request,
@@ -90,7 +92,7 @@ def task_list(request):
         {
             "form": form,
             "given": given,
-            "mine": list(selectors.open_tasks_of(user)[:50]),
+            "mine": list(task_selectors.open_tasks_of(user)[:50]),
             "page": given,
             "query": "",
             "title": _("交办任务"),
@@ -101,7 +103,7 @@ def task_list(request):
 @staff_required
 @require_POST
 def task_done(request, pk):
-    task = selectors.task_get_for_user(request.user, pk)
+    task = task_selectors.task_get_for_user(request.user, pk)
     form = TaskDoneForm(request.POST)
     form.is_valid()
     try:

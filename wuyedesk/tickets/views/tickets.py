@@ -20,6 +20,7 @@ from wuyedesk.lib.privacy import search_params
 from wuyedesk.tickets import queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
+from wuyedesk.tickets.assignments import selectors as task_selectors
 from wuyedesk.tickets.assignments import services as assignments
 from wuyedesk.tickets.attachments import attachments_of
 from wuyedesk.tickets.choices import DispatchPurpose
@@ -115,7 +116,7 @@ def ticket_queue(request):
             "search_text": params.get("q", ""),
             "resident": params.get("resident", ""),
             "query": query,
-            "tasks": list(selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
+            "tasks": list(task_selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": assignments.may_give_tasks(user),
             "title": QUEUES[name],
         },
