@@ -1,5 +1,5 @@
 """A campaign's phone callers (and an invitation's assignee) are active specialists in the
-creator's scope: one rule in the service (surveys/services.py), so the page and the API refuse
+creator's scope: one rule in the service (surveys/services/campaigns.py), so the page and the API refuse
 the same staff (issue #13)."""
 
 import pytest

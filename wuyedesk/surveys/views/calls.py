@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from wuyedesk.accounts.access import staff_of
 from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.core.form_errors import FormInvalid, add_service_error
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.services import may_reveal
 from wuyedesk.surveys import selectors, services
@@ -91,7 +92,7 @@ def call_page(request, pk):
             else:
                 attempt_form = CallAttemptForm(request.POST)
                 if not attempt_form.is_valid():
-                    raise ValidationError(attempt_form.errors.as_data())
+                    raise FormInvalid(attempt_form)
                 data = attempt_form.cleaned_data
                 services.call_attempt_record(
                     by=request.user,
@@ -102,15 +103,11 @@ def call_page(request, pk):
                 )
                 messages.success(request, _("拨打记录已保存。"))
             return redirect(reverse("surveys:call_list", args=[invitation.campaign_id]))
-        except ValidationError as error:
-            target = answer_form if request.POST.get("submit") == "answers" else attempt_form
-            if target is attempt_form:
-                for field, errs in error.message_dict.items():
-                    if field in attempt_form.fields and field in attempt_form.errors:
-                        continue
-                    attempt_form.add_error(field if field in attempt_form.fields else None, errs)
-            else:
+        except (FormInvalid, ValidationError) as error:
+            if request.POST.get("submit") == "answers":
                 answer_form.show_errors(error)
+            elif isinstance(error, ValidationError):
+                add_service_error(attempt_form, error)
             messages.error(request, _("没有保存,请按提示修改。"))
             status = 422
         except SurveyRefused as refused:

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.decorators import staff_required
-from wuyedesk.core.form_errors import add_service_error
+from wuyedesk.core.form_errors import FormInvalid, add_service_error
 from wuyedesk.surveys import selectors, services
 from wuyedesk.surveys.forms import (
     AnswerForm,
@@ -153,21 +153,21 @@ def version_action(request, pk, action):
             form = VersionTextForm(request.POST)
             forms["text_form"] = form
             if not form.is_valid():
-                raise ValidationError(form.errors.as_data())
+                raise FormInvalid(form)
             services.version_update(by=request.user, version=version, **form.cleaned_data)
             messages.success(request, _("已保存。"))
         elif action == "section":
             form = SectionForm(request.POST)
             forms["section_form"] = form
             if not form.is_valid():
-                raise ValidationError(form.errors.as_data())
+                raise FormInvalid(form)
             services.section_save(by=request.user, version=version, **form.cleaned_data)
             messages.success(request, _("已添加部分。"))
         elif action == "question":
             form = QuestionForm(request.POST, version=version)
             forms["question_form"] = form
             if not form.is_valid():
-                raise ValidationError(form.errors.as_data())
+                raise FormInvalid(form)
             data = form.cleaned_data
             existing = None
             if request.POST.get("question_id"):
@@ -190,14 +190,15 @@ def version_action(request, pk, action):
             raise Http404
     except SurveyRefused as refused:
         messages.error(request, refused.message)
-    except ValidationError as error:
+    except (FormInvalid, ValidationError) as error:
         form = next(iter(forms.values()), None)
-        if form is not None:
-            for field, errs in error.message_dict.items():
-                if field in form.fields and form.errors.get(field):
-                    continue
-                form.add_error(field if field in form.fields else None, errs)
-        messages.error(request, " ".join(m for ms in error.message_dict.values() for m in ms))
+        if isinstance(error, FormInvalid):
+            said = [m for ms in form.errors.values() for m in ms]
+        else:
+            said = error.messages
+            if form is not None:
+                add_service_error(form, error)
+        messages.error(request, " ".join(said))
         version.refresh_from_db()
         return render(
             request,
