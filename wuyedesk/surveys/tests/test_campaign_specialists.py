@@ -1,6 +1,6 @@
 """A campaign's phone callers (and an invitation's assignee) are active specialists in the
-creator's scope: one rule in the service (surveys/services/campaigns.py), so the page and the API refuse
-the same staff (issue #13)."""
+creator's scope: one rule in the service (surveys/services/campaigns.py), so the page and the
+API refuse the same staff (issue #13)."""
 
 import pytest
 from django.core.exceptions import ValidationError
