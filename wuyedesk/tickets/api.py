@@ -152,8 +152,9 @@ def _list(request, f):
     )
     queryset = selectors.search(queryset, f.q or "").values_list("id", flat=True)
     page = keyset_page(queryset, f.limit, f.cursor, key=int)
-    page["items"] = rows.list_tickets(page["items"])
-    return page
+    page["items"] = rows.list_items(page["items"])
+    # Validated by pydantic from the rows' dicts; ninja answers with the page as it is.
+    return s.TicketPage.model_validate(page)
 
 
 @router.post("", response={201: s.TicketOut, **ERRORS}, operation_id="ticket_create")

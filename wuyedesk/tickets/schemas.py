@@ -9,7 +9,9 @@ import datetime as dt
 from typing import Annotated, Literal
 
 from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict, model_validator
 
+from wuyedesk.accounts.models import User
 from wuyedesk.api.schemas import MAX_ID, Day, Id, Text, Title, When
 from wuyedesk.tickets.choices import (
     Channel,
@@ -22,6 +24,7 @@ from wuyedesk.tickets.choices import (
     Status,
 )
 from wuyedesk.tickets.display import CLOCKS, clocks
+from wuyedesk.tickets.models import Category
 from wuyedesk.tickets.selectors import timeline_of
 from wuyedesk.tickets.visibility import audience_of
 
@@ -36,16 +39,31 @@ Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="the version you 
 
 
 # ---------------------------------------------------------------- output: references
+#
+# A ticket as the list and the answers show it (TicketOut and the references in it) is a
+# plain pydantic model: pydantic validates the list's 50 dicts (rows.list_items) itself,
+# where a ninja Schema wraps every object and nested object in a getter read in Python
+# field by field. A model instance (one ticket's answer) is read by its attributes
+# (`from_attributes`); a category and a person are turned into their dicts first.
 
 
-class Ref(Schema):
+class Ref(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
 
 
-class PersonRef(Schema):
+class PersonRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     staff_id: int | None
     name: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_user(cls, data):
+        return person(data) if isinstance(data, User) else data
 
 
 def person(user) -> dict | None:
@@ -59,23 +77,32 @@ def person(user) -> dict | None:
     return {"staff_id": staff.pk, "name": staff.name or user.get_username()}
 
 
-class CategoryRef(Schema):
+class CategoryRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     code: str
     name: str = Field(..., description="上级/分类, e.g. 维修/电梯")
 
-    @staticmethod
-    def resolve_name(obj) -> str:
-        return str(obj)
+    @model_validator(mode="before")
+    @classmethod
+    def _from_category(cls, data):
+        if isinstance(data, Category):
+            return {"id": data.pk, "code": data.code, "name": str(data)}
+        return data
 
 
-class RoomRef(Schema):
+class RoomRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     number: str
     address: str
 
 
-class ResidentRef(Schema):
+class ResidentRef(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     phone: str = Field(
@@ -93,7 +120,9 @@ class TicketRef(Schema):
 # ---------------------------------------------------------------- output: tickets
 
 
-class TicketOut(Schema):
+class TicketOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     number: str
     kind: str
@@ -135,10 +164,6 @@ class TicketOut(Schema):
         "with an action (POST /tickets/{id}/…), and the action is refused with 409 `conflict` "
         "when someone changed the ticket since you read it (nothing changes; read it again)",
     )
-
-    @staticmethod
-    def resolve_owner(obj):
-        return person(obj.owner)
 
 
 class EventOut(Schema):
@@ -235,7 +260,7 @@ class ClockOut(Schema):
     overdue: bool
 
 
-class TicketDetailOut(TicketOut):
+class TicketDetailOut(TicketOut, Schema):
     related: list[TicketRef] = Field(
         ..., alias="related_visible", description="linked tickets you may see"
     )
@@ -309,7 +334,7 @@ class TicketFilters(Schema):
     )
 
 
-class TicketPage(Schema):
+class TicketPage(BaseModel):
     items: list[TicketOut]
     next_cursor: int | None = None
 

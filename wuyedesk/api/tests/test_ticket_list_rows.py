@@ -1,6 +1,6 @@
-"""The ticket list API reads only what it shows (tickets/rows.py list_tickets: select_related
-and only()): its items must be exactly what the TicketOut schema makes of the same tickets read
-whole, for every shape of ticket."""
+"""The ticket list API reads only what it shows (tickets/rows.py list_items: values() and the
+reference data's names): its items must be exactly what the TicketOut schema makes of the same
+tickets read whole, for every shape of ticket."""
 
 import datetime as dt
 import json
@@ -14,7 +14,7 @@ from wuyedesk.tickets.schemas import TicketOut
 
 
 def _schema_json(ticket) -> dict:
-    dumped = TicketOut.from_orm(ticket).model_dump()
+    dumped = TicketOut.model_validate(ticket).model_dump()
     return json.loads(json.dumps(dumped, cls=NinjaJSONEncoder))
 
 
