@@ -8,7 +8,6 @@ Errors are JSON {code, message, field}. Another resident's ticket is a 404, as i
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -334,9 +333,7 @@ def ticket_rate(request, pk: Id, payload: RateIn):
 @router.get("/tickets/{pk}/files/{attachment_id}", response={200: None, **ERRORS})
 def ticket_file(request, pk: Id, attachment_id: Id):
     user = _resident(request)
-    ticket = selectors.my_ticket(user, pk)
-    attachment = get_object_or_404(selectors.public_attachments(ticket), pk=attachment_id)
-    return uploaded_file(attachment, as_attachment=False)
+    return uploaded_file(selectors.my_attachment(user, pk, attachment_id), as_attachment=False)
 
 
 @router.get("/announcements", response={200: list[AnnouncementOut], **ERRORS})

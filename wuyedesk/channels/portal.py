@@ -8,7 +8,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -372,9 +372,7 @@ def ticket_rate(request, pk):
 
 @resident_required
 def attachment_download(request, pk, attachment_pk):
-    ticket = selectors.my_ticket(request.user, pk)
-    attachment = get_object_or_404(selectors.public_attachments(ticket), pk=attachment_pk)
-    return uploaded_file(attachment)
+    return uploaded_file(selectors.my_attachment(request.user, pk, attachment_pk))
 
 
 @resident_required

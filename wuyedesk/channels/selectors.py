@@ -70,6 +70,12 @@ def public_attachments(ticket):
     return ticket_selectors.public_attachments(ticket)
 
 
+def my_attachment(user, ticket_pk, pk):
+    """A file the resident may download: shown to the customer, on one of their own tickets;
+    anything else is a 404 (page and API)."""
+    return get_object_or_404(public_attachments(my_ticket(user, ticket_pk)), pk=pk)
+
+
 def has_answer(ticket) -> bool:
     """Whether the customer has been answered: something to confirm or rate."""
     return ticket_selectors.customer_answered(ticket)

@@ -16,8 +16,10 @@ from wuyedesk.surveys.models import (
     Answer,
     Campaign,
     Invitation,
+    Question,
     Questionnaire,
     QuestionnaireVersion,
+    Section,
 )
 
 # Posts that run surveys (SUR-1, SPE-4, AST-4) and see campaigns.
@@ -68,6 +70,21 @@ def version_get_for_user(user, pk) -> QuestionnaireVersion:
     if not has_post(user, *SURVEY_POSTS):
         return get_object_or_404(QuestionnaireVersion.objects.none(), pk=pk)
     return get_object_or_404(QuestionnaireVersion.objects.select_related("questionnaire"), pk=pk)
+
+
+def question_of(version: QuestionnaireVersion, pk) -> Question:
+    """A question of this version, for its editor: 404 for any other (or a pk that is no
+    number)."""
+    if not str(pk or "").isdigit():
+        raise Http404
+    return get_object_or_404(version.questions, pk=int(pk))
+
+
+def section_of(version: QuestionnaireVersion, pk) -> Section:
+    """A section of this version, for its editor: 404 for any other."""
+    if not str(pk or "").isdigit():
+        raise Http404
+    return get_object_or_404(version.sections, pk=int(pk))
 
 
 def campaigns_visible_to(user):

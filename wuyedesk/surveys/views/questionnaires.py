@@ -19,7 +19,7 @@ from wuyedesk.surveys.forms import (
     SectionForm,
     VersionTextForm,
 )
-from wuyedesk.surveys.models import Dimension, Question, Questionnaire, Section
+from wuyedesk.surveys.models import Dimension, Questionnaire
 from wuyedesk.surveys.services import SurveyRefused
 
 
@@ -110,7 +110,7 @@ def version_detail(request, pk):
     forms = {}
     editing = request.GET.get("edit", "")
     if editing.isdigit():
-        question = get_object_or_404(Question, pk=int(editing), version=version)
+        question = selectors.question_of(version, editing)
         forms["question_form"] = QuestionForm(
             version=version,
             initial={
@@ -171,19 +171,15 @@ def version_action(request, pk, action):
             data = form.cleaned_data
             existing = None
             if request.POST.get("question_id"):
-                existing = get_object_or_404(
-                    Question, pk=request.POST["question_id"], version=version
-                )
+                existing = selectors.question_of(version, request.POST["question_id"])
             services.question_save(by=request.user, question=existing, **data)
             messages.success(request, _("题目已保存。"))
         elif action == "delete_question":
-            question = get_object_or_404(
-                Question, pk=request.POST.get("question_id"), version=version
-            )
+            question = selectors.question_of(version, request.POST.get("question_id"))
             services.question_delete(by=request.user, question=question)
             messages.success(request, _("题目已删除。"))
         elif action == "delete_section":
-            section = get_object_or_404(Section, pk=request.POST.get("section_id"), version=version)
+            section = selectors.section_of(version, request.POST.get("section_id"))
             services.section_delete(by=request.user, section=section)
             messages.success(request, _("部分已删除。"))
         else:
