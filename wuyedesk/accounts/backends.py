@@ -23,12 +23,16 @@ class StaffBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The user of a session, with their staff record in the same query (every page
-        reads it for the user's posts and communities)."""
+        reads it for the user's posts and communities). By the ORM on every request: 0.36 ms
+        CPU (issue #13, in-process, SQLite bench database; 0.5 ms ordered by `first()`),
+        where a statement compiled once per connection took 0.07 ms."""
         try:
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        user = User._default_manager.select_related("staff").filter(pk=user_id).first()
+        # One row by key: no ORDER BY (`first()` adds one).
+        found = User._default_manager.select_related("staff").filter(pk=user_id)[:1]
+        user = next(iter(found), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):
@@ -61,11 +65,10 @@ class ResidentPhoneBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The user of a resident's session: none once their record is archived."""
-        user = (
-            User._default_manager.select_related("resident")
-            .filter(pk=user_id, kind=UserKind.RESIDENT)
-            .first()
+        found = User._default_manager.select_related("resident").filter(
+            pk=user_id, kind=UserKind.RESIDENT
         )
+        user = next(iter(found[:1]), None)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):

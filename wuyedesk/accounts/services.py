@@ -124,14 +124,19 @@ def _archived(user) -> bool:
 
 
 def token_authenticate(raw: str):
-    """The user of a live token, or None. Touches last_used_at at most once a minute."""
+    """The user of a live token, or None. Touches last_used_at at most once a minute.
+
+    Every API request reads its token here, by the ORM: 0.63 ms CPU (issue #13, in-process,
+    SQLite bench database; 0.8 ms ordered by `first()`), most of it compiling the query,
+    where a statement compiled once per connection took 0.1 ms. Nothing is cached in
+    between: a revoked token or an archived person is refused on the next request."""
     if not raw or not raw.startswith("wd_"):
         return None
-    token = (
-        ApiToken.objects.select_related("user__staff", "user__resident")
-        .filter(digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    # Every API request reads this. One row by key: no ORDER BY (`first()` adds one).
+    found = ApiToken.objects.select_related("user__staff", "user__resident").filter(
+        digest=hash_token(raw), revoked_at__isnull=True, user__is_active=True
     )
+    token = next(iter(found.order_by()[:1]), None)
     if token is None or _archived(token.user):
         return None
     now = timezone.now()

@@ -30,8 +30,10 @@ def usable(user, model, pk: int, *related: str):
     may see, with its `related` rows, or None.
 
     Intake looks its ids up on every ticket created: one query, the scope checked from the
-    user's cached communities."""
-    found = model.objects.select_related(*related).filter(pk=pk, archived_at__isnull=True).first()
+    user's cached communities. One row by key: no ORDER BY (the models' default ordering
+    cost a third of the lookup's compiling)."""
+    rows = model.objects.select_related(*related).filter(pk=pk, archived_at__isnull=True)
+    found = next(iter(rows.order_by()[:1]), None)
     if found is None:
         return None
     community_id = found.pk if model is Community else found.community_id

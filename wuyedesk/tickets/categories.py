@@ -20,14 +20,15 @@ def active_categories():
 
 def active_category(pk: int) -> Category | None:
     """The active category `pk` with its parent and `has_children`: read for every ticket
-    created, in one query."""
-    return (
+    created, in one query (one row by key: without the model's ORDER BY)."""
+    found = (
         active_categories()
         .select_related("parent")
         .annotate(has_children=Exists(Category.objects.filter(parent=OuterRef("pk"))))
         .filter(pk=pk)
-        .first()
+        .order_by()[:1]
     )
+    return next(iter(found), None)
 
 
 def has_children(category: Category) -> bool:

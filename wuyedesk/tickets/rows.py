@@ -221,8 +221,10 @@ _categories = _names(
 
 def _people() -> dict:
     """Every staff account's (staff id, name), held like the reference data."""
-    staff = User.objects.exclude(kind=UserKind.RESIDENT).values("id")
-    return reference.memo("names:staff-people", lambda: _people_of(staff))
+    return reference.memo(
+        "names:staff-people",
+        lambda: _people_of(User.objects.exclude(kind=UserKind.RESIDENT).values("id")),
+    )
 
 
 class _Labels(dict):
