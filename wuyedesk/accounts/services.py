@@ -126,7 +126,7 @@ def _archived(user) -> bool:
 def token_authenticate(raw: str):
     """The user of a live token, or None. Touches last_used_at at most once a minute.
 
-    Every API request reads its token here, by the ORM: 0.63 ms CPU (issue #13, in-process,
+    Every API request reads its token here, by the ORM: 0.6 ms CPU (issue #13, in-process,
     SQLite bench database; 0.8 ms ordered by `first()`), most of it compiling the query,
     where a statement compiled once per connection took 0.1 ms. Nothing is cached in
     between: a revoked token or an archived person is refused on the next request."""

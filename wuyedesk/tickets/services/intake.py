@@ -4,15 +4,14 @@ resident, or arrived by itself by mail; and the customer named afterwards.
 The ticket and its timeline rows are written by save() and objects.create() (signals fire).
 Measured for issue #13 (median CPU per request in-process with Django's test client, the
 1,000,000-ticket SQLite bench database): a creation through the API (POST /api/v1/tickets,
-a room and a category) takes 5.6 ms where statements compiled once per connection took
-2.7 ms, so the standard way costs more than 10 %. Of it, the three lookups before the
+a room and a category) takes 4.8 ms where statements compiled once per connection took
+2.4 ms, so the standard way costs more than 10 %. Of it, the three lookups before the
 service (the API token, the room with its building and community, the category with its
-parent and `has_children`) take about 2 ms, nearly all of it the ORM compiling each query
-again on every request (2.7 ms while they were ordered by the models' default ordering);
-the service 1.0-1.5 ms: the ticket's and the created event's INSERTs (one row each:
-bulk_create would save nothing), the number's UPDATE and the commit. Before the list's
-schemas became plain pydantic models, validating the answer through ninja's getter and
-those ORDER BYs took it to 7.3-9.9 ms."""
+parent and `has_children`) take about 2.2 ms, most of it the ORM compiling each query again
+on every request (2.8 ms while they carried the models' default ORDER BY); the service
+1.0-1.5 ms: the ticket's and the created event's INSERTs (one row each: bulk_create would
+save nothing), the number's UPDATE and the commit. With the answer validated through
+ninja's getter and those ORDER BYs, it took 5.9 ms."""
 
 import datetime as dt
 
