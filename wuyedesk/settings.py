@@ -41,7 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    # Django's form templates, found by the project's engine (FORM_RENDERER below).
+    # Django's Jinja2 widget templates, found by the project's Jinja2 engine (FORM_RENDERER).
     "django.forms",
     "axes",
     "csp",
@@ -106,12 +106,24 @@ TEMPLATES = [
                 "wuyedesk.web.context_processors.navigation",
             ],
         },
-    }
+    },
+    # The hottest fragments only (docs/architecture.md): the queue page's rows, form widgets.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "jinja2",
+        "DIRS": [PACKAGE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "wuyedesk.core.jinja2.environment",
+            "extensions": ["jinja2.ext.i18n"],
+        },
+    },
 ]
 
-# Widgets render through the project's template engine, so a project template may override
-# one of Django's (templates/django/forms/widgets/select.html).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render through the project's Jinja2 engine (Django's Jinja2 widget templates, found
+# through the django.forms app), so a project template may override one of Django's
+# (jinja2/django/forms/widgets/select.html); core/forms.py gives the figures.
+FORM_RENDERER = "wuyedesk.core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

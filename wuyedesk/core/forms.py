@@ -1,20 +1,41 @@
-"""The mixins every form of WuyeDesk uses: clean text, Bootstrap classes, scoped choices.
+"""The mixins every form of WuyeDesk uses: clean text, Bootstrap classes, scoped choices;
+and the form renderer.
 
-Widgets are Django's own and render through its widget templates (select.html is the
-project's override, templates/django/forms/widgets/select.html: the same markup with its
-options written in place). Measured for issue #13 (CPU per request in-process, the
-1,000,000-ticket SQLite bench database): the intake page, whose five selects hold 226
-options (the manager's 200 communities), takes about 28 ms where the widgets rendered in
-Python took 10 ms; the standard way costs more than 10 % of that page's time. The queue
-pages as they open keep their rendered filter fields (tickets/queue_filters.py), so only a
-filtered queue renders its selects each time.
+Widgets are Django's own and render through its Jinja2 widget templates (django/forms/jinja2/)
+read by the project's Jinja2 engine (FormRenderer below, settings.FORM_RENDERER), with two
+project overrides in wuyedesk/jinja2/django/forms/widgets/: select.html writes its options in
+place, and input_option.html keeps the line breaks of Django's template-language widgets, so
+every widget's markup is byte for byte what Django's own templates write (core/tests/
+test_forms.py). Measured for issue #13 (median CPU per request over 200 requests in-process,
+Django's test client, the 1,000,000-ticket SQLite bench database), the intake page, whose five
+selects hold 226 options (the manager's 200 communities): 10 ms with the widgets rendered in
+Python (removed; measured earlier), 29-31 ms through Django's template-language widgets
+(TemplatesSetting with the project's select.html; 32-33 ms with Django's own), 15 ms with
+Django's built-in Jinja2 renderer, 15.6-16 ms with this renderer and no select override, and
+11.6-12.5 ms with this renderer and its select.html. The queue pages as they open keep their
+rendered filter fields (tickets/queue_filters.py), so only a filtered queue renders its
+selects each time.
 """
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import BaseRenderer
+from django.template import engines
 from django.utils.choices import BaseChoiceIterator
 
 from wuyedesk.lib import text
+
+
+class FormRenderer(BaseRenderer):
+    """settings.FORM_RENDERER: widgets render through the project's Jinja2 engine (NAME
+    "jinja2", core/jinja2.py), which finds Django's own Jinja2 widget templates
+    (django/forms/jinja2/, the django.forms app) behind the project's overrides in
+    wuyedesk/jinja2/django/forms/widgets/. Django's built-in Jinja2 renderer reads the same
+    templates, but through a plain Jinja2 environment: it escapes `"` as `&#34;` rather than
+    Django's `&quot;`, and a project template cannot override one of Django's."""
+
+    def get_template(self, template_name):
+        return engines["jinja2"].get_template(template_name)
 
 
 class RowChoices(BaseChoiceIterator):

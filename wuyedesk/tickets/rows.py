@@ -4,19 +4,24 @@ then the rows of those ids.
 A queue page reads only the columns it shows with `values()`, no model instances. The names
 of communities, departments and owners come from what each process holds of the reference
 data (core/reference.py) instead of three more joins, and each label is translated once per
-request. The template tickets/_queue_rows.html writes the rows. The API's list reads the same
+request. The Jinja2 template jinja2/tickets/queue_rows.html writes the rows (the page's
+hottest fragment; docs/architecture.md, core/jinja2.py). The API's list reads the same
 way (`list_items`: `values()`, and the names of categories, communities, departments and
 people from the reference data) and makes each ticket the dict its one schema, TicketOut, reads;
 pydantic validates them (TicketOut is a plain pydantic model) and ninja renders the page.
 
 Measured for issue #13 (median CPU per request in-process with Django's test client, 50 rows,
 the 1,000,000-ticket SQLite bench database), against the f-string rows, the row statement
-compiled once per connection and the list's own dict serialiser this replaced; the
-standard way costs more than 10 % of both pages' time:
-- queue page (the manager's team queue): 5.6 → 9.5 ms. The rows' template takes 2.0-2.5 ms
-  where the f-string took 0.13 ms; `by_ids` 1.5 ms where the kept statement took 0.8 ms;
-  the session's user, read by the ORM, 0.7 ms more. Django's Jinja2 backend would render the
-  rows in a fraction of the template's time, if jinja2 became a dependency.
+compiled once per connection and the list's own dict serialiser this replaced:
+- queue page (the manager's team queue): 5.6 → 9.5 ms with the rows in a Django template,
+  which took 2.0-2.5 ms where the f-string took 0.13 ms; `by_ids` 1.5 ms where the kept
+  statement took 0.8 ms; the session's user, read by the ORM, 0.7 ms more. The rows from
+  Jinja2 (Django's Jinja2 backend) take 0.75 ms against the Django template's 2.1 ms (the
+  same 50 rows, median of 300 renders), 0.4 ms of it escaping as Django does (the same
+  bytes as before). Median of 200 requests, three runs each, Django template → Jinja2 rows
+  (and form widgets, core/forms.py): team queue 8.4-8.5 → 6.6-6.8 ms, overdue 8.3-8.7 →
+  6.8-6.9 ms, the specialist's own queue (kf0001) 9.5-10.0 → 8.2-8.3 ms, the search page
+  (漏水, all tickets) 9.4-10.0 → 8.0-8.4 ms; the floor (/healthz) 0.26-0.29 ms.
 - ticket list API: 3.3 → 5.3 ms (search API 漏水: 5.1 → 7.1 ms). `by_ids` takes 1.65 ms
   (0.7 ms of it the ORM compiling the five-join `values()` on each request, where the kept
   statement took 0.8 ms in all), the items' dicts 0.3 ms, pydantic's validation and dump

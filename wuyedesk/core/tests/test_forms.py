@@ -1,11 +1,14 @@
 """StyledFormMixin: Django's own widgets, rendered by its widget templates, with Bootstrap's
-classes set as attributes."""
+classes set as attributes; the project's renderer (Django's Jinja2 widget templates through
+the project's Jinja2 engine) writes the markup Django's own templates write."""
+
+import datetime as dt
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.forms.renderers import DjangoTemplates, get_default_renderer
 
-from wuyedesk.core.forms import StyledFormMixin
+from wuyedesk.core.forms import FormRenderer, StyledFormMixin
 
 
 class Sample(StyledFormMixin, forms.Form):
@@ -70,13 +73,57 @@ def test_labels_and_values_are_escaped():
     ],
 )
 def test_the_projects_select_template_writes_djangos_markup(data):
-    """templates/django/forms/widgets/select.html writes its options in place: the same bytes
+    """jinja2/django/forms/widgets/select.html writes its options in place: the same bytes
     as Django's own select.html and select_option.html."""
     form = Sample(data)
     for name in ("one", "many", "number"):
         widget, value = form.fields[name].widget, form[name].value()
         attrs = {"id": f"id_{name}", "required": name == "one"}
-        ours = widget.render(name, value, attrs, renderer=TemplatesSetting())
+        ours = widget.render(name, value, attrs, renderer=FormRenderer())
         djangos = widget.render(name, value, attrs, renderer=DjangoTemplates())
         assert ours == djangos
         assert ours.count("<option") == len(list(widget.options(name, widget.format_value(value))))
+
+
+class EveryWidget(StyledFormMixin, forms.Form):
+    text = forms.CharField(initial="a<b\"c'd")
+    area = forms.CharField(widget=forms.Textarea, initial="x\n<y>")
+    number = forms.IntegerField(initial=3)
+    email = forms.EmailField()
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    moment = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
+    hidden = forms.CharField(widget=forms.HiddenInput, initial="h")
+    password = forms.CharField(widget=forms.PasswordInput)
+    agree = forms.BooleanField(initial=True)
+    one = forms.ChoiceField(choices=[("", "—"), ("a", 'A "&" <b>'), ("G", [("g1", "G1")])])
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y")], initial=["y"])
+    radio = forms.ChoiceField(
+        widget=forms.RadioSelect(attrs={"class": "btn-check"}), choices=[("r1", "R1"), ("r2", "R2")]
+    )
+    boxes = forms.MultipleChoiceField(
+        widget=forms.CheckboxSelectMultiple, choices=[("c1", "C1"), ("c2", "<C2>")], initial=["c2"]
+    )
+    file = forms.FileField(required=False)
+    maybe = forms.NullBooleanField()
+    when = forms.SplitDateTimeField(initial=dt.datetime(2026, 1, 2, 3, 4))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"text": "q\"'<", "one": "a", "many": ["x", "y"], "radio": "r2", "boxes": ["c1"]},
+    ],
+)
+def test_the_projects_renderer_writes_djangos_markup_for_every_widget(data):
+    """settings.FORM_RENDERER (core.forms.FormRenderer, the project's Jinja2 engine) writes
+    each widget byte for byte as Django's template-language widgets do: the escaping
+    (`&quot;`, `&#x27;`), the line breaks, the formsets' management form."""
+    assert isinstance(get_default_renderer(), FormRenderer)
+    for name in EveryWidget.base_fields:
+        ours = str(EveryWidget(data, renderer=FormRenderer())[name])
+        djangos = str(EveryWidget(data, renderer=DjangoTemplates())[name])
+        assert ours == djangos, name
+    ours = forms.formset_factory(EveryWidget, renderer=FormRenderer())().management_form
+    djangos = forms.formset_factory(EveryWidget, renderer=DjangoTemplates())().management_form
+    assert str(ours) == str(djangos)

@@ -4,6 +4,8 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -279,7 +281,7 @@ def test_queue_search_by_phone_posts_and_keeps_the_queue(world, call, client_as)
 
 
 def test_queue_rows_escape_what_people_typed(world, call, client_as):
-    """The rows (tickets/_queue_rows.html) escape the title people typed."""
+    """The rows (jinja2/tickets/queue_rows.html) escape the title people typed."""
     ticket = call(title='<script>alert("x")</script> & 漏水')
     page = client_as(world.manager).get("/tickets/?queue=all").content.decode()
     row = page[page.index(f'data-ticket="{ticket.pk}"') :]
@@ -287,6 +289,24 @@ def test_queue_rows_escape_what_people_typed(world, call, client_as):
     assert "<script>" not in row
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 漏水" in row
     assert f'href="/tickets/{ticket.pk}/">{ticket.number}</a>' in row
+
+
+def test_queue_rows_from_jinja2_escape_a_stored_script_and_show_overdue(world, call, client_as):
+    """The rows come from the Jinja2 engine (wuyedesk/jinja2/tickets/queue_rows.html): a
+    script stored in a title is shown as text, and an overdue ticket's row is marked and
+    carries the badge."""
+    ticket = call(title="<script>alert(1)</script>")
+    now = timezone.now()
+    Ticket.objects.filter(pk=ticket.pk).update(next_due=now, overdue_since=now)
+    page = client_as(world.manager).get("/tickets/?queue=overdue").content.decode()
+    start = page.index(f'<tr class="table-danger" data-ticket="{ticket.pk}">')
+    row = page[start : page.index("</tr>", start)]
+    assert "<script>" not in page
+    assert '<td class="wrap">&lt;script&gt;alert(1)&lt;/script&gt;</td>' in row
+    assert '<span class="badge text-bg-danger">超时</span>' in row
+    assert get_template("tickets/queue_rows.html", using="jinja2")
+    with pytest.raises(TemplateDoesNotExist):  # no Django-template copy of the rows left
+        get_template("tickets/queue_rows.html", using="django")
 
 
 def test_empty_queue_says_so(world, client_as):
