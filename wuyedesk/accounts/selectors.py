@@ -19,6 +19,11 @@ def staff_visible_to(user):
     return qs.filter(Exists(shares) | Q(user=user))
 
 
+def active_staff(user):
+    """The colleagues the user may see who are not archived."""
+    return staff_visible_to(user).filter(archived_at__isnull=True)
+
+
 def tokens_of(user):
     return ApiToken.objects.filter(user=user)
 

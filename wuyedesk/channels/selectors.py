@@ -12,8 +12,8 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.channels.models import Announcement, Signup, SignupStatus
 from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import (
-    buildings_visible_to,
-    communities_visible_to,
+    active_buildings,
+    active_communities,
     resident_households,
     residents_visible_to,
 )
@@ -114,12 +114,12 @@ def require_announcement_reader(user) -> None:
 
 def announcement_communities(user):
     """The communities an announcement may go to: the user's, not archived."""
-    return communities_visible_to(user).filter(archived_at__isnull=True)
+    return active_communities(user)
 
 
 def announcement_buildings(user):
     """The buildings an announcement may go to: the user's, not archived."""
-    return buildings_visible_to(user).filter(archived_at__isnull=True)
+    return active_buildings(user)
 
 
 def announcements_visible_to(user):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.privacy import normalize_phone
-from wuyedesk.properties.selectors import residents_visible_to
+from wuyedesk.properties.selectors import active_residents
 
 
 class LinkSenderForm(StyledFormMixin, forms.Form):
@@ -32,7 +32,7 @@ class LinkSenderForm(StyledFormMixin, forms.Form):
             return data
         if not phone and not pk:
             raise forms.ValidationError(_("请填写住户手机号或住户编号。"), code="required")
-        residents = residents_visible_to(self.user).filter(archived_at__isnull=True)
+        residents = active_residents(self.user)
         found = list(residents.filter(pk=pk)[:2] if pk else residents.filter(phone=phone)[:2])
         if not found:
             field = "resident_id" if pk else "phone"

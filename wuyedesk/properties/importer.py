@@ -35,7 +35,7 @@ from wuyedesk.properties.models import (
     Room,
     Unit,
 )
-from wuyedesk.properties.selectors import communities_visible_to
+from wuyedesk.properties.selectors import active_communities
 
 MAX_ROWS = 100_000
 
@@ -264,7 +264,7 @@ def _validate_communities(user, rows, errors, plan):
 
 
 def _community_lookup(user):
-    return {c.code: c for c in communities_visible_to(user).filter(archived_at__isnull=True)}
+    return {c.code: c for c in active_communities(user)}
 
 
 def _parse_int(errors, number, field, value, *, decimal=False):

@@ -10,7 +10,11 @@ from django.db.models import F, Prefetch
 
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.properties.models import Occupancy, Room
-from wuyedesk.properties.selectors import occupancies_visible_to, residents_visible_to, room_search
+from wuyedesk.properties.selectors import (
+    active_residents,
+    occupancies_visible_to,
+    room_search,
+)
 
 LOOKUP_LIMIT = 8
 # Shorter digit strings are room numbers or fragments, never a phone to match.
@@ -63,7 +67,7 @@ def contact_lookup(user, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
     found = Lookup(text=text)
     if not text:
         return found
-    residents = residents_visible_to(user).filter(archived_at__isnull=True)
+    residents = active_residents(user)
     digits = normalize_phone(text)
     if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS:
         residents = residents.filter(phone=digits)

@@ -98,6 +98,31 @@ def departments_visible_to(user):
     return qs.filter(Exists(serves_mine) | ~Exists(serves_any) | own)
 
 
+def active_communities(user):
+    """The communities the user may see that are not archived: what a form may offer."""
+    return communities_visible_to(user).filter(archived_at__isnull=True)
+
+
+def active_buildings(user):
+    """The buildings the user may see that are not archived."""
+    return buildings_visible_to(user).filter(archived_at__isnull=True)
+
+
+def active_rooms(user):
+    """The rooms the user may see that are not archived."""
+    return rooms_visible_to(user).filter(archived_at__isnull=True)
+
+
+def active_residents(user):
+    """The residents the user may see that are not archived."""
+    return residents_visible_to(user).filter(archived_at__isnull=True)
+
+
+def active_departments(user):
+    """The departments the user may see that are not archived."""
+    return departments_visible_to(user).filter(archived_at__isnull=True)
+
+
 def get_visible(queryset, pk):
     """Fetch one row of a scoped queryset; anything outside the scope is a 404, as if absent."""
     return get_object_or_404(queryset, pk=pk)
@@ -122,9 +147,7 @@ def room_occupants(room):
 
 def community_overview(user, limit: int = 20):
     """Per visible community: rooms, occupied rooms and residents, in three grouped queries."""
-    communities = list(
-        communities_visible_to(user).filter(archived_at__isnull=True).order_by("code")[:limit]
-    )
+    communities = list(active_communities(user).order_by("code")[:limit])
     ids = [c.id for c in communities]
 
     def counts(queryset):
@@ -153,12 +176,12 @@ def community_overview(user, limit: int = 20):
 def residents_without_home(user):
     """Residents with no current room: a data-quality worklist for assistants (AST-3)."""
     current = Occupancy.objects.filter(resident=OuterRef("pk"), move_out__isnull=True)
-    return residents_visible_to(user).filter(archived_at__isnull=True).exclude(Exists(current))
+    return active_residents(user).exclude(Exists(current))
 
 
 def room_search(user, text: str):
     """Rooms whose number, building or community matches each word typed (e.g. "3栋 1502")."""
-    qs = rooms_visible_to(user).filter(archived_at__isnull=True)
+    qs = active_rooms(user)
     for word in text.split()[:4]:
         qs = qs.filter(
             Q(number__icontains=word)

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.accounts.selectors import staff_visible_to
+from wuyedesk.accounts.selectors import active_staff
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
 from wuyedesk.reports.metrics import Scope
@@ -28,7 +28,7 @@ class ScopeForm(StyledFormMixin, forms.Form):
         self.fields["department"].queryset = departments_visible_to(user).filter(
             archived_at__isnull=True
         )
-        self.fields["owner"].queryset = staff_visible_to(user).filter(archived_at__isnull=True)
+        self.fields["owner"].queryset = active_staff(user)
 
     def clean(self):
         cleaned = super().clean()

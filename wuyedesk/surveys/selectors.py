@@ -10,7 +10,7 @@ from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.properties.models import Department, Occupancy
-from wuyedesk.properties.selectors import communities_visible_to
+from wuyedesk.properties.selectors import active_communities
 from wuyedesk.surveys.choices import ANSWERABLE, CampaignStatus, InvitationStatus
 from wuyedesk.surveys.models import (
     Answer,
@@ -209,7 +209,7 @@ def invitation_for_resident(user, pk) -> Invitation:
 def campaign_communities(user):
     """The communities a campaign may survey: the user's, not archived (the page's form, its
     calculator and the API alike)."""
-    return communities_visible_to(user).filter(archived_at__isnull=True)
+    return active_communities(user)
 
 
 def dimension_departments():

@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from wuyedesk.accounts.forms import StaffChoiceField
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.core.forms import RowChoices, StyledFormMixin
-from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
+from wuyedesk.properties.selectors import (
+    active_communities,
+    active_departments,
+)
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
     Audience,
@@ -45,7 +48,7 @@ def _channel(label=None):
 
 
 def _departments(user):
-    return departments_visible_to(user).filter(archived_at__isnull=True).order_by("code")
+    return active_departments(user).order_by("code")
 
 
 class ActionForm(StyledFormMixin, forms.Form):
@@ -389,7 +392,7 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        communities = communities_visible_to(user).filter(archived_at__isnull=True)
+        communities = active_communities(user)
         self.fields["community"].choices = _blank(communities.values_list("pk", "name"))
         categories = Category.objects.filter(active=True).order_by(
             F("parent__position").asc(nulls_first=True), "parent_id", "position", "code"

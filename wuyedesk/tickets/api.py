@@ -18,9 +18,10 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.api.schemas import ErrorOut
 from wuyedesk.properties.models import Building, Community, Room
 from wuyedesk.properties.selectors import (
-    buildings_visible_to,
+    active_buildings,
+    active_communities,
+    active_departments,
     communities_visible_to,
-    departments_visible_to,
     residents_visible_to,
     usable,
 )
@@ -229,7 +230,7 @@ def ticket_transfer(request, pk: int, payload: s.TransferIn):
 
     def run(user, ticket, version):
         department = pick(
-            departments_visible_to(user).filter(archived_at__isnull=True),
+            active_departments(user),
             payload.department,
             "department",
         )
@@ -302,7 +303,7 @@ def ticket_investigate(request, pk: int, payload: s.InvestigationIn):
 
     def run(user, ticket, version):
         departments = _pick_all(
-            departments_visible_to(user).filter(archived_at__isnull=True),
+            active_departments(user),
             payload.departments,
             "departments",
         )
@@ -318,7 +319,7 @@ def ticket_decide(request, pk: int, payload: s.DecisionIn):
     """The manager's decision and corrective measures (manager)."""
 
     def run(user, ticket, version):
-        departments = departments_visible_to(user).filter(archived_at__isnull=True)
+        departments = active_departments(user)
         owners = selectors.staff_users(
             communities=[ticket.community_id], posts=[*services.DESK_POSTS, Post.DEPARTMENT]
         )
@@ -509,12 +510,8 @@ def incident_create(request, payload: s.IncidentIn):
     p = payload
     incident = services.incident_create(
         by=user,
-        community=pick(
-            communities_visible_to(user).filter(archived_at__isnull=True), p.community, "community"
-        ),
-        building=pick(
-            buildings_visible_to(user).filter(archived_at__isnull=True), p.building, "building"
-        ),
+        community=pick(active_communities(user), p.community, "community"),
+        building=pick(active_buildings(user), p.building, "building"),
         title=p.title,
         description=p.description,
         severity=p.severity,

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.services import SYSTEM_USERNAME
+from wuyedesk.lib.files import sniff
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import EventKind
@@ -21,21 +22,6 @@ from wuyedesk.tickets.models import Attachment, TicketEvent
 # The name must end like one of the accepted types too: a file called report.html that starts
 # like a JPEG is refused rather than stored under a name that invites the wrong program.
 ALLOWED_NAMES = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".pdf"}
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """The (extension, content type) of an accepted file type, from its first bytes."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg", "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png", "image/png"
-    if head[:6] in (b"GIF87a", b"GIF89a"):
-        return "gif", "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp", "image/webp"
-    if head.startswith(b"%PDF-"):
-        return "pdf", "application/pdf"
-    return None
 
 
 def _clean_name(name: str) -> str:

@@ -16,8 +16,9 @@ from wuyedesk.properties.forms import OccupancyForm, ResidentForm
 from wuyedesk.properties.models import Resident, Room
 from wuyedesk.properties.records import record_save
 from wuyedesk.properties.selectors import (
+    active_residents,
+    active_rooms,
     residents_visible_to,
-    rooms_visible_to,
 )
 
 
@@ -40,13 +41,9 @@ def contact_pick(user, *, resident_id=None, room_id=None) -> tuple[Resident | No
     resident = room = None
     resident_id, room_id = parse_id(resident_id), parse_id(room_id)
     if resident_id:
-        resident = get_object_or_404(
-            residents_visible_to(user).filter(archived_at__isnull=True), pk=resident_id
-        )
+        resident = get_object_or_404(active_residents(user), pk=resident_id)
     if room_id:
-        room = get_object_or_404(
-            rooms_visible_to(user).filter(archived_at__isnull=True), pk=room_id
-        )
+        room = get_object_or_404(active_rooms(user), pk=room_id)
     return resident, room
 
 

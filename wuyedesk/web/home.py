@@ -4,7 +4,7 @@ from django.shortcuts import render
 
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.selectors import staff_visible_to
+from wuyedesk.accounts.selectors import active_staff
 from wuyedesk.core.jobs import stale_job_count
 from wuyedesk.properties import selectors
 
@@ -36,7 +36,7 @@ def render_home(request):
     if post == Post.ASSISTANT:
         context["homeless_count"] = selectors.residents_without_home(user).count()
     if post == Post.SUPERVISOR:
-        context["colleagues"] = staff_visible_to(user).filter(archived_at__isnull=True)[:50]
+        context["colleagues"] = active_staff(user)[:50]
     if post == Post.DEPARTMENT:
         staff = staff_of(user)
         context["department"] = staff.department if staff else None

@@ -16,11 +16,11 @@ from wuyedesk.channels.services.common import (
     require_resident,
     too_long,
 )
-from wuyedesk.policies.services import policy
-from wuyedesk.tickets import services as ticket_services
 
 # The file-type check has no public home yet (the import-linter ignore in pyproject.toml).
-from wuyedesk.tickets.attachments import sniff
+from wuyedesk.lib.files import sniff
+from wuyedesk.policies.services import policy
+from wuyedesk.tickets import services as ticket_services
 from wuyedesk.tickets.choices import Channel, Kind
 
 log = logging.getLogger(__name__)

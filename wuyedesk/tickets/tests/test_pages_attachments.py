@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from wuyedesk.lib.files import sniff
 from wuyedesk.policies.models import PolicySettings
-from wuyedesk.tickets.attachments import sniff
 from wuyedesk.tickets.models import Attachment
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
