@@ -32,7 +32,10 @@ class FormRenderer(BaseRenderer):
     (django/forms/jinja2/, the django.forms app) behind the project's overrides in
     wuyedesk/jinja2/django/forms/widgets/. Django's built-in Jinja2 renderer reads the same
     templates, but through a plain Jinja2 environment: it escapes `"` as `&#34;` rather than
-    Django's `&quot;`, and a project template cannot override one of Django's."""
+    Django's `&quot;`, and a project template cannot override one of Django's. Every widget
+    the project uses writes the bytes of Django's template-language widgets (a test compares
+    them); SelectDateWidget, which it does not use, differs in whitespace only (the Django
+    template wraps it in `{% spaceless %}`)."""
 
     def get_template(self, template_name):
         return engines["jinja2"].get_template(template_name)
