@@ -1,12 +1,13 @@
 """Notices to residents about their tickets (issue #4 item 4, SPE-2, CMP-4): on the portal,
 by e-mail and through an SMS/WeChat gateway (a signed HTTPS webhook), as each resident chose.
 
-`queue_ticket_event(event)` is called for every ticket timeline row as it is written
-(tickets.services._event); it picks the events a resident must hear about — acknowledged,
-handed to a department, answered, a message from the desk, the result, the return visit —
-and only customer-visible ones, and sends after the commit. What a notice may carry of the
-row is decided by tickets/visibility.py, the rule the portal reads too: an internal note never
-notifies, and a transfer's or a return visit's text never leaves the building.
+`queue_ticket_event(event)` is called for every ticket timeline row as it is written (the
+receiver of tickets.signals.ticket_event_recorded, notifications/receivers.py); it picks the
+events a resident must hear about — acknowledged, handed to a department, answered, a
+message from the desk, the result, the return visit — and only customer-visible ones, and
+sends after the commit. What a notice may carry of the row is decided by
+tickets/visibility.py, the rule the portal reads too: an internal note never notifies, and a
+transfer's or a return visit's text never leaves the building.
 `resident_notify(...)` is the one door for any other notice (a survey invitation).
 
 Only the ticket's own resident is written to; nothing about a ticket reaches a neighbour.
