@@ -10,23 +10,18 @@ from wuyedesk.core import reference
 from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.policies.models import PolicySettings
 
-EDITABLE = [
-    "inquiry_follow_up_hours",
-    "complaint_investigation_hours",
-    "return_visit_hours",
-    "return_visit_max_attempts",
-    "reminder_minutes",
-    "complaint_notify_severities",
-    "attachment_max_mb",
-    "closed_reply",
-    "survey_every_months",
-    "survey_open_days",
-    "survey_confidence",
-    "survey_margin_points",
-    "survey_reminder_days",
-    "survey_phone_max_attempts",
-    "improvement_reminder_days",
-]
+# Fields of PolicySettings that are bookkeeping, not numbers of the regulation.
+BOOKKEEPING = frozenset({"id", "created_at", "created_by", "note"})
+
+
+def regulation_fields() -> list[str]:
+    """Every regulation field of PolicySettings, in the model's order: each concrete field
+    except the bookkeeping ones. A field added to the model appears on every page, form
+    and API answer without a change here."""
+    return [f.name for f in PolicySettings._meta.concrete_fields if f.name not in BOOKKEEPING]
+
+
+EDITABLE = regulation_fields()
 
 
 def policy() -> PolicySettings:
