@@ -39,7 +39,7 @@ def _text(label, *, audience, rows=3, required=False, help_text=None):
     return mark_audience(field, audience, help_text)
 
 
-INTERNAL, CUSTOMER = Audience.INTERNAL, Audience.CUSTOMER
+INTERNAL, DEPARTMENT, CUSTOMER = Audience.INTERNAL, Audience.DEPARTMENT, Audience.CUSTOMER
 
 
 def _channel(label=None):
@@ -91,8 +91,8 @@ class TransferForm(ActionForm):
     )
     note = _text(
         _("转办原因/说明"),
-        audience=INTERNAL,
-        help_text=_("仅内部可见:写给部门的说明。业主只看到“已转交某部门处理”,看不到这段文字。"),
+        audience=DEPARTMENT,
+        help_text=_("部门可见:写给所选部门的说明。业主只看到“已转交某部门处理”,看不到这段文字。"),
     )
 
     def __init__(self, *args, **kwargs):
@@ -142,7 +142,9 @@ class FollowUpForm(ActionForm):
         _("与客户沟通的内容"),
         audience=INTERNAL,
         help_text=_(
-            "仅内部可见:沟通记录。业主只看到客服已跟进;要让业主读到的话,请用“给客户的消息”。"
+            "仅内部可见:您与客户的一次联系(电话、来访等)的记录。它满足跟进时限,"
+            "也是咨询、报修、建议关闭前必需的一步;业主只看到“客服已跟进”。"
+            "要让业主读到的话,请用“给客户的消息”(不计为跟进)。"
         ),
     )
 
@@ -155,7 +157,12 @@ class InvestigateForm(ActionForm):
     departments = forms.ModelMultipleChoiceField(
         label=_("调查部门"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    note = _text(_("调查要求"), rows=2, audience=INTERNAL)
+    note = _text(
+        _("调查要求"),
+        rows=2,
+        audience=DEPARTMENT,
+        help_text=_("部门可见:所选调查部门的人员会读到;业主看不到。"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +170,11 @@ class InvestigateForm(ActionForm):
 
 
 class MeasureForm(StyledFormMixin, forms.Form):
-    what = mark_audience(forms.CharField(label=_("整改措施"), required=False), Audience.INTERNAL)
+    what = mark_audience(
+        forms.CharField(label=_("整改措施"), required=False),
+        Audience.DEPARTMENT,
+        _("部门可见:责任部门的人员会读到;业主看不到。"),
+    )
     department = forms.ModelChoiceField(label=_("责任部门"), queryset=None, required=False)
     owner = StaffChoiceField(label=_("责任人"), queryset=None, required=False)
     due = forms.DateField(
@@ -241,7 +252,14 @@ class DecideForm(ActionForm):
 
 class FeedbackForm(ActionForm):
     channel = _channel()
-    text = _text(_("向客户反馈的处理结果"), audience=CUSTOMER)
+    text = _text(
+        _("向客户反馈的处理结果"),
+        audience=CUSTOMER,
+        help_text=_(
+            "客户可见:业主会读到这段文字。记录后开始回访时限,也算作跟进;"
+            "投诉须先反馈处理结果、再回访,才能关闭。"
+        ),
+    )
 
 
 REACHED_CHOICES = [("1", _("联系上")), ("0", _("未联系上"))]
@@ -277,7 +295,15 @@ class MessageForm(ActionForm):
     channel = forms.ChoiceField(
         label=_("方式"), choices=[("", "---------"), *Channel.choices], required=False
     )
-    text = _text(_("给客户的消息(客户可见)"), rows=2, audience=CUSTOMER)
+    text = _text(
+        _("给客户的消息(客户可见)"),
+        rows=2,
+        audience=CUSTOMER,
+        help_text=_(
+            "客户可见:业主会读到这段文字(业主服务、短信等)。它不计为跟进,也不是处理结果:"
+            "记录一次联系请用“跟进客户”,投诉的处理结果请用“反馈处理结果”。"
+        ),
+    )
 
 
 class AssignForm(ActionForm):

@@ -59,6 +59,8 @@ class Action:
     # Additive actions (a comment, a file) cannot lose anybody's update: no version check.
     versioned: bool = True
     done: Any = SAVED
+    # What will happen, asked before sending (with %(number)s): the page's confirmation.
+    confirm: Any = None
     form_kwargs: Callable = field(default=lambda user, ticket: {})
 
 
@@ -235,7 +237,14 @@ def _measures_offered(t):
 ACTIONS: dict[str, Action] = {
     a.slug: a
     for a in [
-        Action("transfer", _("转部门"), f.TransferForm, _run_transfer, done=_("已转部门。")),
+        Action(
+            "transfer",
+            _("转部门"),
+            f.TransferForm,
+            _run_transfer,
+            done=_("已转部门。"),
+            confirm=_("将工单 %(number)s 转交所选部门,并通知该部门人员?"),
+        ),
         Action(
             "reply",
             _("部门回复"),
@@ -256,7 +265,13 @@ ACTIONS: dict[str, Action] = {
             form_kwargs=_investigation_replies,
             done=_("已记录调查结果。"),
         ),
-        Action("follow_up", _("跟进客户"), f.FollowUpForm, _run_follow_up, done=_("已记录跟进。")),
+        Action(
+            "follow_up",
+            _("跟进客户"),
+            f.FollowUpForm,
+            _run_follow_up,
+            done=_("已记录跟进。"),
+        ),
         Action(
             "escalate",
             _("上报经理"),
@@ -282,14 +297,16 @@ ACTIONS: dict[str, Action] = {
             permitted=manager,
             offered=_decision_offered,
             done=_("已记录处理决定。"),
+            confirm=_("记录工单 %(number)s 的处理决定,取消未答复的调查任务,并通知负责人?"),
         ),
         Action(
             "feedback",
-            _("反馈客户"),
+            _("反馈处理结果"),
             f.FeedbackForm,
             _run_feedback,
             offered=_feedback_offered,
             done=_("已记录反馈。"),
+            confirm=_("把处理结果发给工单 %(number)s 的业主,并开始回访时限?"),
         ),
         Action(
             "return_visit",
@@ -306,8 +323,16 @@ ACTIONS: dict[str, Action] = {
             _run_reopen,
             offered=_reopen_offered,
             done=_("工单已重新打开。"),
+            confirm=_("重新打开工单 %(number)s?时限将重新计算。"),
         ),
-        Action("close", _("关闭工单"), f.CloseForm, _run_close, done=_("工单已关闭。")),
+        Action(
+            "close",
+            _("关闭工单"),
+            f.CloseForm,
+            _run_close,
+            done=_("工单已关闭。"),
+            confirm=_("关闭工单 %(number)s?时限停止,业主在业主服务中看到“已完成”。"),
+        ),
         Action(
             "comment",
             _("内部备注"),
@@ -326,9 +351,17 @@ ACTIONS: dict[str, Action] = {
             offered=lambda t: True,
             versioned=False,
             done=_("已记录给客户的消息。"),
+            confirm=_("把这条消息发给工单 %(number)s 的业主?"),
         ),
         Action("assign", _("指派负责人"), f.AssignForm, _run_assign, done=_("已指派。")),
-        Action("merge", _("合并到其他工单"), f.MergeForm, _run_merge, done=_("已合并。")),
+        Action(
+            "merge",
+            _("合并到其他工单"),
+            f.MergeForm,
+            _run_merge,
+            done=_("已合并。"),
+            confirm=_("把工单 %(number)s 合并到所填工单并关闭它?"),
+        ),
         Action(
             "link",
             _("关联相关工单"),
@@ -376,6 +409,49 @@ ACTIONS: dict[str, Action] = {
         ),
     ]
 }
+
+
+@dataclass(frozen=True)
+class Lead:
+    """What the ticket page leads with for this person (issue #12 point 3).
+
+    `primary` is the slug of the one action to take now, or "" when the next step is
+    somebody else's (or the ticket is closed); `steps` are the ticket's pending steps
+    (services.pending_steps) as (step, the action this person may take for it or "");
+    `waiting` the steps before the primary one that others must take."""
+
+    primary: str
+    steps: list
+    waiting: list
+
+
+def may_take(user, ticket, slug: str) -> bool:
+    """The page's rule for showing an action: the person may, and the state offers it."""
+    action = ACTIONS[slug]
+    return action.permitted(user, ticket) and action.offered(ticket)
+
+
+def _taker(user, ticket, step) -> str:
+    """The action by which this person takes `step` now, or "" when it is not their turn."""
+    if step.department and not services.is_dispatch_department(user, ticket, step.department):
+        return ""
+    return next((a for a in step.actions if may_take(user, ticket, a)), "")
+
+
+def lead(user, ticket) -> Lead:
+    """The primary action comes from the services' rules, not a second copy: the first
+    pending step (services.pending_steps) this person may take now, or closing once nothing
+    blocks it (services.close_blockers reads the same steps)."""
+    steps = [(step, _taker(user, ticket, step)) for step in services.pending_steps(ticket)]
+    waiting = []
+    for step, mine in steps:
+        if mine:
+            return Lead(mine, steps, waiting)
+        waiting.append(step)
+        if step.waits:
+            return Lead("", steps, waiting)
+    closable = ticket.status != Status.CLOSED and not any(s.blocks_close for s, _a in steps)
+    return Lead("close" if closable and may_take(user, ticket, "close") else "", steps, waiting)
 
 
 def build_form(action: Action, user, ticket, data=None, files=None, **kwargs):

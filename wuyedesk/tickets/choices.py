@@ -86,6 +86,8 @@ class Audience(models.TextChoices):
     CUSTOMER = "customer", _("客户可见")
     PROGRESS = "progress", _("客户仅见进度")
     INTERNAL = "internal", _("仅内部可见")
+    # Only a text box's reader (a note to a department): a timeline row is one of the above.
+    DEPARTMENT = "department", _("部门可见")
 
 
 # --- the text boxes of staff pages: each says who will read it, and looks it ----------------
@@ -93,6 +95,7 @@ class Audience(models.TextChoices):
 AUDIENCE_HELP = {
     Audience.INTERNAL: _("仅内部可见:客服部和相关部门可见,业主看不到。"),
     Audience.CUSTOMER: _("客户可见:业主会读到这段文字(业主服务、邮件、短信)。"),
+    Audience.DEPARTMENT: _("部门可见:处理部门的人员会读到;业主看不到。"),
 }
 
 

@@ -14,3 +14,23 @@ document.addEventListener("DOMContentLoaded", () => {
     if (typeof invalid.focus === "function") invalid.focus();
   }
 });
+
+// The ticket page's steps and refusals link to the form that takes the step: open it (a closed
+// <details> panel) and put the cursor in its first box.
+function openAction(hash) {
+  if (!hash || hash.length < 2) return;
+  const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+  if (!target) return;
+  if (target.tagName === "DETAILS") target.open = true;
+  const box = target.querySelector("textarea, select, input:not([type=hidden])");
+  if (box) box.focus({ preventScroll: true });
+  target.scrollIntoView({ block: "start" });
+}
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-open-action]");
+  if (link) {
+    event.preventDefault();
+    history.replaceState(null, "", link.hash);
+    openAction(link.hash);
+  }
+});

@@ -37,6 +37,7 @@ from wuyedesk.tickets.services.complaint import (
 )
 from wuyedesk.tickets.services.dispatch import (
     dispatch_reply,
+    is_dispatch_department,
     may_answer_dispatches,
     may_work_dispatch,
     ticket_transfer,
@@ -62,7 +63,9 @@ from wuyedesk.tickets.services.replies import (
     ticket_system_note,
 )
 from wuyedesk.tickets.services.workflow import (
+    Step,
     close_blockers,
+    pending_steps,
     ticket_acknowledge,
     ticket_assign,
     ticket_close,
@@ -77,6 +80,7 @@ __all__ = [
     "DESK_POSTS",
     "INTAKE_POSTS",
     "MANAGER_POSTS",
+    "Step",
     "TicketConflict",
     "attachment_add",
     "close_blockers",
@@ -85,6 +89,7 @@ __all__ = [
     "incident_link",
     "incident_update",
     "is_desk",
+    "is_dispatch_department",
     "is_manager",
     "managers_of",
     "may_answer_dispatches",
@@ -92,6 +97,7 @@ __all__ = [
     "may_run_incidents",
     "may_work_dispatch",
     "measure_mark",
+    "pending_steps",
     "recompute_clocks",
     "refresh_search_text",
     "ticket_acknowledge",

@@ -104,8 +104,12 @@ def may_answer_dispatches(user, ticket, purpose) -> bool:
     """Customer service, or the staff of a department this ticket was sent to for `purpose`
     (a transfer, an investigation). Whether a dispatch is still open is the ticket's state,
     not the person's right; which dispatch they answer is `may_work_dispatch`."""
-    if is_desk(user, ticket):
-        return True
+    return is_desk(user, ticket) or is_dispatch_department(user, ticket, purpose)
+
+
+def is_dispatch_department(user, ticket, purpose) -> bool:
+    """The staff of a department this ticket was sent to for `purpose`: whose turn its
+    answer is (customer service may record it for them, `may_answer_dispatches`)."""
     staff = staff_of(user)
     if staff is None or not staff.department_id or not has_post(user, Post.DEPARTMENT):
         return False

@@ -1,6 +1,8 @@
 """The steps every ticket shares: follow-up, reopen, close, comment, assign, merge, link,
 and the manager's acknowledgement of a severe ticket."""
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +15,7 @@ from wuyedesk.core import versions
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
     Channel,
+    DispatchPurpose,
     EventKind,
     Kind,
     Outcome,
@@ -79,19 +82,74 @@ def ticket_reopen(*, by, ticket, reason: str, version=None) -> Ticket:
     return ticket
 
 
+@dataclass(frozen=True)
+class Step:
+    """One thing an open ticket still needs, in the order the work goes.
+
+    `actions` name the ticket page's actions that take the step, preferred first
+    (tickets/actions.py asks which the person may take); `missing` says what is missing;
+    `blocks_close` marks what `ticket_close` requires; `waits` marks a step the later ones
+    wait for (a decision waits for the findings), where somebody else's turn stops the
+    page from offering a later step as the primary one; `department` names the purpose of
+    the dispatches whose department's turn it is (customer service may record their answer
+    for them, but it is not customer service's next step).
+    """
+
+    actions: tuple[str, ...]
+    missing: str
+    blocks_close: bool = False
+    waits: bool = False
+    department: str = ""
+
+
+INVESTIGATION = DispatchPurpose.INVESTIGATION
+
+
+def pending_steps(ticket) -> list[Step]:
+    """What the ticket still needs before it can be closed, first things first (issue #12
+    point 3). The ticket page's primary action is taken from these (tickets/actions.py
+    `lead`), and `close_blockers` is the part of them closing checks: one rule, read by
+    both, so nobody learns it only when closing is refused.
+
+    Reads `ticket.dispatches.all()`, which the ticket page has prefetched."""
+    if ticket.status == Status.CLOSED:
+        return []
+    steps = []
+    if ticket.kind == Kind.COMPLAINT:
+        if ticket.decided_at is None:
+            if ticket.reported_at is None:
+                # The manager reports it by arranging the investigation (ticket_investigate).
+                steps.append(Step(("investigate", "escalate"), _("尚未上报经理。")))
+            inquiries = [
+                d
+                for d in ticket.dispatches.all()
+                if d.purpose == INVESTIGATION and d.cancelled_at is None
+            ]
+            if any(d.is_open for d in inquiries):
+                missing = _("调查部门尚未提交调查结果。")
+                steps.append(Step(("findings",), missing, waits=True, department=INVESTIGATION))
+            elif not inquiries:
+                steps.append(Step(("investigate",), _("经理尚未安排调查。")))
+            steps.append(Step(("decide",), _("经理尚未作出处理决定。"), waits=True))
+        if ticket.feedback_at is None:
+            steps.append(Step(("feedback",), _("尚未向客户反馈处理结果。"), blocks_close=True))
+        if ticket.return_visit_at is None:
+            steps.append(Step(("return_visit",), _("尚未记录回访。"), blocks_close=True))
+        return steps
+    if any(d.purpose == DispatchPurpose.TRANSFER and d.is_open for d in ticket.dispatches.all()):
+        steps.append(Step(("reply",), _("部门尚未回复。"), department=DispatchPurpose.TRANSFER))
+    if ticket.followed_up_at is None:
+        steps.append(Step(("follow_up",), _("尚未记录跟进客户。"), blocks_close=True))
+    if ticket.feedback_at is not None and ticket.return_visit_at is None:
+        steps.append(Step(("return_visit",), _("尚未记录回访。")))
+    return steps
+
+
 def close_blockers(ticket) -> list[str]:
     """Why a ticket cannot be closed yet (empty when it can)."""
-    reasons = []
     if ticket.status == Status.CLOSED:
         return [_("工单已关闭。")]
-    if ticket.kind == Kind.COMPLAINT:
-        if ticket.feedback_at is None:
-            reasons.append(_("尚未向客户反馈处理结果。"))
-        if ticket.return_visit_at is None:
-            reasons.append(_("尚未记录回访。"))
-    elif ticket.followed_up_at is None:
-        reasons.append(_("尚未记录跟进客户。"))
-    return reasons
+    return [step.missing for step in pending_steps(ticket) if step.blocks_close]
 
 
 @transaction.atomic

@@ -188,7 +188,7 @@ def test_every_staff_text_box_says_who_reads_it(world, call, client_as, categori
     )
     assert len(boxes) >= 8
     for box in boxes:
-        assert re.search(r'data-audience="(internal|customer)"', box), box
+        assert re.search(r'data-audience="(internal|department|customer)"', box), box
     assert 'data-audience-for="reason"' in page
     assert "仅内部可见" in page and "客户可见" in page
     message = re.search(r'action="[^"]*/message/".*?</form>', page, re.S).group(0)
@@ -196,14 +196,15 @@ def test_every_staff_text_box_says_who_reads_it(world, call, client_as, categori
     comment = re.search(r'action="[^"]*/comment/".*?</form>', page, re.S).group(0)
     assert 'data-audience="internal"' in comment and "note-internal" in comment
     measure = re.search(r'<input[^>]*name="m-0-what"[^>]*>', page).group(0)
-    assert 'data-audience="internal"' in measure
+    assert 'data-audience="department"' in measure  # #12: a measure is read by its department
     repair = call(kind="repair")
     page = client_as(world.specialist).get(f"/tickets/{repair.pk}/").content.decode()
     feedback = re.search(r'action="[^"]*/feedback/".*?</form>', page, re.S).group(0)
     assert 'data-audience="customer"' in feedback and "note-customer" in feedback
     transfer = re.search(r'action="[^"]*/transfer/".*?</form>', page, re.S).group(0)
-    assert 'data-audience="internal"' in transfer and "note-internal" in transfer
-    assert "业主只看到" in transfer
+    # #12 point 3: a transfer note says it is the department's to read (not the resident's).
+    assert 'data-audience="department"' in transfer and "note-department" in transfer
+    assert "部门可见" in transfer and "业主只看到" in transfer
 
 
 def test_text_boxes_say_it_in_english(world, call, client_as):

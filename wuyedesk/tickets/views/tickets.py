@@ -20,13 +20,20 @@ from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
 from wuyedesk.tickets import queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
-from wuyedesk.tickets.actions import ACTIONS, build_form, desk, manager, workable_dispatches
+from wuyedesk.tickets.actions import (
+    ACTIONS,
+    build_form,
+    desk,
+    lead,
+    manager,
+    workable_dispatches,
+)
 from wuyedesk.tickets.assignments import selectors as task_selectors
 from wuyedesk.tickets.assignments import services as assignments
 from wuyedesk.tickets.attachments import attachments_of
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.display import clocks
-from wuyedesk.tickets.services import TicketConflict, close_blockers
+from wuyedesk.tickets.services import TicketConflict
 
 PAGE_SIZE = 50
 QUEUES = {
@@ -41,7 +48,8 @@ QUEUES = {
 CONFLICT = gettext_lazy("工单已被他人修改,请刷新后重试。")
 # Forms drawn inside a row of the page (a dispatch, a measure) rather than in the side column.
 ROW_ACTIONS = {"reply", "findings", "measure"}
-# The side column, in the order a ticket usually goes; acknowledge sits in the header.
+# The secondary menu, in the order a ticket usually goes; acknowledge sits in the header, and
+# the primary action (actions.lead) comes first, above the menu.
 SIDE_ORDER = [
     "follow_up",
     "transfer",
@@ -183,6 +191,24 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
     row_error = None
     if failed is not None and failed.slug in ROW_ACTIONS:
         row_error = failed_form
+    failed_slug = failed.slug if failed else ""
+    the_lead = lead(user, ticket)
+    primary = the_lead.primary
+    # Where each action's form is on this page, for the steps and the refusals to link to.
+    anchors = {slug: f"#{slug}" for slug in forms}
+    primary_row = None
+    for dispatch, form in dispatch_rows:
+        if form is not None:
+            anchors.setdefault(form.slug, f"#dispatch-{dispatch.pk}")
+            if form.slug == primary and primary_row is None:
+                primary_row = dispatch
+    steps = [(step, anchors.get(mine, "")) for step, mine in the_lead.steps]
+
+    def entry(slug):
+        action = ACTIONS[slug]
+        confirm = action.confirm % {"number": ticket.number} if action.confirm else ""
+        return (slug, action.label, forms[slug], slug in (failed_slug, primary), confirm)
+
     return render(
         request,
         "tickets/detail.html",
@@ -195,12 +221,15 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "return_visits": list(ticket.return_visits.all()),
             "attachments": files,
             "forms": forms,
-            "side": [
-                (slug, ACTIONS[slug].label, forms[slug], slug == (failed.slug if failed else ""))
-                for slug in SIDE_ORDER
-                if slug in forms
-            ],
-            "blockers": close_blockers(ticket) if "close" in forms else [],
+            "primary": entry(primary) if primary in forms else None,
+            "primary_label": ACTIONS[primary].label if primary else "",
+            "primary_row": primary_row,
+            "steps": steps,
+            "waiting": the_lead.waiting,
+            "side": [entry(slug) for slug in SIDE_ORDER if slug in forms and slug != primary],
+            "blockers": [(s.missing, link) for s, link in steps if s.blocks_close]
+            if "close" in forms
+            else [],
             "row_error": row_error,
             "conflict": conflict,
             "merged": list(ticket.merged.only("pk", "number", "title")),
