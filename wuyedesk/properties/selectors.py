@@ -10,6 +10,7 @@ from wuyedesk.accounts.access import (
     scope_to_communities,
     staff_of,
 )
+from wuyedesk.lib.statements import Statement, is_key
 from wuyedesk.properties.models import (
     Building,
     Community,
@@ -25,15 +26,25 @@ def communities_visible_to(user):
     return scope_to_communities(Community.objects.all(), user, field="id")
 
 
+_USABLE: dict = {}
+
+
 def usable(user, model, pk: int, *related: str):
     """The row `pk` of a community, building or room that is not archived and that the user
     may see, with its `related` rows, or None.
 
-    Intake looks its ids up on every ticket created: one query, the scope checked from the
-    user's cached communities. One row by key: no ORDER BY (the models' default ordering
-    cost a third of the lookup's compiling)."""
-    rows = model.objects.select_related(*related).filter(pk=pk, archived_at__isnull=True)
-    found = next(iter(rows.order_by()[:1]), None)
+    Intake looks its ids up on every ticket created: one statement per model and related
+    rows (lib/statements.py; by the ORM the room with its building and community took
+    0.5 ms CPU, most of it compiling), the scope checked from the user's cached
+    communities."""
+    if not is_key(pk):
+        return None
+    statement = _USABLE.get((model, related))
+    if statement is None:
+        statement = _USABLE[model, related] = Statement(
+            model, *related, where='t0."id" = %s AND t0."archived_at" IS NULL'
+        )
+    found = statement.first([pk])
     if found is None:
         return None
     community_id = found.pk if model is Community else found.community_id

@@ -1,8 +1,9 @@
 """Category pickers: the two-level tree as <optgroup>s, labelled in the page's language."""
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import get_language
 
+from wuyedesk.lib.statements import Statement, is_key
 from wuyedesk.tickets.models import Category
 
 
@@ -18,17 +19,26 @@ def active_categories():
     )
 
 
+# An active category with its parent, and whether it has sub-categories (t1: the parent).
+_ACTIVE_CATEGORY = Statement(
+    Category,
+    "parent",
+    where='t0."id" = %s AND t0."active" = %s AND (t0."parent_id" IS NULL OR t1."active" = %s)',
+    extra={
+        "has_children": (
+            f'EXISTS (SELECT 1 FROM "{Category._meta.db_table}" c'  # noqa: S608  (a table name)
+            ' WHERE c."parent_id" = t0."id")',
+            bool,
+        )
+    },
+)
+
+
 def active_category(pk: int) -> Category | None:
     """The active category `pk` with its parent and `has_children`: read for every ticket
-    created, in one query (one row by key: without the model's ORDER BY)."""
-    found = (
-        active_categories()
-        .select_related("parent")
-        .annotate(has_children=Exists(Category.objects.filter(parent=OuterRef("pk"))))
-        .filter(pk=pk)
-        .order_by()[:1]
-    )
-    return next(iter(found), None)
+    created, in one statement (lib/statements.py; by the ORM 0.5 ms CPU, most of it
+    compiling)."""
+    return _ACTIVE_CATEGORY.first([pk, True, True]) if is_key(pk) else None
 
 
 def has_children(category: Category) -> bool:

@@ -16,6 +16,7 @@ VALUES = [
     "a<b>\"c\" & 'd'",
     "<script>alert(1)</script>",
     "漏水 & 停电",
+    "typed entities: &#34; &#39; &quot;",
     42,
     None,
     "",

@@ -1,0 +1,141 @@
+"""The hand-written statements (lib/statements.py) read what their ORM querysets read:
+every column of every instance and related instance, the same types, the same rows."""
+
+import datetime as dt
+import decimal
+
+import pytest
+from django.utils import timezone
+
+from wuyedesk.accounts.backends import SESSION_USER, StaffBackend
+from wuyedesk.accounts.models import ApiToken, User
+from wuyedesk.accounts.services import LIVE_TOKEN, token_authenticate, token_create
+from wuyedesk.lib.statements import Statement, ValuesByIds, _concrete
+from wuyedesk.properties.models import Room
+from wuyedesk.properties.selectors import usable
+from wuyedesk.tickets import rows
+from wuyedesk.tickets.categories import active_category
+from wuyedesk.tickets.models import Category, Ticket
+
+
+def columns(instance) -> dict:
+    """Every column of an instance, with the type of its value."""
+    return {
+        f.attname: (getattr(instance, f.attname), type(getattr(instance, f.attname)))
+        for f in _concrete(type(instance))
+    }
+
+
+def same(ours, orms, *paths):
+    """`ours` equals the ORM's instance column by column, and so does each related row."""
+    assert type(ours) is type(orms)
+    assert columns(ours) == columns(orms)
+    for path in paths:
+        a, b = ours, orms
+        for name in path.split("__"):
+            a, b = getattr(a, name, None), getattr(b, name, None)
+            if b is None:
+                assert a is None, path
+                break
+            assert columns(a) == columns(b), path
+
+
+def test_the_session_user_is_the_orms_with_staff_and_without(world):
+    for user in (world.manager, world.users["resident"]):
+        ours = SESSION_USER.first([user.pk])
+        orms = User.objects.select_related("staff").get(pk=user.pk)
+        same(ours, orms)
+        assert getattr(ours, "staff", None) == getattr(orms, "staff", None)
+        if getattr(orms, "staff", None) is not None:
+            same(ours.staff, orms.staff, "department")
+    assert SESSION_USER.first([10**9]) is None
+    assert StaffBackend().get_user("not a number") is None
+
+
+def test_the_session_user_reads_no_more_for_its_staff(world, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        user = StaffBackend().get_user(world.manager.pk)
+        assert user.staff.name == "王经理"
+    token, _raw = token_create(user=world.users["resident"])
+    with django_assert_num_queries(1):
+        found = LIVE_TOKEN.first([token.digest, True])
+        assert found.user.resident.name == "张伟"
+    token, _raw = token_create(user=world.manager)
+    with django_assert_num_queries(1):
+        found = LIVE_TOKEN.first([token.digest, True])
+        assert found.user.resident is None  # a forward row: known absent, no query
+        assert found.user.staff.name == "王经理"
+
+
+def test_a_live_token_is_the_orms_and_a_revoked_one_is_none(world):
+    for user in (world.manager, world.users["resident"]):
+        token, raw = token_create(user=user)
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        ours = LIVE_TOKEN.first([token.digest, True])
+        orms = ApiToken.objects.select_related("user__staff", "user__resident").get(pk=token.pk)
+        same(ours, orms, "user", "user__resident")
+        assert isinstance(ours.last_used_at, dt.datetime) and ours.last_used_at.tzinfo
+        assert token_authenticate(raw) == user
+    ApiToken.objects.update(revoked_at=timezone.now())
+    assert LIVE_TOKEN.first([token.digest, True]) is None
+    assert token_authenticate(raw) is None
+
+
+def test_an_inactive_users_token_is_refused(world):
+    _token, raw = token_create(user=world.specialist)
+    User.objects.filter(pk=world.specialist.pk).update(is_active=False)
+    assert token_authenticate(raw) is None
+
+
+def test_a_usable_room_is_the_orms_with_its_building_and_community(world):
+    room = world.rooms_a[0]
+    Room.objects.filter(pk=room.pk).update(area=decimal.Decimal("88.50"))
+    related = ("community", "unit__building__community")
+    ours = usable(world.manager, Room, room.pk, *related)
+    orms = Room.objects.select_related(*related).get(pk=room.pk)
+    same(ours, orms, "community", "unit", "unit__building", "unit__building__community")
+    assert ours.area == decimal.Decimal("88.50") and isinstance(ours.area, decimal.Decimal)
+    assert usable(world.specialist_b, Room, room.pk, *related) is None  # out of scope
+    Room.objects.filter(pk=room.pk).update(archived_at=timezone.now())
+    assert usable(world.manager, Room, room.pk, *related) is None
+
+
+def test_an_active_category_is_the_orms_with_parent_and_children(categories):
+    parent = Category.objects.filter(parent__isnull=True, children__isnull=False).first()
+    child = parent.children.first()
+    leaf_root = Category.objects.filter(parent__isnull=True, children__isnull=True).first()
+    for category in (parent, child, leaf_root):
+        ours = active_category(category.pk)
+        same(ours, Category.objects.select_related("parent").get(pk=category.pk), "parent")
+        assert ours.has_children == category.children.exists()
+    Category.objects.filter(pk=parent.pk).update(active=False)
+    assert active_category(parent.pk) is None
+    assert active_category(child.pk) is None  # under an inactive parent
+    assert active_category(10**9) is None
+
+
+def test_a_left_join_below_an_optional_row_keeps_the_row(world):
+    """A ticket without a room still reads: the room's unit and building join LEFT too."""
+    statement = Statement(Ticket, "room__unit__building", "resident", where='t0."id" = %s')
+    assert "LEFT JOIN" in statement.sql() and "INNER JOIN" not in statement.sql().split("t1")[1]
+
+
+def test_list_rows_are_the_orms_values(world, call):
+    with_room = call()
+    without_room = call(room=None, resident=None, community=world.a)
+    complaint = call(kind="complaint", severity="major")
+    ids = [with_room.pk, without_room.pk, complaint.pk]
+    for names in (rows.LIST_COLUMNS, tuple(n for n in rows.PAGE_COLUMNS if "__name" not in n)):
+        ours = sorted(ValuesByIds(Ticket, names)(ids), key=lambda row: row["id"])
+        orms = list(Ticket.objects.filter(id__in=ids).order_by("id").values(*names))
+        assert ours == orms
+        for a, b in zip(ours, orms, strict=True):
+            assert {k: type(v) for k, v in a.items()} == {k: type(v) for k, v in b.items()}
+    assert ValuesByIds(Ticket, ("id",))([]) == []
+
+
+@pytest.mark.parametrize("columns_", [rows.LIST_COLUMNS, rows.PAGE_COLUMNS])
+def test_by_ids_keeps_the_order_of_the_ids(world, call, columns_):
+    tickets = [call() for _ in range(3)]
+    ids = [tickets[2].pk, tickets[0].pk, tickets[1].pk]
+    assert [row["id"] for row in rows.by_ids(ids, columns_)] == ids
