@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, model_validator
 
 from wuyedesk.accounts.models import User
 from wuyedesk.api.schemas import MAX_ID, Day, Id, Text, Title, When
+from wuyedesk.tickets.actions import lead
 from wuyedesk.tickets.choices import (
     Channel,
     DispatchPurpose,
@@ -260,6 +261,50 @@ class ClockOut(Schema):
     overdue: bool
 
 
+# The API path of each ticket-page action under /tickets/{id}/ where it differs from the slug.
+ACTION_PATHS = {
+    "follow_up": "follow-up",
+    "investigate": "investigation",
+    "decide": "decision",
+    "return_visit": "return-visit",
+}
+
+
+class StepOut(Schema):
+    action: str = Field(..., description="the action that takes this step")
+    path: str = Field(..., description="its API path under /tickets/{id}/")
+    missing: str = Field(..., description="what is missing, in your language")
+    blocks_close: bool = Field(..., description="closing is refused until this is done")
+    yours: bool = Field(..., description="whether you may take this step now")
+
+
+class NextOut(Schema):
+    primary: str = Field(
+        ...,
+        description="the one action to take now, as the ticket page leads with it; empty when "
+        "the next step is somebody else's or the ticket is closed",
+    )
+    steps: list[StepOut] = Field(..., description="what the ticket still needs, in order")
+
+
+def next_of(user, ticket) -> dict:
+    """The ticket page's lead (tickets/actions.py `lead`) for the API."""
+    the_lead = lead(user, ticket)
+    return {
+        "primary": the_lead.primary,
+        "steps": [
+            {
+                "action": mine or step.actions[0],
+                "path": ACTION_PATHS.get(mine or step.actions[0], mine or step.actions[0]),
+                "missing": step.missing,
+                "blocks_close": step.blocks_close,
+                "yours": bool(mine),
+            }
+            for step, mine in the_lead.steps
+        ],
+    }
+
+
 class TicketDetailOut(TicketOut, Schema):
     related: list[TicketRef] = Field(
         ..., alias="related_visible", description="linked tickets you may see"
@@ -275,6 +320,11 @@ class TicketDetailOut(TicketOut, Schema):
     clocks: list[ClockOut] = Field(
         ..., description="the deadlines that have started: follow-up, investigation, return visit"
     )
+    next: NextOut = Field(..., description="what comes next for you, as the ticket page says")
+
+    @staticmethod
+    def resolve_next(obj, context):
+        return next_of(context["request"].auth, obj)
 
     @staticmethod
     def resolve_timeline(obj):

@@ -255,3 +255,38 @@ def test_queries_do_not_grow_with_the_timeline(world, call, categories, client_a
     client = client_as(world.specialist)
     _count(client, short)  # warm the per-process caches (reference data, translations)
     assert _count(client, long) == _count(client, short)
+
+
+def test_the_api_says_the_same_next_step(world, call, categories, api_as):
+    ticket = _decided(world, call, categories)
+    body = api_as(world.specialist).get(f"/api/v1/tickets/{ticket.pk}").json()
+    assert body["next"]["primary"] == "feedback"
+    steps = body["next"]["steps"]
+    assert [s["action"] for s in steps] == ["feedback", "return_visit"]
+    assert steps[0] == {
+        "action": "feedback",
+        "path": "feedback",
+        "missing": "尚未向客户反馈处理结果。",
+        "blocks_close": True,
+        "yours": True,
+    }
+    assert steps[1]["path"] == "return-visit" and not steps[1]["yours"]  # offered after feedback
+    investigating = _investigating(world, call, categories)
+    body = api_as(world.manager).get(f"/api/v1/tickets/{investigating.pk}").json()
+    assert body["next"]["primary"] == ""
+    assert body["next"]["steps"][0] == {
+        "action": "findings",
+        "path": "findings",
+        "missing": "调查部门尚未提交调查结果。",
+        "blocks_close": False,
+        "yours": False,
+    }
+    worker = api_as(world.worker).get(f"/api/v1/tickets/{investigating.pk}").json()
+    assert worker["next"]["primary"] == "findings"
+    # After an action the answer carries the next step already.
+    done = api_as(world.specialist).post(
+        f"/api/v1/tickets/{ticket.pk}/feedback",
+        {"channel": "phone", "text": "已处理"},
+    )
+    assert done.status_code == 200 and done.json()["next"]["primary"] == "return_visit"
+    assert api_as(world.specialist_b).get(f"/api/v1/tickets/{ticket.pk}").status_code == 404
