@@ -1,35 +1,28 @@
 """Ticket lists in two steps: the ids of a page (the queue's filters and order, no joins),
 then the rows of those ids.
 
-A queue page reads only the columns it shows with `values()`, no model instances. The names
-of communities, departments and owners come from what each process holds of the reference
-data (core/reference.py) instead of three more joins, and each label is translated once per
+A queue page reads only the columns it shows, no model instances: `by_ids` runs the
+hand-written `values()` statement of lib/statements.py. The names of communities,
+departments and owners come from what each process holds of the reference data
+(core/reference.py) instead of three more joins, and each label is translated once per
 request. The Jinja2 template jinja2/tickets/queue_rows.html writes the rows (the page's
-hottest fragment; docs/architecture.md, core/jinja2.py). The API's list reads the same
-way (`list_items`: `values()`, and the names of categories, communities, departments and
-people from the reference data) and makes each ticket the dict its one schema, TicketOut, reads;
-pydantic validates them (TicketOut is a plain pydantic model) and ninja renders the page.
+hottest fragment; docs/architecture.md, core/jinja2.py). The API's list reads the same way
+(`list_items`) and makes each ticket the dict its one schema, TicketOut, reads; pydantic
+validates them (TicketOut is a plain pydantic model) and ninja renders the page.
 
-Measured for issue #13 (median CPU per request in-process with Django's test client, 50 rows,
-the 1,000,000-ticket SQLite bench database), against the f-string rows, the row statement
-compiled once per connection and the list's own dict serialiser this replaced:
-- queue page (the manager's team queue): 5.6 → 9.5 ms with the rows in a Django template,
-  which took 2.0-2.5 ms where the f-string took 0.13 ms; `by_ids` 1.5 ms where the kept
-  statement took 0.8 ms; the session's user, read by the ORM, 0.7 ms more (0.3 ms
-  since its lookup has no ORDER BY, accounts/backends.py). The rows from
-  Jinja2 (Django's Jinja2 backend) take 0.75 ms against the Django template's 2.1 ms (the
-  same 50 rows, median of 300 renders), 0.4 ms of it escaping as Django does (the same
-  bytes as before). Median of 200 requests, three runs each, Django template → Jinja2 rows
-  (and form widgets, core/forms.py): team queue 8.4-8.5 → 6.6-6.8 ms, overdue 8.3-8.7 →
-  6.8-6.9 ms, the specialist's own queue (kf0001) 9.5-10.0 → 8.2-8.3 ms, the search page
-  (漏水, all tickets) 9.4-10.0 → 8.0-8.4 ms; the floor (/healthz) 0.26-0.29 ms.
-- ticket list API: 3.3 → 5.3 ms (search API 漏水: 5.1 → 7.1 ms). `by_ids` takes 1.65 ms
-  (0.7 ms of it the ORM compiling the five-join `values()` on each request, where the kept
-  statement took 0.8 ms in all), the items' dicts 0.3 ms, pydantic's validation and dump
-  of the page 0.37 ms (the hand-built dicts were rendered as they were); the API token,
-  read by the ORM, 0.5 ms more (accounts/services.py). Before this, with model instances
-  (`select_related` + `only()`) validated by a ninja Schema (a getter read in Python for
-  every field of every nested object), the list took 12.0 ms and the search 16.9 ms.
+Measured for issue #13 (median CPU per request in-process with Django's test client, 50
+rows, the 1,000,000-ticket SQLite bench database), against the f-string rows, the row
+statement compiled once per connection and the list's own dict serialiser this replaced
+(5f5d033; the two measured back to back, same process set-up):
+- the standard parts alone: queue pages 4.2-4.4 → 5.5-5.7 ms, the list API 2.9-3.1 →
+  4.5-4.7 ms. The rows by `values()` took 1.6 ms, 0.7 of it the ORM compiling the five
+  joins; the session's user by the ORM 0.28 ms where the kept statement took 0.07; the
+  rows in Jinja2 escaping each value as Django does 0.51 ms (a Django template: 2.1 ms;
+  the f-string: 0.13 ms).
+- with the statements of lib/statements.py and markupsafe's escape (core/jinja2.py): the
+  queue pages 4.3-4.5 ms (before: 4.2-4.5), the specialist's queue 5.7 (5.5-5.6), the list
+  API 3.2-3.3 (3.0-3.1). The searches are the full-text query's own time, ±10 % from run to
+  run on both.
 """
 
 from django.utils import timezone

@@ -4,14 +4,14 @@ resident, or arrived by itself by mail; and the customer named afterwards.
 The ticket and its timeline rows are written by save() and objects.create() (signals fire).
 Measured for issue #13 (median CPU per request in-process with Django's test client, the
 1,000,000-ticket SQLite bench database): a creation through the API (POST /api/v1/tickets,
-a room and a category) takes 4.8 ms where statements compiled once per connection took
-2.4 ms, so the standard way costs more than 10 %. Of it, the three lookups before the
-service (the API token, the room with its building and community, the category with its
-parent and `has_children`) take about 2.2 ms, most of it the ORM compiling each query again
-on every request (2.8 ms while they carried the models' default ORDER BY); the service
-1.0-1.5 ms: the ticket's and the created event's INSERTs (one row each: bulk_create would
-save nothing), the number's UPDATE and the commit. With the answer validated through
-ninja's getter and those ORDER BYs, it took 5.9 ms."""
+a room and a category) took 4.0-4.8 ms by the ORM alone where statements compiled once per
+connection took 2.0-2.4 ms. The three lookups before the service (the API token, the room
+with its building and community, the category with its parent and `has_children`) took
+about 2.2 ms of it, most of it the ORM compiling each query again on every request; they
+are now hand-written statements (lib/statements.py), and a creation takes 2.3 ms against
+2.0-2.1 for the kept statements. The service's own 1.0-1.5 ms are the ticket's and the
+created event's INSERTs by save() (one row each: bulk_create would save nothing), the
+number's UPDATE and the commit."""
 
 import datetime as dt
 
