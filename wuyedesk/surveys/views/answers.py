@@ -18,6 +18,16 @@ from wuyedesk.surveys.forms import (
 from wuyedesk.surveys.services import SurveyRefused
 
 
+def _refused(request, title, refused: SurveyRefused):
+    """The page of a survey that cannot be answered (closed, answered, opted out …)."""
+    return render(
+        request,
+        "surveys/answer_refused.html",
+        {"title": title, "message": refused.message},
+        status=refused.status,
+    )
+
+
 def _answer_page(request, *, invitation, post_answer, template_context, status=200):
     version = invitation.campaign.version
     form = AnswerForm(version=version)
@@ -80,12 +90,7 @@ def answer_token(request, token):
     try:
         invitation = services.invitation_by_token(token)
     except SurveyRefused as refused:
-        return render(
-            request,
-            "surveys/answer_refused.html",
-            {"title": _("满意度调查"), "message": refused.message},
-            status=refused.status,
-        )
+        return _refused(request, _("满意度调查"), refused)
     return _answer_page(
         request,
         invitation=invitation,
@@ -101,12 +106,7 @@ def unsubscribe(request, token):
     try:
         invitation = services.invitation_by_token(token)
     except SurveyRefused as refused:
-        return render(
-            request,
-            "surveys/answer_refused.html",
-            {"title": _("退订满意度调查"), "message": refused.message},
-            status=refused.status,
-        )
+        return _refused(request, _("退订满意度调查"), refused)
     reason, error = "", None
     if request.method == "POST":
         reason = request.POST.get("reason", "")
@@ -139,12 +139,7 @@ def answer_portal(request, pk):
     try:
         services.check_answerable(invitation)
     except SurveyRefused as refused:
-        return render(
-            request,
-            "surveys/answer_refused.html",
-            {"title": _("满意度调查"), "message": refused.message},
-            status=refused.status,
-        )
+        return _refused(request, _("满意度调查"), refused)
     return _answer_page(
         request,
         invitation=invitation,
