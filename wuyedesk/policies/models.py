@@ -5,11 +5,27 @@ the version in force when the clock starts, so changing a setting never moves th
 deadlines of tickets that already exist.
 """
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+
+from wuyedesk.policies.choices import (
+    COMPLAINT_STARTS,
+    INQUIRY_STARTS,
+    RETURN_VISIT_STARTS,
+    ClockHours,
+    ClockStart,
+)
+
+# The service dimensions the satisfaction index weighs (surveys/defaults.py DIMENSIONS) and the
+# parts of a staff appraisal; each has its weight field below.
+DIMENSION_CODES = ("service", "repair", "security", "cleaning", "greening", "parking", "billing")
+APPRAISAL_PARTS = ("quality", "timeliness", "satisfaction", "attendance")
 
 
 def default_manager_severities() -> list[str]:
@@ -19,20 +35,20 @@ def default_manager_severities() -> list[str]:
 class PolicySettings(models.Model):
     created_at = models.DateTimeField(_("生效时间"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     note = models.CharField(_("修改说明"), max_length=200, blank=True)
     inquiry_follow_up_hours = models.PositiveSmallIntegerField(
         _("咨询跟进时限(小时)"),
         default=24,
         validators=[MinValueValidator(1), MaxValueValidator(720)],
-        help_text=_("INQ-4:从客户联系时起算。"),
+        help_text=_("INQ-4:从下面设定的起算事件起算。"),
     )
     complaint_investigation_hours = models.PositiveSmallIntegerField(
         _("投诉调查处理时限(小时)"),
         default=48,
         validators=[MinValueValidator(1), MaxValueValidator(720)],
-        help_text=_("CMP-3:从上报经理时起算。"),
+        help_text=_("CMP-3:从下面设定的起算事件起算。"),
     )
     return_visit_hours = models.PositiveSmallIntegerField(
         _("回访时限(小时)"),
@@ -97,6 +113,152 @@ class PolicySettings(models.Model):
         help_text=_("SUR-3:到期前提醒负责人,逾期通知经理。"),
     )
 
+    # --- when each clock starts and how it counts (issue #14 points 4 and 5) -----------------
+    inquiry_clock_start = models.CharField(
+        _("咨询跟进时限的起算事件"),
+        max_length=10,
+        choices=[(c.value, c.label) for c in INQUIRY_STARTS],
+        default=ClockStart.CONTACT,
+    )
+    inquiry_clock_hours = models.CharField(
+        _("咨询跟进时限的计时方式"),
+        max_length=10,
+        choices=ClockHours.choices,
+        default=ClockHours.CALENDAR,
+    )
+    complaint_clock_start = models.CharField(
+        _("投诉调查处理时限的起算事件"),
+        max_length=10,
+        choices=[(c.value, c.label) for c in COMPLAINT_STARTS],
+        default=ClockStart.CONTACT,
+    )
+    complaint_clock_hours = models.CharField(
+        _("投诉调查处理时限的计时方式"),
+        max_length=10,
+        choices=ClockHours.choices,
+        default=ClockHours.CALENDAR,
+    )
+    return_visit_clock_start = models.CharField(
+        _("回访时限的起算事件"),
+        max_length=10,
+        choices=[(c.value, c.label) for c in RETURN_VISIT_STARTS],
+        default=ClockStart.FEEDBACK,
+    )
+    return_visit_clock_hours = models.CharField(
+        _("回访时限的计时方式"),
+        max_length=10,
+        choices=ClockHours.choices,
+        default=ClockHours.CALENDAR,
+    )
+    service_day_start = models.TimeField(
+        _("服务时间开始"),
+        default=dt.time(9, 0),
+        help_text=_("工作小时只计算工作日的服务时间。"),
+    )
+    service_day_end = models.TimeField(_("服务时间结束"), default=dt.time(18, 0))
+    use_holiday_calendar = models.BooleanField(
+        _("按国家法定节假日和调休计算工作日"),
+        default=True,
+        help_text=_("关闭时,工作日为周一至周五;公司自定的停工日和补班日始终有效。"),
+    )
+    late_recording_minutes = models.PositiveSmallIntegerField(
+        _("迟登记标记(联系后分钟数)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+        help_text=_("CMP-1:登记时间晚于客户联系时间超过此分钟数的咨询和投诉标记为迟登记。"),
+    )
+    # --- what each step of a complaint needs (CMP-3) ------------------------------------------
+    decision_needs_findings = models.BooleanField(_("处理决定前须收齐各部门调查结果"), default=True)
+    decision_needs_measure = models.BooleanField(_("处理决定须至少一项整改措施"), default=True)
+    # --- the satisfaction index and its analysis (SUR-2) --------------------------------------
+    weight_service = models.PositiveSmallIntegerField(
+        _("满意度指数权重:客服(%)"),
+        default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight_repair = models.PositiveSmallIntegerField(
+        _("满意度指数权重:工程维修(%)"),
+        default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight_security = models.PositiveSmallIntegerField(
+        _("满意度指数权重:秩序维护(%)"),
+        default=15,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight_cleaning = models.PositiveSmallIntegerField(
+        _("满意度指数权重:环境卫生(%)"),
+        default=15,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight_greening = models.PositiveSmallIntegerField(
+        _("满意度指数权重:绿化(%)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight_parking = models.PositiveSmallIntegerField(
+        _("满意度指数权重:停车(%)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    weight_billing = models.PositiveSmallIntegerField(
+        _("满意度指数权重:收费(%)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    analysis_target_share = models.PositiveSmallIntegerField(
+        _("满意率目标(%)"),
+        default=50,
+        validators=[MinValueValidator(1), MaxValueValidator(99)],
+        help_text=_("小区某维度满意率加误差仍低于此值即为调查发现。"),
+    )
+    analysis_previous_campaigns = models.PositiveSmallIntegerField(
+        _("趋势对比的往期调查数"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    # --- staff appraisal and attendance (for the staff issue that follows) --------------------
+    appraisal_every_months = models.PositiveSmallIntegerField(
+        _("考核周期(月)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    appraisal_weight_quality = models.PositiveSmallIntegerField(
+        _("考核权重:工作质量(%)"),
+        default=40,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    appraisal_weight_timeliness = models.PositiveSmallIntegerField(
+        _("考核权重:时效(%)"),
+        default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    appraisal_weight_satisfaction = models.PositiveSmallIntegerField(
+        _("考核权重:客户满意度(%)"),
+        default=30,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    appraisal_weight_attendance = models.PositiveSmallIntegerField(
+        _("考核权重:考勤(%)"),
+        default=10,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    appraisal_excellent_min = models.PositiveSmallIntegerField(
+        _("考核优秀线(分)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    appraisal_pass_min = models.PositiveSmallIntegerField(
+        _("考核合格线(分)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    attendance_grace_minutes = models.PositiveSmallIntegerField(
+        _("考勤迟到宽限(分钟)"),
+        default=5,
+        validators=[MinValueValidator(0), MaxValueValidator(60)],
+    )
+
     class Meta:
         verbose_name = _("服务时限设置")
         verbose_name_plural = pgettext_lazy("plural", "服务时限设置")
@@ -104,3 +266,68 @@ class PolicySettings(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.created_at:%Y-%m-%d}"
+
+    def dimension_weights(self) -> dict[str, int]:
+        """The satisfaction index's weight of each service dimension, by dimension code."""
+        return {code: getattr(self, f"weight_{code}") for code in DIMENSION_CODES}
+
+    def appraisal_weights(self) -> dict[str, int]:
+        return {part: getattr(self, f"appraisal_weight_{part}") for part in APPRAISAL_PARTS}
+
+    def clean(self):
+        """The rules between fields: every path that saves a version (the page, the API, an
+        approval) calls full_clean(), so a broken set is refused wherever it comes from."""
+        errors = {}
+        for name, total in (
+            ("weight_service", sum(self.dimension_weights().values())),
+            ("appraisal_weight_quality", sum(self.appraisal_weights().values())),
+        ):
+            if total != 100:
+                errors[name] = _("权重合计须为 100%%,现为 %(total)s%%。") % {"total": total}
+        lead = self.reminder_minutes or 0
+        for name in (
+            "inquiry_follow_up_hours",
+            "complaint_investigation_hours",
+            "return_visit_hours",
+        ):
+            hours = getattr(self, name)
+            if hours is not None and hours * 60 <= lead:
+                errors[name] = _("时限须长于到期前提醒时间(%(minutes)s 分钟)。") % {"minutes": lead}
+        start, end = self.service_day_start, self.service_day_end
+        if start is not None and end is not None and end <= start:
+            errors["service_day_end"] = _("服务时间结束须晚于开始。")
+        low, high = self.appraisal_pass_min, self.appraisal_excellent_min
+        if low is not None and high is not None and high <= low:
+            errors["appraisal_excellent_min"] = _("优秀线须高于合格线。")
+        if errors:
+            raise ValidationError(errors)
+
+
+class CalendarDay(models.Model):
+    """A day the company sets apart from the national calendar (issue #14 point 5): a typhoon
+    day or a local holiday off, or an extra working day. It wins over chinese_calendar."""
+
+    date = models.DateField(_("日期"), unique=True)
+    working = models.BooleanField(
+        _("工作日"), help_text=_("勾选:当天照常上班(补班);不勾选:当天停工(台风、地方假日等)。")
+    )
+    name = models.CharField(_("名称"), max_length=40)
+    name_en = models.CharField(_("英文名称"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("公司日历调整")
+        verbose_name_plural = pgettext_lazy("plural", "公司日历调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.name}"
+
+    @property
+    def label(self) -> str:
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name

@@ -206,6 +206,13 @@ class Ticket(models.Model):
     reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
     overdue_notified_for = models.DateTimeField(null=True, blank=True, editable=False)
     manager_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # How each running deadline was computed (policies.calendar.Deadline.basis), by clock:
+    # "follow_up", "investigation", "return_visit". The ticket page explains it.
+    clock_basis = models.JSONField(default=dict, blank=True, editable=False)
+    # CMP-1: recorded later after the contact than the regulation allows; the SLA sweep tells
+    # the manager once (late_notified_at).
+    recorded_late = models.BooleanField(_("迟登记"), default=False, editable=False)
+    late_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     search_text = models.TextField(editable=False, default="")
 
@@ -238,6 +245,10 @@ class Ticket(models.Model):
                 condition=Q(closed_at__isnull=True),
             ),
             models.Index(fields=["resident", "-id"], name="ticket_resident_idx"),
+            # The manager's count of tickets recorded late (CMP-1), and the sweep's notices.
+            models.Index(
+                fields=["community", "-id"], name="ticket_late_idx", condition=Q(recorded_late=True)
+            ),
             models.Index(fields=["status", "-id"], name="ticket_status_idx"),
             # The manager's banner on every page: open major complaints and emergencies not
             # yet acknowledged, newest first. The condition has no parameters, so SQLite can

@@ -17,6 +17,9 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
 from wuyedesk.lib.bulk import insert_rows, next_ids, reset_sequences
 from wuyedesk.lib.search import index_text
+from wuyedesk.policies import calendar
+from wuyedesk.policies.choices import ClockStart
+from wuyedesk.policies.services import policy
 from wuyedesk.properties.models import Occupancy, Room
 from wuyedesk.tickets.choices import Channel, EventKind, Kind, Outcome, Satisfaction, Status
 from wuyedesk.tickets.defaults import load_categories
@@ -87,6 +90,8 @@ TICKET_COLUMNS = [
     "next_due",
     "overdue_since",
     "overdue_notified_for",
+    "clock_basis",
+    "recorded_late",
     "version",
     "search_text",
 ]
@@ -127,10 +132,17 @@ def seed_reference(*, by) -> None:
     load_demo_articles(by=by)
 
 
+def _clock(t: dict, name: str, due_field: str, events: dict, rules) -> None:
+    deadline = calendar.clock(name, settings=rules, events=events)
+    t[due_field] = deadline.due
+    t["clock_basis"] = {**t["clock_basis"], name: deadline.basis()}
+
+
 def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int:
     load_categories()  # idempotent: the tickets need their categories
     rng = random.Random(seed)  # noqa: S311  (demo data)
     now = now or timezone.now()
+    rules = policy()  # the regulation's clocks, as intake computes them (tickets/services)
     rows = list(
         Occupancy.objects.filter(move_out__isnull=True)
         .order_by("id")
@@ -200,12 +212,22 @@ def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int
             first_contact_resolution=False,
             version=1,
             satisfaction="",
+            clock_basis={},
+            recorded_late=(
+                kind in (Kind.INQUIRY, Kind.COMPLAINT)
+                and created - contact > dt.timedelta(minutes=rules.late_recording_minutes)
+            ),
         )
+        clock_events = {
+            ClockStart.CONTACT: contact,
+            ClockStart.RECORDED: created,
+            ClockStart.REPORTED: created,
+        }
         events.append((tid, EventKind.CREATED, created, owner, description, channel, True, {}))
         age = now - contact
         settled = age > dt.timedelta(days=3) and rng.random() < 0.96
         if kind != Kind.COMPLAINT:
-            t["follow_up_due"] = contact + 24 * H
+            _clock(t, "follow_up", "follow_up_due", clock_events, rules)
             if kind == Kind.INQUIRY and rng.random() < 0.35:
                 t.update(
                     first_contact_resolution=True,
@@ -244,7 +266,8 @@ def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int
                     else:
                         t["status"] = Status.TRANSFERRED
         else:
-            t.update(reported_at=created, investigation_due=created + 48 * H)
+            t["reported_at"] = created
+            _clock(t, "investigation", "investigation_due", clock_events, rules)
             if settled:
                 decided = created + rng.uniform(6, 60) * H
                 feedback = decided + rng.uniform(1, 24) * H
@@ -260,7 +283,9 @@ def seed_tickets(*, count: int, seed: int = 1, days: int = 120, now=None) -> int
                     t.update(
                         decided_at=decided,
                         feedback_at=feedback,
-                        return_visit_due=feedback + 72 * H,
+                        return_visit_due=calendar.clock(
+                            "return_visit", settings=rules, events={ClockStart.FEEDBACK: feedback}
+                        ).due,
                         return_visit_at=visit,
                         satisfaction=satisfaction,
                         followed_up_at=feedback,

@@ -65,7 +65,12 @@ def sweep(now=None) -> dict:
                 ticket_id=pk, kind=EventKind.DEADLINE_MISSED, at=now, data={"due": due.isoformat()}
             )
             managers = managers_of(community_id)
-            text = _("工单 %(number)s 已超时") % {"number": number}
+            # A ticket both overdue and recorded late is one notice to the manager (CMP-1).
+            late = Ticket.objects.filter(LATE_UNNOTIFIED, pk=pk).update(late_notified_at=now)
+            if late:
+                text = _("工单 %(number)s 已超时,且登记迟于客户联系") % {"number": number}
+            else:
+                text = _("工单 %(number)s 已超时") % {"number": number}
             transaction.on_commit(
                 lambda m=managers, t=text, p=pk, d=due: notify_staff(
                     users=m,
@@ -77,6 +82,32 @@ def sweep(now=None) -> dict:
                 )
             )
             overdue += 1
-    if reminded or overdue:
-        log.info("sla sweep: %s reminders, %s overdue", reminded, overdue)
-    return {"reminded": reminded, "overdue": overdue}
+    late = _late_recorded(now)
+    if reminded or overdue or late:
+        log.info("sla sweep: %s reminders, %s overdue, %s late", reminded, overdue, late)
+    return {"reminded": reminded, "overdue": overdue, "late": late}
+
+
+# Recorded late (CMP-1) and the manager not yet told.
+LATE_UNNOTIFIED = Q(recorded_late=True, late_notified_at__isnull=True)
+
+
+def _late_recorded(now) -> int:
+    """Tell the manager once of each open ticket recorded late, claimed as above."""
+    told = 0
+    rows = Ticket.objects.filter(LATE_UNNOTIFIED, closed_at__isnull=True).values_list(
+        "pk", "community_id", "number"
+    )
+    for pk, community_id, number in rows:
+        if not Ticket.objects.filter(LATE_UNNOTIFIED, pk=pk).update(late_notified_at=now):
+            continue
+        notify_staff(
+            users=managers_of(community_id),
+            kind="late_recorded",
+            text=_("工单 %(number)s 登记迟于客户联系") % {"number": number},
+            link=_link(pk),
+            key=f"late_recorded:{pk}",
+            email=True,
+        )
+        told += 1
+    return told

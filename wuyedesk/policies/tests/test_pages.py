@@ -15,9 +15,11 @@ def _form(page: str) -> dict:
     """The values the page shows, as a browser would post them back."""
     data = {}
     for name, value in re.findall(
-        r'<input type="(?:number|hidden)" name="(\w+)" value="([^"]*)"', page
+        r'<input type="(?:number|hidden|text)" name="(\w+)" value="([^"]*)"', page
     ):
         data[name] = value
+    for name in re.findall(r'<input type="checkbox" name="(\w+)"[^>]*checked', page):
+        data.setdefault(name, "on")
     data["complaint_notify_severities"] = re.findall(
         r'name="complaint_notify_severities" value="(\w+)"[^>]*checked', page
     )

@@ -14,6 +14,8 @@ from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.core import versions
 from wuyedesk.lib.search import index_text
+from wuyedesk.policies import calendar
+from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
@@ -170,11 +172,43 @@ def _search_text(ticket: Ticket, messages) -> str:
     )
 
 
-def _report(ticket, by, now, reason=""):
-    """CMP-2: report to the manager; the 48-hour clock (CMP-3) starts now."""
+# Each clock and the ticket field of its deadline.
+DUE_FIELDS = {
+    "follow_up": "follow_up_due",
+    "investigation": "investigation_due",
+    "return_visit": "return_visit_due",
+}
+
+
+def start_clock(ticket, name: str, events: dict, settings=None) -> None:
+    """Set the deadline of one clock from the settings in force now (issue #14 point 4):
+    from the start event they name (`events`: ClockStart → moment; the first one when theirs
+    is not given), in calendar or working hours (policies/calendar.py). The ticket keeps how
+    it was computed; later versions of the settings never move it."""
+    deadline = calendar.clock(name, settings=settings or policy(), events=events)
+    setattr(ticket, DUE_FIELDS[name], deadline.due)
+    ticket.clock_basis = {**(ticket.clock_basis or {}), name: deadline.basis()}
+
+
+def is_recorded_late(contact_at, recorded_at, settings) -> bool:
+    """CMP-1: a contact recorded later than the regulation's minutes after it was made."""
+    return recorded_at - contact_at > dt.timedelta(minutes=settings.late_recording_minutes)
+
+
+def _report(ticket, by, now, reason="", *, reopened=False):
+    """CMP-2: report to the manager; the investigation clock (CMP-3) starts from the event the
+    settings name (by default the customer's contact); a reopened complaint's new round
+    starts now."""
     ticket.reported_at = now
-    hours = policy().complaint_investigation_hours
-    ticket.investigation_due = now + dt.timedelta(hours=hours)
+    if reopened:
+        events = {ClockStart.REOPENED: now}
+    else:
+        events = {
+            ClockStart.REPORTED: now,
+            ClockStart.CONTACT: ticket.contact_at,
+            ClockStart.RECORDED: ticket.created_at,
+        }
+    start_clock(ticket, "investigation", events)
     _event(ticket, EventKind.REPORTED, by, reason, due=ticket.investigation_due.isoformat())
     managers = managers_of(ticket.community_id)
     text = _("投诉 %(number)s 已上报:%(title)s") % {"number": ticket.number, "title": ticket.title}
@@ -202,10 +236,10 @@ def _reopen(ticket, by, reason, now):
         ticket.return_visit_due = None
         ticket.return_visit_at = None
         _event(ticket, EventKind.REOPEN, by, reason)
-        _report(ticket, by, now, reason)
+        _report(ticket, by, now, reason, reopened=True)
     else:
         ticket.followed_up_at = None
-        ticket.follow_up_due = now + dt.timedelta(hours=policy().inquiry_follow_up_hours)
+        start_clock(ticket, "follow_up", {ClockStart.REOPENED: now})
         _event(ticket, EventKind.REOPEN, by, reason)
 
 
@@ -223,4 +257,5 @@ REOPENED_FIELDS = (
     "follow_up_due",
     "reported_at",
     "investigation_due",
+    "clock_basis",
 )

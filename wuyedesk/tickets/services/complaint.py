@@ -1,8 +1,6 @@
 """A complaint's own steps (CMP-2..5): report, investigation, decision and corrective
 measures, feedback to the customer, return visit."""
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
+from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import (
     DispatchPurpose,
@@ -36,6 +35,7 @@ from wuyedesk.tickets.services.base import (
     _require_open,
     _save,
     refresh_search_text,
+    start_clock,
 )
 from wuyedesk.tickets.services.dispatch import _notify_department
 from wuyedesk.tickets.signals import measure_recorded, notify_staff
@@ -49,7 +49,7 @@ def ticket_escalate(*, by, ticket, reason: str, version=None) -> Ticket:
     if ticket.reported_at is not None and ticket.decided_at is None:
         raise ValidationError(_("已上报经理。"), code="invalid_state")
     _report(ticket, by, timezone.now(), reason)
-    _save(ticket, version, "reported_at", "investigation_due")
+    _save(ticket, version, "reported_at", "investigation_due", "clock_basis")
     return ticket
 
 
@@ -76,7 +76,7 @@ def ticket_investigate(*, by, ticket, departments, note: str, version=None) -> l
         for d in departments
     ]
     ticket.status = Status.INVESTIGATING
-    _save(ticket, version, "status", "reported_at", "investigation_due")
+    _save(ticket, version, "status", "reported_at", "investigation_due", "clock_basis")
     _event(ticket, EventKind.INVESTIGATION, by, note, departments=[d.name for d in departments])
     for dispatch in made:
         _notify_department(dispatch, _("投诉 %(number)s 需要调查:%(title)s"))
@@ -166,7 +166,8 @@ def ticket_feedback(*, by, ticket, channel: str, text: str, version=None) -> Tic
     now = timezone.now()
     ticket.feedback_at = now
     ticket.return_visit_at = None
-    ticket.return_visit_due = now + dt.timedelta(hours=policy().return_visit_hours)
+    events = {ClockStart.FEEDBACK: now, ClockStart.DECISION: ticket.decided_at}
+    start_clock(ticket, "return_visit", events)
     if not ticket.followed_up_at:
         ticket.followed_up_at = now
     ticket.status = Status.AWAITING_RETURN_VISIT
@@ -176,6 +177,7 @@ def ticket_feedback(*, by, ticket, channel: str, text: str, version=None) -> Tic
         "feedback_at",
         "return_visit_at",
         "return_visit_due",
+        "clock_basis",
         "followed_up_at",
         "status",
     )
@@ -231,6 +233,7 @@ def ticket_return_visit(
         "feedback_at",
         "investigation_due",
         "reported_at",
+        "clock_basis",
     ]
     if not reached:
         attempts = ticket.return_visits.filter(reached=False, at__gte=ticket.feedback_at).count()

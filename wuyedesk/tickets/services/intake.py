@@ -13,8 +13,6 @@ are now hand-written statements (lib/statements.py), and a creation takes 2.3 ms
 created event's INSERTs by save() (one row each: bulk_create would save nothing), the
 number's UPDATE and the commit."""
 
-import datetime as dt
-
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
@@ -23,6 +21,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.services import system_user
 from wuyedesk.core import versions
+from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import selectors
@@ -49,9 +48,11 @@ from wuyedesk.tickets.services.base import (
     _report,
     _save,
     _search_text,
+    is_recorded_late,
     managers_of,
     recompute_clocks,
     refresh_search_text,
+    start_clock,
 )
 from wuyedesk.tickets.signals import notify_staff
 
@@ -246,7 +247,10 @@ def _create(
     )
     settings_now = policy()
     if kind != Kind.COMPLAINT:
-        ticket.follow_up_due = contact_at + dt.timedelta(hours=settings_now.inquiry_follow_up_hours)
+        events = {ClockStart.CONTACT: contact_at, ClockStart.RECORDED: now}
+        start_clock(ticket, "follow_up", events, settings_now)
+    if kind in (Kind.INQUIRY, Kind.COMPLAINT):
+        ticket.recorded_late = is_recorded_late(contact_at, now, settings_now)
     # The related rows were looked up (and scoped) by the caller: no query per foreign key.
     ticket.full_clean(exclude=["number", "search_text", *RELATED_FIELDS], validate_unique=False)
     recompute_clocks(ticket, now)
@@ -307,6 +311,7 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
             None,
             "reported_at",
             "investigation_due",
+            "clock_basis",
             "first_contact_resolution",
             "followed_up_at",
             "status",
