@@ -71,6 +71,15 @@ class Staff(models.Model):
         verbose_name = _("员工")
         verbose_name_plural = pgettext_lazy("plural", "员工")
         ordering = ["employee_no"]
+        constraints = [
+            # A screen pop reaches one person: an extension belongs to one active colleague.
+            models.UniqueConstraint(
+                fields=["extension"],
+                condition=~models.Q(extension="") & models.Q(archived_at__isnull=True),
+                name="staff_extension_unique_active",
+                violation_error_message=_("该分机号已有其他员工使用。"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

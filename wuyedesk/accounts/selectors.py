@@ -24,6 +24,15 @@ def active_staff(user):
     return staff_visible_to(user).filter(archived_at__isnull=True)
 
 
+def extension_taken(extension: str, *, staff_pk=None) -> bool:
+    """Does another active colleague have this extension? A screen pop must reach one
+    person (a database constraint holds it too, accounts.Staff)."""
+    if not extension:
+        return False
+    others = Staff.objects.filter(extension=extension, archived_at__isnull=True)
+    return others.exclude(pk=staff_pk).exists() if staff_pk else others.exists()
+
+
 def tokens_of(user):
     return ApiToken.objects.filter(user=user)
 

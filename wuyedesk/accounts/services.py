@@ -6,11 +6,14 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import forget_cached_access, require_post
 from wuyedesk.accounts.choices import Post, UserKind
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
+from wuyedesk.accounts.selectors import extension_taken
+from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.lib.statements import Statement
 
 SYSTEM_USERNAME = "wuyedesk-system"
@@ -33,6 +36,9 @@ def staff_save(*, by, form) -> Staff:
     require_post(by, Post.ADMIN)
     staff = form.instance
     data = form.cleaned_data
+    if extension_taken(data.get("extension") or "", staff_pk=staff.pk):
+        form.add_error("extension", _("该分机号已有其他员工使用。"))
+        raise FormInvalid(form)
     with transaction.atomic():
         if staff.pk is None:
             user = User(username=data["username"], kind=UserKind.STAFF)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import ApiToken, Staff, User, hash_token
+from wuyedesk.accounts.selectors import extension_taken
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.lib.privacy import normalize_phone
@@ -389,12 +390,7 @@ def extension_set(*, by, extension: str) -> Staff:
     extension = (extension or "").strip()
     if extension:
         extension = clean_extension(extension)
-        taken = (
-            Staff.objects.filter(extension=extension, archived_at__isnull=True)
-            .exclude(pk=staff.pk)
-            .exists()
-        )
-        if taken:
+        if extension_taken(extension, staff_pk=staff.pk):
             raise _invalid("extension", _("该分机号已有其他员工使用。"), "taken")
     if extension != staff.extension:
         before = staff.extension

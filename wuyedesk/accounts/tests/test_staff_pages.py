@@ -72,3 +72,20 @@ def test_tokens_page_creates_and_revokes(world, client_as):
     assert token.revoked_at is not None
     other = client_as(world.manager)
     assert other.post(f"/account/tokens/{token.pk}/revoke/").status_code == 404
+
+
+def test_an_extension_another_active_colleague_has_is_refused(world, client_as):
+    """A screen pop reaches one person (issue #12 point 9): the staff page refuses an
+    extension in use, keeps the form filled and changes nothing; an archived colleague's
+    extension is free again."""
+    Staff.objects.filter(pk=world.manager.staff.pk).update(extension="8001")
+    client = client_as(world.admin)
+    data = {**NEW_STAFF, "communities": [world.a.pk], "extension": "8001"}
+    response = client.post("/staff/new/", data)
+    assert response.status_code == 200
+    assert "该分机号已有其他员工使用。" in str(response.context["form"].errors)
+    assert response.context["form"]["name"].value() == "新员工"
+    assert not User.objects.filter(username="newbie").exists()
+    Staff.objects.filter(pk=world.manager.staff.pk).update(archived_at=world.manager.date_joined)
+    assert client.post("/staff/new/", data).status_code == 302
+    assert Staff.objects.get(employee_no="E900").extension == "8001"
