@@ -47,10 +47,18 @@ def theme_words() -> dict[str, tuple[str, frozenset[str]]]:
 
 @functools.cache
 def _jieba():
+    # Imported here: only processes that serve pages pay for its dictionary (3-4 s).
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
     return jieba
+
+
+def load_dictionary() -> None:
+    """Load jieba's dictionary now (3-4 s), when a web process starts (wuyedesk/wsgi.py),
+    not on the first analysis page someone opens."""
+    _jieba()
 
 
 def themes_of(text: str) -> list[str]:
