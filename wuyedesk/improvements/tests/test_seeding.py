@@ -44,3 +44,13 @@ def test_demo_improvement_plan_and_survey_pages(client_as):
     assert client.get(reverse("survey_report", args=[latest.pk])).status_code == 200
     detail = client.get(reverse("improvement_detail", args=[survey.pk])).content.decode()
     assert 'data-when="after"' in detail
+    # The rows show their rounded figures and the share satisfied (issue #12 point 9).
+    import re
+
+    for when in ("before", "after"):
+        row = re.search(rf'<tr data-when="{when}">(.*?)</tr>', detail).group(1)
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        figures = effect[when]
+        assert cells[1] == str(round(figures["mean"], 2))
+        assert cells[2] == f"{round(100 * figures['satisfied'], 1)}%"
+        assert cells[3] == str(round(figures["index"], 1))
