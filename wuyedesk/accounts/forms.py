@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.models import User
@@ -72,3 +73,7 @@ class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         staff = getattr(obj, "staff", None)
         return staff.name if staff else obj.get_username()
+
+
+class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
+    """Django's password change, styled: the staff page and the portal's (issue #12)."""

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,10 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts import services
-from wuyedesk.accounts.forms import LanguageForm, ResidentLoginForm, StaffLoginForm, TokenForm
+from wuyedesk.accounts.forms import (
+    LanguageForm,
+    ResidentLoginForm,
+    StaffLoginForm,
+    StyledPasswordChangeForm,
+    TokenForm,
+)
 from wuyedesk.accounts.selectors import tokens_of
 from wuyedesk.accounts.throttling import login_check, login_failed
-from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.lib.throttle import Throttled
 
 
@@ -87,12 +91,10 @@ def set_language(request):
     return response
 
 
-class StyledPasswordChangeForm(StyledFormMixin, PasswordChangeForm):
-    pass
-
-
 @login_required
 def password_change(request):
+    if request.user.is_resident:  # the portal has its own page, in the portal's look (#12)
+        return redirect("portal:password_change")
     form = StyledPasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.user_change_password(request=request, form=form)

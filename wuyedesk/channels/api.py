@@ -211,12 +211,15 @@ def categories(request):
 
 
 def _ticket_out(ticket) -> dict:
+    stage = ticket_selectors.customer_stage(ticket)
     return {
         "id": ticket.pk,
         "number": ticket.number,
         "kind": ticket.kind,
         "status": ticket.status,
-        "status_label": str(ticket.get_status_display()),
+        # The resident's words for where it is (已受理 / 处理中 / 待您确认 / 已完成), #12.
+        "stage": stage.value,
+        "status_label": str(stage.label),
         "title": ticket.title,
         "category_id": ticket.category_id,
         "room_id": ticket.room_id,

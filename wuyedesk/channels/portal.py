@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from wuyedesk.accounts import services as account_services
 from wuyedesk.accounts.decorators import resident_required
+from wuyedesk.accounts.forms import StyledPasswordChangeForm
 from wuyedesk.accounts.throttling import login_check, login_failed, password_reset_check
 from wuyedesk.channels import forms, limits, selectors, services
 from wuyedesk.core.downloads import uploaded_file
@@ -284,13 +286,22 @@ def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status
     rating = getattr(ticket, "rating", None) if hasattr(ticket, "rating") else None
     answered = selectors.has_answer(ticket)
     closed_refuses = ticket.is_closed and services.closed_reply_refused()
+    photos = [a for a in files if a.content_type.startswith("image/")]
     return render(
         request,
         "channels/ticket.html",
         {
             "ticket": ticket,
+            "stage": ticket_selectors.customer_stage(ticket),
+            "stages": ticket_selectors.customer_stages(ticket),
             "timeline": timeline,
             "attachments": files,
+            "photos": photos,
+            # The viewer's rows: each photo with the one before and after it.
+            "viewer": [
+                (a, photos[i - 1] if i else None, photos[i + 1] if i + 1 < len(photos) else None)
+                for i, a in enumerate(photos)
+            ],
             "promised": selectors.promised(ticket),
             "rating": rating,
             "reply_form": reply or (None if closed_refuses else forms.ReplyForm()),
@@ -382,6 +393,26 @@ def announcement_detail(request, pk):
         request,
         "channels/announcement.html",
         {"announcement": announcement, "title": announcement.title},
+    )
+
+
+# ---------------------------------------------------------------- account
+
+
+@resident_required
+def password_change(request):
+    """The resident's password change, in the portal's own look (issue #12 point 8): the
+    same form and service as the staff page (accounts), which sends residents here."""
+    form = StyledPasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        account_services.user_change_password(request=request, form=form)
+        messages.success(request, _("密码已修改。"))
+        return redirect("portal:home")
+    return render(
+        request,
+        "channels/password_change.html",
+        {"form": form, "title": _("修改密码")},
+        status=422 if form.is_bound else 200,
     )
 
 

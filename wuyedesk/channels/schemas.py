@@ -1,6 +1,7 @@
 """The portal API's request and answer schemas (/api/v1/portal/, channels/api.py)."""
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -115,8 +116,13 @@ class PortalTicketOut(Schema):
     id: int
     number: str
     kind: str
-    status: str
-    status_label: str
+    status: str = Field(..., description="the desk's status code (for apps that kept it)")
+    stage: Literal["received", "in_progress", "your_turn", "done"] = Field(
+        ...,
+        description="where it is, as the resident is told: received, in progress, "
+        "waiting for your confirmation (answered: confirm and rate), done",
+    )
+    status_label: str = Field(..., description="the stage in the resident's words")
     title: str
     category_id: int
     room_id: int | None

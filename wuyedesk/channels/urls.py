@@ -23,6 +23,7 @@ patterns = [
         name="attachment",
     ),
     path("announcements/<int:pk>/", portal.announcement_detail, name="announcement"),
+    path("account/password/", portal.password_change, name="password_change"),
     path("password/reset/", portal.password_reset, name="password_reset"),
     path("password/reset/sent/", portal.password_reset_done, name="password_reset_done"),
     path(

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuyedesk.policies.choices import Severity  # noqa: F401  (the policy settings name severities)
 
@@ -30,6 +31,17 @@ class Status(models.TextChoices):
 
 
 OPEN_STATUSES = [s for s in Status.values if s != Status.CLOSED]
+
+
+class CustomerStage(models.TextChoices):
+    """Where a ticket is, as its customer is told (the portal, the portal API): four words a
+    resident understands instead of the desk's statuses (issue #12 point 8).
+    tickets.selectors.customer_stage decides it."""
+
+    RECEIVED = "received", pgettext_lazy("业主看到的进度", "已受理")
+    IN_PROGRESS = "in_progress", pgettext_lazy("业主看到的进度", "处理中")
+    YOUR_TURN = "your_turn", pgettext_lazy("业主看到的进度", "待您确认")
+    DONE = "done", pgettext_lazy("业主看到的进度", "已完成")
 
 
 class Outcome(models.TextChoices):

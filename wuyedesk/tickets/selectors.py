@@ -22,7 +22,7 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import categories
-from wuyedesk.tickets.choices import EventKind, Satisfaction, Status
+from wuyedesk.tickets.choices import CustomerStage, EventKind, Satisfaction, Status
 from wuyedesk.tickets.defaults import CATEGORY_TREE
 from wuyedesk.tickets.models import (
     Category,
@@ -390,8 +390,9 @@ def satisfaction_counts(visits) -> list[tuple[str, int]]:
 
 def tickets_of_customer(resident_id: int):
     """The tickets a resident raised (or that were recorded for them), newest first, with what
-    their lists show. Nobody else's: the caller passes the resident's own id."""
-    return (
+    their lists show (the stage of each, without a query per row). Nobody else's: the caller
+    passes the resident's own id."""
+    return with_customer_stage(
         Ticket.objects.filter(resident_id=resident_id)
         .select_related("category", "category__parent", "room__unit__building__community")
         .select_related("building", "community")
@@ -408,17 +409,65 @@ def public_attachments(ticket):
 CUSTOMER_ANSWER_KINDS = ("answer", "follow_up", "feedback", "message", "reply")
 
 
+def _staff_answers() -> Q:
+    """Public answers and messages written by staff: the customer's own words and photos
+    (a public MESSAGE of theirs) answer nobody (issue #12 point 8: a ticket just submitted
+    with a photo was offered for rating)."""
+    return Q(public=True, kind__in=CUSTOMER_ANSWER_KINDS) & ~Q(actor__kind=UserKind.RESIDENT)
+
+
+def with_customer_stage(tickets):
+    """`tickets` with what `customer_answered`, `customer_confirmed` and `customer_stage`
+    read, in the same query (a list of tickets costs no query per row)."""
+    events = TicketEvent.objects.filter(ticket_id=OuterRef("pk"))
+    return tickets.annotate(
+        staff_answered=Exists(events.filter(_staff_answers())),
+        customer_has_confirmed=Exists(events.filter(kind=EventKind.CONFIRMED)),
+    )
+
+
 def customer_answered(ticket) -> bool:
     """Whether the customer has been answered: closed, followed up, given feedback, or a
-    public answer or message on the timeline."""
+    public answer or message of staff on the timeline."""
     if ticket.closed_at or ticket.followed_up_at or ticket.feedback_at:
         return True
-    return ticket.events.filter(public=True, kind__in=CUSTOMER_ANSWER_KINDS).exists()
+    if hasattr(ticket, "staff_answered"):
+        return ticket.staff_answered
+    return ticket.events.filter(_staff_answers()).exists()
 
 
 def customer_confirmed(ticket) -> bool:
     """Whether the customer has accepted the result."""
+    if hasattr(ticket, "customer_has_confirmed"):
+        return ticket.customer_has_confirmed
     return ticket.events.filter(kind=EventKind.CONFIRMED).exists()
+
+
+def customer_stage(ticket) -> CustomerStage:
+    """The stage the customer is shown: done once closed or once they accepted the result;
+    waiting for them once they have been answered (they may confirm and rate); received
+    while nobody has taken it further; in progress otherwise (a transfer, an investigation,
+    a decision being fed back: never those internal words)."""
+    if ticket.status == Status.CLOSED or customer_confirmed(ticket):
+        return CustomerStage.DONE
+    if customer_answered(ticket):
+        return CustomerStage.YOUR_TURN
+    if ticket.status == Status.OPEN:
+        return CustomerStage.RECEIVED
+    return CustomerStage.IN_PROGRESS
+
+
+def customer_stages(ticket) -> list[tuple[str, str, str]]:
+    """The portal's progress stepper: (stage, label, "done" | "current" | "todo") in order."""
+    current = list(CustomerStage).index(customer_stage(ticket))
+    return [
+        (
+            stage.value,
+            str(stage.label),
+            "done" if i < current else "current" if i == current else "todo",
+        )
+        for i, stage in enumerate(CustomerStage)
+    ]
 
 
 def customer_confirmation(ticket):
