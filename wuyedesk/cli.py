@@ -127,7 +127,7 @@ def serve(args) -> int:
 
 
 def worker(args) -> int:
-    return _django(["run_huey"])
+    return _django(["run_worker"])
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -326,6 +326,48 @@ else:
     }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# --- Scale-out (issue #17 points 1-2: deploy/, docs/operations.md "Several machines") --------
+# Of all running workers, the one holding this lease enqueues the periodic jobs; a standby
+# takes over within this many seconds (plus a third of it) of the holder's death
+# (core/scheduler.py).
+SCHEDULER_LEASE_SECONDS = env_int("SCHEDULER_LEASE_SECONDS", 30)
+# PgBouncer in transaction mode (DB_POOL_MODE=transaction): a server connection serves
+# another client after each transaction, so nothing may outlive one: no server-side cursors
+# (Django's iterator() would otherwise keep a named cursor), and no prepared statements
+# unless PgBouncer is 1.21 or later with max_prepared_statements set (then set
+# DB_PREPARED_STATEMENTS=1 explicitly). Session mode (or no pooler) needs nothing.
+DB_POOL_MODE = env_str("DB_POOL_MODE", "session")
+if DB_POOL_MODE == "transaction" and DATABASES["default"]["ENGINE"] == "wuyedesk.core.postgresql":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    if not env_bool("DB_PREPARED_STATEMENTS", False):
+        for _option in ("server_side_binding", "prepare_threshold"):
+            DATABASES["default"].get("OPTIONS", {}).pop(_option, None)
+# Media (attachments, raw mails, report PDFs) on S3-compatible storage when MEDIA_S3_BUCKET
+# is set (django-storages, extra `s3`), so that every web and worker machine sees the same
+# files. The bucket stays private: files reach users only through the application's views,
+# which check permissions and stream the file (core/downloads.py); no bucket URL is ever
+# handed out (querystring_auth stays on, so even a stray .url would be a signed, short-lived
+# one).
+MEDIA_S3_BUCKET = env_str("MEDIA_S3_BUCKET")
+if MEDIA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "endpoint_url": env_str("MEDIA_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("MEDIA_S3_REGION", "us-east-1"),
+            "access_key": env_str("MEDIA_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("MEDIA_S3_SECRET_KEY") or None,
+            "addressing_style": env_str("MEDIA_S3_ADDRESSING_STYLE", "path"),
+            "default_acl": None,  # the bucket's own (private) policy
+            "querystring_auth": True,
+            "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 60),
+            "file_overwrite": False,
+            "location": env_str("MEDIA_S3_PREFIX"),
+        },
+    }
+# --- end of scale-out ----------------------------------------------------------------------
+
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 

@@ -1,4 +1,5 @@
-"""What the core keeps in the database: the state of each periodic job (core/jobs.py)."""
+"""What the core keeps in the database: the state of each periodic job (core/jobs.py) and
+which worker runs the periodic scheduler (core/scheduler.py)."""
 
 from django.db import models
 from django.utils import timezone
@@ -34,6 +35,29 @@ class PeriodicJob(models.Model):
         verbose_name = _("定时任务")
         verbose_name_plural = _("定时任务")
         ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SchedulerLease(models.Model):
+    """Which worker's scheduler enqueues the periodic jobs (core/scheduler.py, issue #17).
+
+    One row. The holder renews it every third of `SCHEDULER_LEASE_SECONDS`; a holder that
+    stops renewing (killed, cut off from the database) loses it when it expires, and a
+    standby takes it. `last_tick` is the minute whose periodic jobs were last enqueued, so
+    that a minute's jobs are enqueued once even across a takeover.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    # "machine pid token" of the holding process; empty: free.
+    holder = models.CharField(max_length=320, blank=True)
+    host = models.CharField(max_length=255, blank=True)
+    pid = models.IntegerField(null=True, blank=True)
+    acquired_at = models.DateTimeField(null=True, blank=True)
+    renewed_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    last_tick = models.DateTimeField(null=True, blank=True)
 
     def __str__(self):
         return self.name
