@@ -1,15 +1,19 @@
-"""/api/v1/reports/surveys: a campaign's analysis figures, its quarterly report's status,
+"""/api/v1/reports: the service desk's dashboard figures and their workbook (#12 point 5);
+/api/v1/reports/surveys: a campaign's analysis figures, its quarterly report's status,
 workflow and downloads (SUR-2)."""
 
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from wuyedesk.api.schemas import ErrorOut, Text
+from wuyedesk.api.schemas import MAX_ID, ErrorOut, Text
 from wuyedesk.core.downloads import download
-from wuyedesk.reports import survey_analysis, survey_reports
+from wuyedesk.core.form_errors import FormInvalid
+from wuyedesk.reports import metrics, survey_analysis, survey_reports
+from wuyedesk.reports.dashboard_export import dashboard_export
+from wuyedesk.reports.forms import ScopeForm
 
 router = Router(tags=["survey reports"])
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -39,6 +43,41 @@ class ReportOut(Schema):
 class ReportActionIn(Schema):
     comments: Text | None = Field(None, description="save / submit: the assistant's comments")
     remarks: Text = Field("", description="acknowledge / return: the manager's remarks")
+
+
+class DashboardFilters(Schema):
+    start: str = Field("", description="first day (YYYY-MM-DD); default: 29 days ago")
+    end: str = Field("", description="last day, inclusive; default: today")
+    community: int | None = Field(None, ge=1, le=MAX_ID)
+    department: int | None = Field(None, ge=1, le=MAX_ID)
+    owner: int | None = Field(None, ge=1, le=MAX_ID, description="a staff record's id")
+    trend: Literal["", "day", "week"] = ""
+
+
+def _scope(request, filters: DashboardFilters) -> metrics.Scope:
+    if not metrics.may_read_reports(request.auth):
+        raise PermissionDenied
+    data = {k: "" if v is None else str(v) for k, v in filters.model_dump().items()}
+    form = ScopeForm(data, user=request.auth)
+    if not form.is_valid():
+        raise FormInvalid(form)
+    return form.scope()
+
+
+@router.get("/dashboard", response={200: dict, **ERRORS}, operation_id="dashboard")
+def dashboard(request, filters: Query[DashboardFilters]):
+    """The dashboard's figures for a period (default the last 30 days), a community, a
+    department and a staff member, each beside the previous period's; the trend by day or
+    week; `overdue_now` apart from the period. The manager, executive, supervisor and
+    administrator, within their communities; labels in the request's language."""
+    return metrics.dashboard(request.auth, _scope(request, filters))
+
+
+@router.get("/dashboard.xlsx", response={200: None, **ERRORS}, operation_id="dashboard_xlsx")
+def dashboard_xlsx(request, filters: Query[DashboardFilters]):
+    """The same figures as a workbook: only the posts the company settings allow to export;
+    each export is in the access log."""
+    return dashboard_export(user=request.auth, scope=_scope(request, filters))
 
 
 def _iso(value):

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wuyedesk.accounts.selectors import active_staff
 from wuyedesk.core.forms import StyledFormMixin
 from wuyedesk.properties.selectors import communities_visible_to, departments_visible_to
-from wuyedesk.reports.metrics import Scope
+from wuyedesk.reports.metrics import Scope, default_period
 
 
 class ScopeForm(StyledFormMixin, forms.Form):
@@ -16,10 +16,17 @@ class ScopeForm(StyledFormMixin, forms.Form):
     community = forms.ModelChoiceField(label=_("小区"), queryset=None, required=False)
     department = forms.ModelChoiceField(label=_("部门"), queryset=None, required=False)
     owner = forms.ModelChoiceField(label=_("员工"), queryset=None, required=False)
+    trend = forms.ChoiceField(
+        label=_("趋势"),
+        choices=[("", _("自动")), ("day", _("按日")), ("week", _("按周"))],
+        required=False,
+    )
+
+    FIELDS = ("start", "end", "community", "department", "owner", "trend")
 
     def __init__(self, data, *, user):
-        today = timezone.localdate()
-        defaults = {"start": today.replace(day=1).isoformat(), "end": today.isoformat()}
+        start, end = default_period(timezone.localdate())
+        defaults = {"start": start.isoformat(), "end": end.isoformat()}
         data = {**defaults, **{k: v for k, v in data.items() if v}}
         super().__init__(data)
         self.fields["community"].queryset = communities_visible_to(user).filter(
@@ -49,4 +56,5 @@ class ScopeForm(StyledFormMixin, forms.Form):
             community_id=data["community"].pk if data.get("community") else None,
             department_id=data["department"].pk if data.get("department") else None,
             owner_id=owner.user_id if owner else None,
+            trend=data.get("trend") or "",
         )

@@ -1,20 +1,45 @@
-"""The manager's service-desk figures (issue #3 §12), each with the tickets behind it.
+"""The manager's service-desk figures (issue #3 §12, #12 point 5), each with the tickets
+behind it.
 
 Every metric is a pair of querysets over the same scoped ticket set: the tickets counted
 (numerator) and the tickets it is a share of (denominator). The dashboard shows the
 rate; each number links to the list of tickets behind it.
+
+Scope: every figure honours the chosen community, department and staff member; the
+period's figures count the tickets whose customer contact falls in the period, "overdue
+now" counts the open tickets of the same community, department and person whatever their
+contact date. Each period figure comes with the same figure of the period just before
+(as long, ending the day before the start). All counting is SQL aggregates (a constant
+number of queries, no row read in Python), however many tickets there are.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, Q
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q
+from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.choices import Post
 from wuyedesk.channels.models import Rating
 from wuyedesk.tickets.choices import Kind, Satisfaction, Status
-from wuyedesk.tickets.selectors import reached_return_visits, tickets_visible_to
+from wuyedesk.tickets.models import Category, Dispatch
+from wuyedesk.tickets.selectors import category_path, reached_return_visits, tickets_visible_to
+
+# Who may read the dashboard (page and API).
+REPORT_POSTS = (Post.MANAGER, Post.EXECUTIVE, Post.ADMIN, Post.SUPERVISOR)
+
+
+def may_read_reports(user) -> bool:
+    return has_post(user, *REPORT_POSTS)
+
+
+# The period the dashboard opens on: the last DEFAULT_DAYS days, today included.
+DEFAULT_DAYS = 30
+# Up to this many days the trend is by day, beyond it by week (ISO weeks, Monday first).
+DAILY_TREND_DAYS = 62
 
 
 @dataclass(frozen=True)
@@ -24,24 +49,67 @@ class Scope:
     community_id: int | None = None
     department_id: int | None = None
     owner_id: int | None = None
+    trend: str = ""  # "day" or "week"; "" chooses by the period's length
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> "Scope":
+        """The period just before, as long as this one."""
+        end = self.start - dt.timedelta(days=1)
+        return Scope(
+            start=end - dt.timedelta(days=self.days - 1),
+            end=end,
+            community_id=self.community_id,
+            department_id=self.department_id,
+            owner_id=self.owner_id,
+            trend=self.trend,
+        )
+
+    @property
+    def trend_by(self) -> str:
+        return self.trend or ("day" if self.days <= DAILY_TREND_DAYS else "week")
 
 
-def scoped_tickets(user, scope: Scope):
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(scope.start, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(scope.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-    # A merged ticket counts under its own kind, as every ticket does: merging a complaint
-    # must not take it out of the complaint figures (issue #11 point 12).
-    qs = tickets_visible_to(user).filter(contact_at__gte=start, contact_at__lt=end)
+def default_period(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=DEFAULT_DAYS - 1), today
+
+
+def current_tickets(user, scope: Scope):
+    """The tickets of the scope's community, department and person the user may see, whatever
+    their contact date ("overdue now")."""
+    qs = tickets_visible_to(user)
     if scope.community_id:
         qs = qs.filter(community_id=scope.community_id)
     if scope.department_id:
-        qs = qs.filter(
-            Q(department_id=scope.department_id) | Q(dispatches__department_id=scope.department_id)
-        ).distinct()
+        sent = Dispatch.objects.filter(ticket=OuterRef("pk"), department_id=scope.department_id)
+        qs = qs.filter(Q(department_id=scope.department_id) | Exists(sent))
     if scope.owner_id:
         qs = qs.filter(owner_id=scope.owner_id)
     return qs
+
+
+def _bounds(start: dt.date, end: dt.date):
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    )
+
+
+def scoped_tickets(user, scope: Scope):
+    """The scope's tickets whose customer contact falls in the period."""
+    start, end = _bounds(scope.start, scope.end)
+    # A merged ticket counts under its own kind, as every ticket does: merging a complaint
+    # must not take it out of the complaint figures (issue #11 point 12).
+    return current_tickets(user, scope).filter(contact_at__gte=start, contact_at__lt=end)
+
+
+def overdue_now(user, scope: Scope):
+    """The scope's open tickets past their deadline now, apart from the period."""
+    return current_tickets(user, scope).overdue()
 
 
 # name -> (label, numerator filter, denominator filter)
@@ -84,19 +152,34 @@ RATES = {
 }
 
 
+def _percent(numerator: int, denominator: int):
+    return round(100 * numerator / denominator, 1) if denominator else None
+
+
 def rate(qs, name: str) -> dict:
-    label, numerator, denominator = RATES[name]
-    counts = qs.aggregate(
-        n=Count("id", filter=numerator & denominator), d=Count("id", filter=denominator)
-    )
-    value = round(100 * counts["n"] / counts["d"], 1) if counts["d"] else None
-    return {
-        "name": name,
-        "label": label,
-        "numerator": counts["n"],
-        "denominator": counts["d"],
-        "percent": value,
-    }
+    return rates(qs, [name])[0][0]
+
+
+def rates(qs, names=None) -> tuple[list[dict], int]:
+    """The rates `names` (all by default) of the tickets `qs`, and their number, in one
+    query."""
+    names = list(names or RATES)
+    counts = {}
+    for name in names:
+        _label, numerator, denominator = RATES[name]
+        counts[f"{name}__n"] = Count("id", filter=numerator & denominator)
+        counts[f"{name}__d"] = Count("id", filter=denominator)
+    values = qs.order_by().aggregate(total=Count("id"), **counts)
+    return [
+        {
+            "name": name,
+            "label": str(RATES[name][0]),
+            "numerator": values[f"{name}__n"],
+            "denominator": values[f"{name}__d"],
+            "percent": _percent(values[f"{name}__n"], values[f"{name}__d"]),
+        }
+        for name in names
+    ], values["total"]
 
 
 def drill(qs, name: str, part: str):
@@ -106,52 +189,132 @@ def drill(qs, name: str, part: str):
 
 
 def breakdown(qs, field: str) -> list[dict]:
-    rows = qs.values(field).annotate(n=Count("id")).order_by("-n")
+    rows = qs.order_by().values(field).annotate(n=Count("id")).order_by("-n")
     return list(rows)
 
 
-def dashboard(user, scope: Scope) -> dict:
-    qs = scoped_tickets(user, scope)
+def _period_figures(qs) -> dict:
+    """The figures of one period that also appear for the previous period."""
+    rate_rows, total = rates(qs)
     by_kind = {r["kind"]: r["n"] for r in breakdown(qs, "kind")}
-    by_status = {r["status"]: r["n"] for r in breakdown(qs, "status")}
-    categories = list(
-        qs.values("category__parent__name", "category__name", "category_id")
-        .annotate(n=Count("id"))
-        .order_by("-n")[:15]
-    )
-    visits = reached_return_visits().filter(ticket__in=qs.values("id"))
-    satisfaction = {
-        r["satisfaction"]: r["n"] for r in visits.values("satisfaction").annotate(n=Count("id"))
-    }
-    ratings = Rating.objects.filter(ticket__in=qs.values("id")).aggregate(
+    ratings = Rating.objects.filter(ticket__in=qs.order_by().values("id")).aggregate(
         average=Avg("stars"), n=Count("id")
     )
     return {
-        "total": sum(by_kind.values()),
+        "total": total,
+        "rates": rate_rows,
+        "by_kind": by_kind,
         "ratings": {
             "average": round(ratings["average"], 2) if ratings["average"] is not None else None,
             "n": ratings["n"],
         },
+    }
+
+
+def trend(qs, scope: Scope) -> list[dict]:
+    """Tickets by day (or by week) of contact, and by kind, every day or week of the period
+    present (zero when none)."""
+    tz = timezone.get_current_timezone()
+    by = scope.trend_by
+    bucket = (
+        TruncDate("contact_at", tzinfo=tz) if by == "day" else TruncWeek("contact_at", tzinfo=tz)
+    )
+    counts: dict = {}
+    for row in (
+        qs.order_by().annotate(bucket=bucket).values("bucket", "kind").annotate(n=Count("id"))
+    ):
+        day = row["bucket"]
+        if isinstance(day, dt.datetime):
+            day = day.date()
+        counts.setdefault(day, {})[row["kind"]] = row["n"]
+    first = scope.start if by == "day" else scope.start - dt.timedelta(days=scope.start.weekday())
+    step = dt.timedelta(days=1 if by == "day" else 7)
+    out, day = [], first
+    while day <= scope.end:
+        kinds = counts.get(day, {})
+        last = min(day + step - dt.timedelta(days=1), scope.end)
+        out.append(
+            {
+                "start": max(day, scope.start).isoformat(),
+                "end": last.isoformat(),
+                "n": sum(kinds.values()),
+                "by_kind": {k.value: kinds.get(k.value, 0) for k in Kind},
+            }
+        )
+        day += step
+    return out
+
+
+def _categories(qs) -> list[dict]:
+    rows = list(
+        qs.order_by()
+        .values("category_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "category_id")[:15]
+    )
+    named = Category.objects.select_related("parent").in_bulk([r["category_id"] for r in rows])
+    return [
+        {
+            "id": r["category_id"],
+            "n": r["n"],
+            "label": category_path(named[r["category_id"]]) if r["category_id"] in named else "",
+        }
+        for r in rows
+    ]
+
+
+def dashboard(user, scope: Scope) -> dict:
+    """Every figure of the dashboard: the period's, the previous period's beside them, the
+    trend, and "overdue now" apart. Labels in the language of the request."""
+    qs = scoped_tickets(user, scope)
+    now = _period_figures(qs)
+    before_scope = scope.previous()
+    before = _period_figures(scoped_tickets(user, before_scope))
+    by_status = {r["status"]: r["n"] for r in breakdown(qs, "status")}
+    visits = reached_return_visits().filter(ticket__in=qs.order_by().values("id"))
+    satisfaction = {
+        r["satisfaction"]: r["n"]
+        for r in visits.order_by().values("satisfaction").annotate(n=Count("id"))
+    }
+    previous_rates = {r["name"]: r for r in before["rates"]}
+    return {
+        "period": {"start": scope.start.isoformat(), "end": scope.end.isoformat()},
+        "previous_period": {
+            "start": before_scope.start.isoformat(),
+            "end": before_scope.end.isoformat(),
+        },
+        "total": now["total"],
+        "previous_total": before["total"],
+        "ratings": now["ratings"],
+        "previous_ratings": before["ratings"],
         "by_kind": [
-            {"key": k.value, "label": str(k.label), "n": by_kind.get(k.value, 0)} for k in Kind
+            {
+                "key": k.value,
+                "label": str(k.label),
+                "n": now["by_kind"].get(k.value, 0),
+                "previous": before["by_kind"].get(k.value, 0),
+            }
+            for k in Kind
         ],
         "by_status": [
             {"key": s.value, "label": str(s.label), "n": by_status.get(s.value, 0)} for s in Status
         ],
-        "categories": [
+        "categories": _categories(qs),
+        "rates": [
             {
-                "id": c["category_id"],
-                "n": c["n"],
-                "label": "/".join(
-                    p for p in (c["category__parent__name"], c["category__name"]) if p
-                ),
+                **r,
+                "previous_percent": previous_rates[r["name"]]["percent"],
+                "previous_numerator": previous_rates[r["name"]]["numerator"],
+                "previous_denominator": previous_rates[r["name"]]["denominator"],
             }
-            for c in categories
+            for r in now["rates"]
         ],
-        "rates": [rate(qs, name) for name in RATES],
         "satisfaction": [
             {"key": s.value, "label": str(s.label), "n": satisfaction.get(s.value, 0)}
             for s in Satisfaction
         ],
-        "overdue_now": tickets_visible_to(user).overdue().count(),
+        "trend_by": scope.trend_by,
+        "trend": trend(qs, scope),
+        "kind_labels": {k.value: str(k.label) for k in Kind},
+        "overdue_now": overdue_now(user, scope).count(),
     }
