@@ -51,6 +51,9 @@ def api_as(client):
                 path, data or {}, content_type="application/json", headers=self.headers
             )
 
+        def put(self, path, data):
+            return client.put(path, data, content_type="application/json", headers=self.headers)
+
         def patch(self, path, data):
             return client.patch(path, data, content_type="application/json", headers=self.headers)
 

@@ -8,6 +8,7 @@ Errors are JSON {code, message, field}. Another resident's ticket is a 404, as i
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Status
@@ -41,6 +42,7 @@ from wuyedesk.channels.schemas import (
     SignupVerifyIn,
     StaffAnnouncementOut,
     SubmitIn,
+    WithdrawIn,
 )
 from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.tickets import selectors as ticket_selectors
@@ -358,10 +360,8 @@ def staff_announcements(request, params: Query[ListIn]):
     return list(qs[: params.limit])
 
 
-@staff_router.post("/announcements", response={201: StaffAnnouncementOut, **ERRORS})
-def staff_announcement_create(request, payload: AnnouncementIn):
-    """Write an announcement to a community or one of its buildings; e-mailed when published."""
-    user = _staff(request)
+def _announcement_fields(user, payload) -> dict:
+    """The community, building and publish time an announcement payload names, in scope."""
     community = selectors.announcement_communities(user).filter(pk=payload.community).first()
     if community is None:
         raise _field_error("community", _("找不到该记录,或不在您的权限范围内。"))
@@ -377,16 +377,51 @@ def staff_announcement_create(request, payload: AnnouncementIn):
     publish_at = payload.publish_at
     if publish_at is not None and timezone.is_naive(publish_at):
         publish_at = timezone.make_aware(publish_at)  # a time without offset is local time
-    announcement = services.announcement_create(
-        by=user,
-        community=community,
-        building=building,
-        title=payload.title,
-        body=payload.body,
-        publish_at=publish_at,
-    )
+    return {
+        "community": community,
+        "building": building,
+        "title": payload.title,
+        "body": payload.body,
+        "publish_at": publish_at,
+    }
+
+
+@staff_router.post("/announcements", response={201: StaffAnnouncementOut, **ERRORS})
+def staff_announcement_create(request, payload: AnnouncementIn):
+    """Write an announcement to a community or one of its buildings; e-mailed when published."""
+    user = _staff(request)
+    services.require_announcer(user)
+    announcement = services.announcement_create(by=user, **_announcement_fields(user, payload))
     announcement.refresh_from_db()
     return Status(201, announcement)
+
+
+def _staff_announcement(user, pk):
+    selectors.require_announcement_reader(user)
+    return get_object_or_404(selectors.announcements_visible_to(user), pk=pk)
+
+
+@staff_router.put("/announcements/{pk}", response={200: StaffAnnouncementOut, **ERRORS})
+def staff_announcement_update(request, pk: Id, payload: AnnouncementIn):
+    """Correct an announcement: its text and scope, and its publish time until it is
+    published. An e-mail already sent is not sent again; a withdrawn one cannot change
+    (422, `withdrawn`)."""
+    user = _staff(request)
+    announcement = _staff_announcement(user, pk)
+    services.require_announcer(user)
+    announcement = services.announcement_update(
+        by=user, announcement=announcement, **_announcement_fields(user, payload)
+    )
+    announcement.refresh_from_db()
+    return announcement
+
+
+@staff_router.post("/announcements/{pk}/withdraw", response={200: StaffAnnouncementOut, **ERRORS})
+def staff_announcement_withdraw(request, pk: Id, payload: WithdrawIn):
+    """Withdraw an announcement: off the portal at once, its e-mail not sent if not yet."""
+    user = _staff(request)
+    announcement = _staff_announcement(user, pk)
+    return services.announcement_withdraw(by=user, announcement=announcement, reason=payload.reason)
 
 
 def _queue_out(s) -> dict:

@@ -280,10 +280,28 @@ class AnnouncementForm(StyledFormMixin, forms.Form):
         help_text=_("北京时间;留空则立即发布。"),
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, announcement=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["community"].queryset = selectors.announcement_communities(user)
         self.fields["building"].queryset = selectors.announcement_buildings(user)
         self.fields["building"].label_from_instance = lambda b: f"{b.community.name}-{b.name}"
+        if announcement is not None:  # a correction: the announcement as it is
+            for name in ("community", "building", "title", "body"):
+                self.initial.setdefault(name, getattr(announcement, name))
+            self.initial.setdefault(
+                "publish_at", timezone.localtime(announcement.publish_at).strftime(LOCAL_INPUT)
+            )
+            if announcement.publish_at <= timezone.now():  # residents saw it dated so
+                self.fields["publish_at"].disabled = True
+                self.fields["publish_at"].help_text = _("已发布的公告保留原发布时间。")
         if not self.is_bound:
             self.initial.setdefault("publish_at", timezone.localtime().strftime(LOCAL_INPUT))
+
+
+class AnnouncementWithdrawForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("撤回原因"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("只在员工端显示,业主看不到。"),
+    )

@@ -139,6 +139,14 @@ class Announcement(models.Model):
     # Claimed by a conditional update, so that the e-mails go out once with any number of workers.
     emailed_at = models.DateTimeField(null=True, blank=True, editable=False)
     emailed_count = models.PositiveIntegerField(default=0, editable=False)
+    # Corrected after it was written (its e-mail, if already sent, is not sent again).
+    updated_at = models.DateTimeField(_("修改时间"), null=True, blank=True, editable=False)
+    # Withdrawn: no longer shown on the portal, and not e-mailed if it was not yet.
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("公告")

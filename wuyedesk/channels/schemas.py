@@ -188,6 +188,13 @@ class AnnouncementOut(Schema):
 class StaffAnnouncementOut(AnnouncementOut):
     emailed_at: dt.datetime | None
     emailed_count: int
+    updated_at: dt.datetime | None = Field(None, description="when it was last corrected")
+    withdrawn_at: dt.datetime | None = Field(None, description="withdrawn: off the portal")
+    withdraw_reason: str = ""
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=200)
 
 
 class AnnouncementIn(Schema):

@@ -89,7 +89,11 @@ def announcements_for(user, *, limit: int = 20):
     communities = {o.room.community_id for o in homes}
     buildings = {o.room.building_id for o in homes}
     return (
-        Announcement.objects.filter(publish_at__lte=timezone.now(), community_id__in=communities)
+        Announcement.objects.filter(
+            publish_at__lte=timezone.now(),
+            community_id__in=communities,
+            withdrawn_at__isnull=True,
+        )
         .filter(Q(building__isnull=True) | Q(building_id__in=buildings))
         .select_related("community", "building")
         .order_by("-publish_at", "-id")[:limit]
@@ -101,7 +105,7 @@ def announcement_for(user, pk):
     communities = {o.room.community_id for o in homes}
     buildings = {o.room.building_id for o in homes}
     qs = Announcement.objects.filter(
-        publish_at__lte=timezone.now(), community_id__in=communities
+        publish_at__lte=timezone.now(), community_id__in=communities, withdrawn_at__isnull=True
     ).filter(Q(building__isnull=True) | Q(building_id__in=buildings))
     return get_object_or_404(qs.select_related("community", "building"), pk=pk)
 
@@ -127,7 +131,10 @@ def announcements_visible_to(user):
     if not has_post(user, *ANNOUNCE_READERS):
         return Announcement.objects.none()
     return scope_to_communities(
-        Announcement.objects.select_related("community", "building", "created_by__staff"), user
+        Announcement.objects.select_related(
+            "community", "building", "created_by__staff", "withdrawn_by__staff"
+        ),
+        user,
     )
 
 

@@ -3,7 +3,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -114,5 +114,71 @@ def announcement_create(request):
         request,
         "channels/announcement_form.html",
         {"form": form, "title": _("新建公告")},
+        status=422 if form.is_bound else 200,
+    )
+
+
+def _announcement(request, pk):
+    """An announcement of the user's communities (404 for any other)."""
+    return get_object_or_404(selectors.announcements_visible_to(request.user), pk=pk)
+
+
+@staff_required
+def announcement_edit(request, pk):
+    """Correct an announcement (its text, scope, and publish time until it is published)."""
+    announcement = _announcement(request, pk)
+    services.require_announcer(request.user)
+    form = forms.AnnouncementForm(
+        request.POST or None, user=request.user, announcement=announcement
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.announcement_update(
+                by=request.user,
+                announcement=announcement,
+                community=data["community"],
+                building=data["building"],
+                title=data["title"],
+                body=data["body"],
+                publish_at=data["publish_at"],
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("公告已修改。已发出的邮件不会重发。"))
+            return redirect("portal:announcements")
+    if form.is_bound:
+        messages.error(request, _("未保存:请更正标出的错误。"))
+    return render(
+        request,
+        "channels/announcement_form.html",
+        {"form": form, "announcement": announcement, "title": _("修改公告")},
+        status=422 if form.is_bound else 200,
+    )
+
+
+@staff_required
+def announcement_withdraw(request, pk):
+    """Withdraw an announcement: asks for the reason and says what will happen."""
+    announcement = _announcement(request, pk)
+    services.require_announcer(request.user)
+    form = forms.AnnouncementWithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.announcement_withdraw(
+                by=request.user, announcement=announcement, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("公告已撤回,业主端不再显示。"))
+            return redirect("portal:announcements")
+    if form.is_bound:
+        messages.error(request, _("未撤回:请更正标出的错误。"))
+    return render(
+        request,
+        "channels/announcement_withdraw.html",
+        {"form": form, "announcement": announcement, "title": _("撤回公告")},
         status=422 if form.is_bound else 200,
     )

@@ -37,4 +37,14 @@ patterns = [
     path("staff/signups/<int:pk>/", staff_views.signup_decide, name="signup_decide"),
     path("staff/announcements/", staff_views.announcement_list, name="announcements"),
     path("staff/announcements/new/", staff_views.announcement_create, name="announcement_new"),
+    path(
+        "staff/announcements/<int:pk>/edit/",
+        staff_views.announcement_edit,
+        name="announcement_edit",
+    ),
+    path(
+        "staff/announcements/<int:pk>/withdraw/",
+        staff_views.announcement_withdraw,
+        name="announcement_withdraw",
+    ),
 ]

@@ -10,6 +10,8 @@ from wuyedesk.channels.services.announcements import (
     announcement_recipients,
     announcement_send,
     announcement_send_task,
+    announcement_update,
+    announcement_withdraw,
     announcements_send_due,
     require_announcer,
 )
@@ -67,6 +69,8 @@ __all__ = [
     "announcement_recipients",
     "announcement_send",
     "announcement_send_task",
+    "announcement_update",
+    "announcement_withdraw",
     "announcements_send_due",
     "closed_reply_refused",
     "code_minutes",

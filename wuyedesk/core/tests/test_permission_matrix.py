@@ -359,6 +359,8 @@ PAGE_PARAMS = {
         pk="mine", attachment_pk="mine_attachment"
     ),
     "portal/announcements/<int:pk>/": scoped(pk="announcement"),
+    "portal/staff/announcements/<int:pk>/edit/": scoped(pk="announcement"),
+    "portal/staff/announcements/<int:pk>/withdraw/": scoped(pk="announcement"),
     "portal/password/reset/<uidb64>/<token>/": single(uidb64="MQ", token="set-password"),
     "portal/staff/signups/<int:pk>/": scoped(pk="signup"),
     "import/<int:pk>/": single(pk=999999),
@@ -460,6 +462,7 @@ API_KINDS = [
     ("api/v1/reports/surveys/", "campaign"),
     ("api/v1/portal/tickets/", "mine"),
     ("api/v1/portal/staff/signups/", "signup"),
+    ("api/v1/portal/staff/announcements/", "announcement"),
     *[
         (f"api/v1/{key}/", key)
         for key in (
