@@ -162,7 +162,7 @@ def _filters_schema(resource: Resource) -> type[Schema]:
         ),
     }
     for name, lookup in resource.filters.items():
-        kind = int if lookup.endswith("_id") else str
+        kind = int if isinstance(lookup, str) and lookup.endswith("_id") else str
         fields[name] = (
             kind | None,
             Field(None, **({"ge": 0, "le": MAX_ID} if kind is int else {"max_length": 50})),

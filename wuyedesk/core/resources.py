@@ -29,8 +29,9 @@ class Resource:
     write_posts: tuple[str, ...]
     columns: tuple[Column, ...]
     search_fields: tuple[str, ...] = ()
-    # query parameter -> ORM lookup, e.g. {"community": "community_id"}
-    filters: dict[str, str] = field(default_factory=dict)
+    # query parameter -> ORM lookup, e.g. {"community": "community_id"}, or a function
+    # (queryset, value) -> queryset for a named list that no lookup expresses
+    filters: dict[str, str | Callable] = field(default_factory=dict)
     # Optional service taking (by=, form=, instance=) that writes instead of the generic one.
     save: Callable | None = None
     archivable: bool = True
@@ -66,6 +67,10 @@ class Resource:
         for name, lookup in self.filters.items():
             value = params.get(name)
             if value in (None, ""):
+                continue
+            if callable(lookup):  # a named list (e.g. residents without a home): its function
+                queryset = lookup(queryset, value)  # raises ValueError(name) on a bad value
+                applied[name] = value
                 continue
             if lookup.endswith("_id") or lookup.endswith("__id"):
                 try:

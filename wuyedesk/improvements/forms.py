@@ -72,9 +72,12 @@ class FilterForm(StyledFormMixin, forms.Form):
         label=_("来源"), required=False, choices=[("", "—"), *Source.choices]
     )
     overdue = forms.BooleanField(label=_("仅看逾期"), required=False)
+    mine = forms.BooleanField(label=_("仅看我负责的"), required=False)
+    active = forms.BooleanField(label=_("仅看未完成"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["community"].queryset = communities_visible_to(user)
         self.fields["department"].queryset = departments_visible_to(user)
 
@@ -88,4 +91,6 @@ class FilterForm(StyledFormMixin, forms.Form):
             "status": data.get("status") or "",
             "source": data.get("source") or "",
             "overdue": bool(data.get("overdue")),
+            "owner": self.user.pk if data.get("mine") else None,
+            "active": bool(data.get("active")),
         }

@@ -85,6 +85,7 @@ def filter_items(
     overdue=False,
     owner=None,
     campaign=None,
+    active=False,
 ):
     if department:
         queryset = queryset.filter(department_id=department)
@@ -100,6 +101,8 @@ def filter_items(
         queryset = queryset.filter(owner_id=owner)
     if campaign:
         queryset = queryset.filter(campaign_id=campaign)
+    if active:
+        queryset = queryset.filter(status_now__in=ACTIVE_STATUSES)
     return queryset
 
 

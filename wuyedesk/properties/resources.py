@@ -98,7 +98,7 @@ residents = register(
         ),
         # Phone search is exact on the normalised number, never a LIKE on personal data.
         search_fields=("name__icontains", "phone"),
-        filters={"community": "community_id"},
+        filters={"community": "community_id", "without_home": selectors.without_home},
         on_archive=services.resident_archived,
         log_access=True,
     )

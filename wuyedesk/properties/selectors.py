@@ -186,8 +186,15 @@ def community_overview(user, limit: int = 20):
 
 def residents_without_home(user):
     """Residents with no current room: a data-quality worklist for assistants (AST-3)."""
+    return without_home(active_residents(user), "1")
+
+
+def without_home(queryset, value):
+    """The residents list's `?without_home=1` filter: those with no current room."""
+    if str(value) != "1":
+        raise ValueError("without_home")
     current = Occupancy.objects.filter(resident=OuterRef("pk"), move_out__isnull=True)
-    return active_residents(user).exclude(Exists(current))
+    return queryset.exclude(Exists(current))
 
 
 def room_search(user, text: str):

@@ -42,6 +42,21 @@ def _invalid(field, message, code="invalid"):
     return ValidationError({field: ValidationError(message, code=code)})
 
 
+# The lists of campaigns by their report's state (`?report=` of the analysis list; the homes'
+# numbers of reports waiting for approval and of drafts).
+REPORT_LISTS = {
+    "submitted": (ReportStatus.SUBMITTED,),
+    "drafts": (ReportStatus.DRAFT, ReportStatus.RETURNED),
+}
+
+
+def campaigns_with_report(user, which: str):
+    """The campaigns the user may see whose report is in the named state (REPORT_LISTS)."""
+    statuses = REPORT_LISTS[which]
+    reports = QuarterlyReport.objects.filter(status__in=statuses).values("campaign_id")
+    return campaigns_visible_to(user).filter(pk__in=reports)
+
+
 def may_view(user) -> bool:
     return has_post(user, *VIEWERS)
 

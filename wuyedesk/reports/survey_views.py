@@ -43,7 +43,15 @@ class DecisionForm(StyledFormMixin, forms.Form):
 def campaign_list(request):
     if not survey_reports.may_view(request.user):
         raise PermissionDenied
-    campaigns = campaigns_visible_to(request.user).order_by("-period_start")
+    which = request.GET.get("report", "")
+    if which and which not in survey_reports.REPORT_LISTS:
+        messages.error(request, _("筛选条件“%(name)s”无效。") % {"name": "report"})
+        which = ""
+    if which:
+        campaigns = survey_reports.campaigns_with_report(request.user, which)
+    else:
+        campaigns = campaigns_visible_to(request.user)
+    campaigns = campaigns.order_by("-period_start")
     reports = {
         r.campaign_id: r
         for r in survey_reports.QuarterlyReport.objects.filter(campaign__in=campaigns)
@@ -52,7 +60,7 @@ def campaign_list(request):
     return render(
         request,
         "reports/survey_list.html",
-        {"rows": rows, "title": _("满意度分析")},
+        {"rows": rows, "which": which, "title": _("满意度分析")},
     )
 
 

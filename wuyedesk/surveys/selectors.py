@@ -136,6 +136,44 @@ def call_list(user, campaign):
     )
 
 
+def open_calls_by_campaign(user) -> list[dict]:
+    """The user's calls still to make (`call_list`'s open rows), per running campaign: rows
+    of campaign_id, campaign__name and n, in one grouped query (the specialist's home)."""
+    staff = staff_of(user)
+    if staff is None:
+        return []
+    return list(
+        invitations_visible_to(user)
+        .filter(
+            assigned_to=staff,
+            channel="phone",
+            status__in=ANSWERABLE,
+            campaign__status=CampaignStatus.OPEN,
+        )
+        .order_by()
+        .values("campaign_id", "campaign__name")
+        .annotate(n=Count("id"))
+        .order_by("campaign_id")
+    )
+
+
+def open_campaign_progress(user) -> list[dict]:
+    """Each running campaign's invitations in the user's communities: campaign_id, name,
+    total, completed and the response rate, in one grouped query (the assistant's home)."""
+    rows = (
+        invitations_visible_to(user)
+        .filter(campaign__status=CampaignStatus.OPEN)
+        .order_by()
+        .values("campaign_id", "campaign__name")
+        .annotate(
+            total=Count("id"),
+            completed=Count("id", filter=Q(status=InvitationStatus.COMPLETED)),
+        )
+        .order_by("campaign_id")
+    )
+    return [{**row, "rate": _rate(row["completed"], row["total"])} for row in rows]
+
+
 def _rate(done: int, total: int) -> float:
     return round(100.0 * done / total, 1) if total else 0.0
 

@@ -393,6 +393,18 @@ def _id_field(label):
     return forms.TypedChoiceField(label=label, coerce=int, required=False, empty_value=None)
 
 
+# The slices of tickets.selectors (due_q, attention_q) a home's numbers open.
+DUE_CHOICES = [
+    ("overdue", _("已超时")),
+    ("soon", _("即将到期(提醒时间内)")),
+    ("today", _("今天到期")),
+]
+ATTENTION_CHOICES = [
+    ("unacknowledged", _("待经理确认的重大投诉/突发事件")),
+    ("investigation_late", _("调查处理超时")),
+]
+
+
 class QueueFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("搜索"), required=False)
     community = _id_field(_("小区"))
@@ -410,11 +422,15 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
         label=_("至"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     department = _id_field(_("部门"))
+    due = forms.ChoiceField(label=_("期限"), choices=_blank(DUE_CHOICES), required=False)
+    attention = forms.ChoiceField(
+        label=_("需关注"), choices=_blank(ATTENTION_CHOICES), required=False
+    )
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     FILTERS = ("community", "kind", "category", "status", "severity", "channel")
     # Every field a request may carry: with none of them given, the queue is unfiltered.
-    FIELDS = ("q", *FILTERS, "date_from", "date_to", "department", "resident")
+    FIELDS = ("q", *FILTERS, "date_from", "date_to", "department", "due", "attention", "resident")
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -431,5 +447,7 @@ class QueueFilterForm(StyledFormMixin, forms.Form):
         for name in ("q", "date_from", "date_to"):
             self.fields[name].widget.attrs["class"] += " form-control-sm"
         for name in ("community", "kind", "category", "status", "severity", "channel"):
+            self.fields[name].widget.attrs["class"] += " form-select-sm"
+        for name in ("due", "attention"):
             self.fields[name].widget.attrs["class"] += " form-select-sm"
         self.fields["department"].widget.attrs["class"] += " form-select-sm"

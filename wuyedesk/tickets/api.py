@@ -150,6 +150,9 @@ def _list(request, f):
         date_to=f.date_to,
         resident=f.resident,
         department=f.department if f.queue != "department" else None,
+        due=f.due or "",
+        attention=f.attention or "",
+        due_field=selectors.due_field_of(f.queue),
     )
     queryset = selectors.search(queryset, f.q or "").values_list("id", flat=True)
     page = keyset_page(queryset, f.limit, f.cursor, key=int)

@@ -95,11 +95,17 @@ def overdue_at(next_due, closed: bool, now) -> bool:
     return not closed and next_due is not None and next_due <= now
 
 
+def overdue_q(now=None) -> Q:
+    """The condition of `TicketQuerySet.overdue`, for a count among others in one query (the
+    homes' numbers, the queue tabs)."""
+    return Q(closed_at__isnull=True, next_due__lte=now or timezone.now())
+
+
 class TicketQuerySet(models.QuerySet):
     def overdue(self, now=None):
         """The one definition of overdue tickets (queues, the overdue tab, the dashboard, the
         report list, the API and the SLA sweep): open, `next_due` at or before now."""
-        return self.filter(closed_at__isnull=True, next_due__lte=now or timezone.now())
+        return self.filter(overdue_q(now))
 
 
 class Ticket(models.Model):

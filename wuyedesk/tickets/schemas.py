@@ -26,7 +26,7 @@ from wuyedesk.tickets.choices import (
 )
 from wuyedesk.tickets.display import CLOCKS, clocks
 from wuyedesk.tickets.models import Category
-from wuyedesk.tickets.selectors import timeline_of
+from wuyedesk.tickets.selectors import ATTENTIONS, DUE_WINDOWS, timeline_of
 from wuyedesk.tickets.visibility import audience_of
 
 KindName = Literal[tuple(Kind.values)]
@@ -34,6 +34,8 @@ ChannelName = Literal[tuple(Channel.values)]
 SeverityName = Literal[tuple(Severity.values)]
 StatusName = Literal[tuple(Status.values)]
 SatisfactionName = Literal[tuple(Satisfaction.values)]
+DueWindow = Literal[DUE_WINDOWS]
+AttentionName = Literal[ATTENTIONS]
 QueueName = Literal["mine", "team", "department", "overdue", "unassigned", "return_visits", "all"]
 # A ticket's version is a PositiveIntegerField: anything bigger can only be stale.
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="the version you saw")]
@@ -378,6 +380,16 @@ class TicketFilters(Schema):
     date_to: Day | None = Field(None, description="contact day, up to and including")
     resident: Id | None = None
     department: Id | None = None
+    due: DueWindow | None = Field(
+        None,
+        description="overdue: the deadline has come; soon: it comes within the policy's "
+        "reminder time; today: it falls today (return_visits: the return-visit deadline)",
+    )
+    attention: AttentionName | None = Field(
+        None,
+        description="unacknowledged: major complaints and emergencies the manager has not "
+        "acknowledged; investigation_late: past the investigation deadline, no decision",
+    )
     limit: int = Field(50, ge=1, le=200)
     cursor: int | None = Field(
         None, ge=0, le=MAX_ID, description="next_cursor of the previous page"

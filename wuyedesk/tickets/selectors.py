@@ -20,8 +20,10 @@ from wuyedesk.accounts.models import User
 from wuyedesk.core import versions
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
+from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import categories
+from wuyedesk.tickets.assignments import selectors as task_selectors
 from wuyedesk.tickets.choices import CustomerStage, EventKind, Satisfaction, Status
 from wuyedesk.tickets.defaults import CATEGORY_TREE
 from wuyedesk.tickets.models import (
@@ -32,6 +34,7 @@ from wuyedesk.tickets.models import (
     ReturnVisit,
     Ticket,
     TicketEvent,
+    overdue_q,
 )
 from wuyedesk.tickets.visibility import (
     customer_row,
@@ -97,19 +100,28 @@ def _soonest_first(qs):
 def queue(user, name: str, *, department_id=None):
     """The named queues of the service desk (issue #3 §8)."""
     qs = tickets_visible_to(user, newest_first=name == "all").select_related(*LIST_RELATED)
-    open_ = qs.filter(closed_at__isnull=True)
-    if name == "mine":
-        return _soonest_first(open_.filter(owner=user))
-    if name == "team":
-        return _soonest_first(open_)
-    if name == "overdue":
-        return _soonest_first(open_.overdue())
-    if name == "unassigned":
-        return _soonest_first(open_.filter(owner__isnull=True))
+    qs = qs.filter(queue_q(user, name, department_id=department_id))
     if name == "return_visits":
-        return open_.filter(status=Status.AWAITING_RETURN_VISIT).order_by(
-            F("return_visit_due").asc(nulls_last=True), "-id"
-        )
+        return qs.order_by(F("return_visit_due").asc(nulls_last=True), "-id")
+    if name == "all":
+        return qs.order_by("-id")
+    return _soonest_first(qs)
+
+
+def queue_q(user, name: str, *, department_id=None, now=None) -> Q:
+    """Which of the tickets the user may see the named queue holds: the one definition that
+    `queue` lists and `queue_counts` counts."""
+    open_ = Q(closed_at__isnull=True)
+    if name == "mine":
+        return open_ & Q(owner=user)
+    if name == "team":
+        return open_
+    if name == "overdue":
+        return overdue_q(now)
+    if name == "unassigned":
+        return open_ & Q(owner__isnull=True)
+    if name == "return_visits":
+        return open_ & Q(status=Status.AWAITING_RETURN_VISIT)
     if name == "department":
         if department_id is None:
             staff = staff_of(user)
@@ -120,10 +132,89 @@ def queue(user, name: str, *, department_id=None):
             replied_at__isnull=True,
             cancelled_at__isnull=True,
         )
-        return _soonest_first(open_.filter(Exists(pending)))
+        return open_ & Q(Exists(pending))
     if name == "all":
-        return qs.order_by("-id")
+        return Q()
     raise ValueError(name)
+
+
+# The queues whose size their tab shows ("all" would count every ticket ever written).
+COUNTED_QUEUES = ("mine", "team", "department", "overdue", "unassigned", "return_visits")
+
+
+def queue_counts(user, names=COUNTED_QUEUES) -> dict[str, int]:
+    """The number of tickets in each named queue, in one query (the queue tabs)."""
+    now = timezone.now()
+    return tickets_visible_to(user).aggregate(
+        **{name: Count("id", filter=queue_q(user, name, now=now)) for name in names}
+    )
+
+
+# --- slices of a queue: the queue page's `?due=` and `?attention=` filters (issue #12) -------
+# A home's numbers are queues narrowed by these and by the page's other filters; both the
+# page and the home build their conditions here (`ticket_counts`), so a number always equals
+# the rows of the list it opens.
+
+DUE_WINDOWS = ("overdue", "soon", "today")
+ATTENTIONS = ("unacknowledged", "investigation_late")
+SEVERE = ("major", "emergency")
+
+
+def due_q(window: str, *, field: str = "next_due", now=None) -> Q:
+    """`overdue`: the deadline has come (for the open queues, `TicketQuerySet.overdue`);
+    `soon`: it comes within the reminder time of the policy in force (2 hours by default);
+    `today`: it falls on today's calendar day in the company's zone."""
+    now = now or timezone.now()
+    if window == "overdue":
+        return overdue_q(now) if field == "next_due" else Q(**{f"{field}__lte": now})
+    if window == "soon":
+        until = now + dt.timedelta(minutes=reminder_minutes())
+        return Q(**{f"{field}__gt": now, f"{field}__lte": until})
+    if window == "today":
+        start = _start_of_day(timezone.localdate(now))
+        return Q(**{f"{field}__gte": start, f"{field}__lt": start + dt.timedelta(days=1)})
+    raise ValueError(window)
+
+
+def reminder_minutes() -> int:
+    """How long before a deadline it counts as coming soon: the policy's reminder time."""
+    return policy().reminder_minutes
+
+
+def attention_q(name: str, *, now=None) -> Q:
+    """`unacknowledged`: major complaints and emergencies the manager has not acknowledged
+    (the banner's rule); `investigation_late`: complaints whose investigation deadline (the
+    policy's 48 hours) has passed with no decision yet."""
+    if name == "unacknowledged":
+        return Q(severity__in=SEVERE, manager_acknowledged_at__isnull=True, closed_at__isnull=True)
+    if name == "investigation_late":
+        return Q(
+            closed_at__isnull=True,
+            investigation_due__lte=now or timezone.now(),
+            decided_at__isnull=True,
+        )
+    raise ValueError(name)
+
+
+def ticket_counts(user, slices: dict) -> dict[str, int]:
+    """For each key, the number of rows the queue page lists for a queue and filters:
+    `{"key": {"queue": "overdue", "kind": "complaint", ...}}`, keyword arguments of
+    `filters_q` beside `queue`. One query, whatever the number of slices and tickets."""
+    now = timezone.now()
+    counts = {}
+    for key, spec in slices.items():
+        spec = dict(spec)
+        name = spec.pop("queue")
+        condition = queue_q(user, name, now=now) & filters_q(
+            now=now, due_field=due_field_of(name), **spec
+        )
+        counts[key] = Count("id", filter=condition)
+    return tickets_visible_to(user).aggregate(**counts) if counts else {}
+
+
+def due_field_of(queue_name: str) -> str:
+    """The deadline a queue is ordered and narrowed by."""
+    return "return_visit_due" if queue_name == "return_visits" else "next_due"
 
 
 def search(queryset, text: str):
@@ -162,15 +253,7 @@ def severe_unacknowledged(user):
     """Major complaints and emergencies the manager has not acknowledged yet (banner)."""
     if Post.MANAGER.value not in posts_of(user):
         return Ticket.objects.none()
-    return (
-        tickets_visible_to(user)
-        .filter(
-            severity__in=["major", "emergency"],
-            manager_acknowledged_at__isnull=True,
-            closed_at__isnull=True,
-        )
-        .order_by("-id")
-    )
+    return tickets_visible_to(user).filter(attention_q("unacknowledged")).order_by("-id")
 
 
 def severe_banner(user, limit: int) -> list[dict]:
@@ -194,8 +277,12 @@ def severe_banner(user, limit: int) -> list[dict]:
 # --- pages (issue #3): filters, customer 360, tasks, incidents, people to pick -------------
 
 
-def filter_tickets(
-    queryset,
+def filter_tickets(queryset, **filters):
+    """The queue filters (`filters_q`)."""
+    return queryset.filter(filters_q(**filters))
+
+
+def filters_q(
     *,
     community=None,
     kind: str = "",
@@ -207,29 +294,39 @@ def filter_tickets(
     date_to=None,
     resident=None,
     department=None,
-):
-    """The queue filters. Dates are calendar days of the contact time in the company's zone."""
+    due: str = "",
+    attention: str = "",
+    due_field: str = "next_due",
+    now=None,
+) -> Q:
+    """The queue filters as one condition. Dates are calendar days of the contact time in the
+    company's zone; `due` and `attention` are the slices above (`due_q`, `attention_q`)."""
+    condition = Q()
     if community is not None:
-        queryset = queryset.filter(community=community)
+        condition &= Q(community=community)
     if kind:
-        queryset = queryset.filter(kind=kind)
+        condition &= Q(kind=kind)
     if category is not None:
-        queryset = queryset.filter(Q(category=category) | Q(category__parent=category))
+        condition &= Q(category=category) | Q(category__parent=category)
     if status:
-        queryset = queryset.filter(status=status)
+        condition &= Q(status=status)
     if severity:
-        queryset = queryset.filter(severity=severity)
+        condition &= Q(severity=severity)
     if channel:
-        queryset = queryset.filter(channel=channel)
+        condition &= Q(channel=channel)
     if date_from is not None:
-        queryset = queryset.filter(contact_at__gte=_start_of_day(date_from))
+        condition &= Q(contact_at__gte=_start_of_day(date_from))
     if date_to is not None:
-        queryset = queryset.filter(contact_at__lt=_start_of_day(date_to + dt.timedelta(days=1)))
+        condition &= Q(contact_at__lt=_start_of_day(date_to + dt.timedelta(days=1)))
     if resident is not None:
-        queryset = queryset.filter(resident=resident)
+        condition &= Q(resident=resident)
     if department is not None:
-        queryset = queryset.filter(department=department)
-    return queryset
+        condition &= Q(department=department)
+    if due:
+        condition &= due_q(due, field=due_field, now=now)
+    if attention:
+        condition &= attention_q(attention, now=now)
+    return condition
 
 
 def _start_of_day(day: dt.date):
@@ -597,3 +694,12 @@ def default_category_tree():
     """The default category tree (tickets/defaults.py): (code, name, English name, department
     code, children) rows; the survey analysis groups free-text answers by it."""
     return CATEGORY_TREE
+
+
+# ---------------------------------------------------------------------------------------------
+# What the shell's homes read of tickets besides the queues (web/home.py).
+
+
+def open_tasks_of(user):
+    """The tasks from superiors a person still has to do (the "my work" queue lists them)."""
+    return task_selectors.open_tasks_of(user)

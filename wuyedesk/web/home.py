@@ -1,12 +1,34 @@
-"""Each post's home page: what that person needs first thing in the morning."""
+"""Each post's home page: what that person needs first thing in the morning (issue #12).
+
+Every number on a home is a link to the list behind it, and is counted by the same selector
+that list uses, narrowed by the same filters: a ticket number is `tickets.selectors.
+ticket_counts` of a queue and the queue page's filters (`?queue=overdue&kind=complaint`,
+`?due=soon`, `?attention=unacknowledged`, …), a sign-up, mail, improvement item or report
+number the count of its own list's selector. Each home costs a fixed number of queries,
+whatever the number of rows (tests in web/tests/test_homes.py).
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.selectors import active_staff
 from wuyedesk.core.jobs import stale_job_count
+from wuyedesk.improvements import selectors as improvements
+from wuyedesk.improvements.choices import ItemStatus, Source
+from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.properties import selectors
+from wuyedesk.reports import metrics, survey_reports
+from wuyedesk.surveys import selectors as surveys
+from wuyedesk.tickets import selectors as tickets
+from wuyedesk.tickets.choices import Channel, Kind
 
 # A person with several posts lands on the home of the first one here.
 HOME_ORDER = [
@@ -18,6 +40,29 @@ HOME_ORDER = [
     Post.SPECIALIST,
     Post.DEPARTMENT,
 ]
+# The period of the quality figures on the supervisor's and executive's homes, and how many
+# communities the "most complaints" table names.
+QUALITY_DAYS = 30
+WORST_COMMUNITIES = 5
+# The rows of the department's open work the department worker's home lists.
+DEPARTMENT_ROWS = 10
+
+
+@dataclass
+class Figure:
+    """One number of a home and the list it opens."""
+
+    key: str
+    label: str
+    n: int
+    url: str
+    alert: bool = False  # a number that is a problem when it is not 0 (shown red)
+    before: int | None = None  # the previous period's number, when the home compares
+    before_url: str = ""
+
+    @property
+    def change(self) -> int | None:
+        return None if self.before is None else self.n - self.before
 
 
 def primary_post(user) -> Post:
@@ -29,16 +74,338 @@ def render_home(request):
     user = request.user
     post = primary_post(user)
     context = {"post": post, "staff": staff_of(user), "title": post.label}
-    if post in (Post.ADMIN, Post.MANAGER, Post.EXECUTIVE, Post.SPECIALIST, Post.ASSISTANT):
-        context["overview"] = selectors.community_overview(user)
-    if post == Post.ADMIN:
-        context["stale_jobs"] = stale_job_count()
-    if post == Post.ASSISTANT:
-        context["homeless_count"] = selectors.residents_without_home(user).count()
-    if post == Post.SUPERVISOR:
-        context["colleagues"] = active_staff(user)[:50]
-    if post == Post.DEPARTMENT:
-        staff = staff_of(user)
-        context["department"] = staff.department if staff else None
-        context["served"] = staff.department.communities.all() if staff and staff.department else []
+    builder = BUILDERS.get(post)
+    if builder is not None:
+        context.update(builder(user))
     return render(request, f"web/home_{post.value}.html", context)
+
+
+# --- links ---------------------------------------------------------------------------------
+
+
+def queue_url(queue: str, **filters) -> str:
+    """The queue page showing exactly the rows `tickets.ticket_counts` counts for these."""
+    params = {"queue": queue}
+    for name, value in filters.items():
+        params[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return f"{reverse('ticket_queue')}?{urlencode(params)}"
+
+
+def _ticket_figures(user, specs: list[tuple]) -> list[Figure]:
+    """Figures of (key, label, queue, filters, alert), counted in one query."""
+    counts = tickets.ticket_counts(
+        user, {key: {"queue": queue, **filters} for key, _label, queue, filters, _a in specs}
+    )
+    return [
+        Figure(key, str(label), counts[key], queue_url(queue, **filters), alert)
+        for key, label, queue, filters, alert in specs
+    ]
+
+
+KIND_OVERDUE = {
+    Kind.INQUIRY: gettext_lazy("超时咨询"),
+    Kind.COMPLAINT: gettext_lazy("超时投诉"),
+    Kind.REPAIR: gettext_lazy("超时报修"),
+    Kind.SUGGESTION: gettext_lazy("超时建议"),
+}
+KIND_NEW = {
+    "": gettext_lazy("新登记工单"),
+    Kind.COMPLAINT: gettext_lazy("其中投诉"),
+    Kind.REPAIR: gettext_lazy("其中报修"),
+}
+
+
+def _soon_label() -> str:
+    minutes = tickets.reminder_minutes()
+    if minutes % 60 == 0:
+        return _("%(n)s 小时内到期") % {"n": minutes // 60}
+    return _("%(n)s 分钟内到期") % {"n": minutes}
+
+
+# --- the homes -----------------------------------------------------------------------------
+
+
+def manager_home(user) -> dict:
+    attention = _ticket_figures(
+        user,
+        [
+            (
+                "unacknowledged",
+                gettext_lazy("待确认的重大投诉/突发事件"),
+                "team",
+                {"attention": "unacknowledged"},
+                True,
+            ),
+            (
+                "investigation_late",
+                gettext_lazy("调查处理超时"),
+                "team",
+                {"attention": "investigation_late"},
+                True,
+            ),
+        ],
+    )
+    measures = improvements.filter_items(
+        improvements.items_visible_to(user), status=ItemStatus.DONE, source=Source.COMPLAINT
+    ).count()
+    query = urlencode({"status": ItemStatus.DONE.value, "source": Source.COMPLAINT.value})
+    attention.append(
+        Figure(
+            "measures_to_verify",
+            _("待验证的整改措施"),
+            measures,
+            f"{reverse('improvement_list')}?{query}",
+        )
+    )
+    attention.append(
+        Figure(
+            "reports_to_approve",
+            _("待审批的季度报告"),
+            survey_reports.campaigns_with_report(user, "submitted").count(),
+            f"{reverse('survey_analysis_list')}?report=submitted",
+        )
+    )
+    deadlines = _ticket_figures(
+        user,
+        [
+            *(
+                (f"overdue_{kind.value}", label, "overdue", {"kind": kind.value}, True)
+                for kind, label in KIND_OVERDUE.items()
+            ),
+            ("due_today", gettext_lazy("今天到期"), "team", {"due": "today"}, False),
+        ],
+    )
+    return {"attention": attention, "deadlines": deadlines, "weeks": _weeks(user)}
+
+
+def _weeks(user) -> list[Figure]:
+    """This week's new tickets (Monday to today) against last week's (Monday to Sunday)."""
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    last_monday, last_sunday = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+    specs = {}
+    for kind in KIND_NEW:
+        extra = {"kind": kind} if kind else {}
+        specs[f"now_{kind}"] = {"queue": "all", "date_from": monday, "date_to": today, **extra}
+        specs[f"before_{kind}"] = {
+            "queue": "all",
+            "date_from": last_monday,
+            "date_to": last_sunday,
+            **extra,
+        }
+    counts = tickets.ticket_counts(user, specs)
+    figures = []
+    for kind, label in KIND_NEW.items():
+        spec = dict(specs[f"now_{kind}"])
+        figure = Figure(f"week_{kind or 'all'}", str(label), counts[f"now_{kind}"], "")
+        figure.url = queue_url(spec.pop("queue"), **spec)
+        before = dict(specs[f"before_{kind}"])
+        figure.before = counts[f"before_{kind}"]
+        figure.before_url = queue_url(before.pop("queue"), **before)
+        figures.append(figure)
+    return figures
+
+
+def specialist_home(user) -> dict:
+    mine = _ticket_figures(
+        user,
+        [
+            ("my_overdue", gettext_lazy("我的超时工单"), "mine", {"due": "overdue"}, True),
+            ("my_soon", _soon_label(), "mine", {"due": "soon"}, True),
+            (
+                "visits_today",
+                gettext_lazy("今天待回访"),
+                "return_visits",
+                {"due": "today"},
+                False,
+            ),
+            (
+                "unassigned_portal",
+                gettext_lazy("未分配的业主平台工单"),
+                "unassigned",
+                {"channel": Channel.PORTAL.value},
+                False,
+            ),
+            (
+                "unassigned_email",
+                gettext_lazy("未分配的邮件工单"),
+                "unassigned",
+                {"channel": Channel.EMAIL.value},
+                False,
+            ),
+        ],
+    )
+    mine.insert(
+        2,
+        Figure(
+            "my_tasks",
+            _("交办给我的任务"),
+            tickets.open_tasks_of(user).count(),
+            f"{reverse('ticket_queue')}?queue=mine#my-tasks",
+        ),
+    )
+    return {"figures": mine, "calls": _call_lists(user)}
+
+
+def _call_lists(user) -> list[Figure]:
+    """My open survey calls, per running campaign: each opens that campaign's call list."""
+    return [
+        Figure(
+            f"calls_{row['campaign_id']}",
+            row["campaign__name"],
+            row["n"],
+            reverse("surveys:call_list", args=[row["campaign_id"]]),
+        )
+        for row in surveys.open_calls_by_campaign(user)
+    ]
+
+
+def assistant_home(user) -> dict:
+    from wuyedesk.channels.selectors import pending_signups
+
+    # channels is a sibling of surveys and mailbox; the shell imports all of them, each
+    # where it is used, so this module reads as the list of what each home needs.
+    figures = [
+        Figure(
+            "signups",
+            _("待审核的注册"),
+            pending_signups(user).count(),
+            reverse("portal:signup_queue"),
+            alert=True,
+        ),
+        Figure(
+            "mail_unknown",
+            _("待匹配住户的邮件"),
+            mail_queue(user, "unknown").count(),
+            f"{reverse('mail_queue')}?queue=unknown",
+            alert=True,
+        ),
+        Figure(
+            "without_home",
+            _("无在住房屋的住户档案"),
+            selectors.residents_without_home(user).count(),
+            f"{reverse('record_list', args=['residents'])}?without_home=1",
+        ),
+        Figure(
+            "report_drafts",
+            _("编写中的季度报告"),
+            survey_reports.campaigns_with_report(user, "drafts").count(),
+            f"{reverse('survey_analysis_list')}?report=drafts",
+        ),
+    ]
+    return {
+        "figures": figures,
+        "campaigns": surveys.open_campaign_progress(user),
+        "overview": selectors.community_overview(user),
+    }
+
+
+def department_home(user) -> dict:
+    staff = staff_of(user)
+    department = staff.department if staff else None
+    figures = _ticket_figures(
+        user,
+        [
+            ("department_open", gettext_lazy("部门待办工单"), "department", {}, False),
+            (
+                "department_overdue",
+                gettext_lazy("其中已超时"),
+                "department",
+                {"due": "overdue"},
+                True,
+            ),
+            (
+                "department_soon",
+                _soon_label(),
+                "department",
+                {"due": "soon"},
+                True,
+            ),
+        ],
+    )
+    items = improvements.filter_items(
+        improvements.items_visible_to(user), owner=user.pk, active=True
+    )
+    figures.append(
+        Figure(
+            "my_items",
+            _("我负责的改进事项(未完成)"),
+            items.count(),
+            f"{reverse('improvement_list')}?mine=on&active=on",
+        )
+    )
+    rows = list(tickets.queue(user, "department")[:DEPARTMENT_ROWS])
+    return {
+        "department": department,
+        "figures": figures,
+        "rows": rows,
+        "served": department.communities.all() if department else [],
+    }
+
+
+def quality_home(user) -> dict:
+    """The supervisor's and the executive's: the figures of their scope over the last
+    QUALITY_DAYS days beside the QUALITY_DAYS before, and the communities with the most
+    complaints. Each figure opens the dashboard's list of the tickets behind it."""
+    today = timezone.localdate()
+    now = metrics.Scope(start=today - dt.timedelta(days=QUALITY_DAYS - 1), end=today)
+    before = metrics.Scope(
+        start=now.start - dt.timedelta(days=QUALITY_DAYS), end=now.start - dt.timedelta(days=1)
+    )
+    current = metrics.rates(metrics.scoped_tickets(user, now))
+    previous = {r["name"]: r for r in metrics.rates(metrics.scoped_tickets(user, before))}
+    drill = reverse("report_tickets")
+    period = {"start": now.start.isoformat(), "end": now.end.isoformat()}
+    figures = []
+    for row in current:
+        name = row["name"]
+        if name == "total":
+            url = f"{drill}?{urlencode(period)}"
+        else:
+            url = f"{drill}?{urlencode({**period, 'metric': name, 'part': 'numerator'})}"
+        was = previous[name]
+        if name == "total":
+            change, unit = row["numerator"] - was["numerator"], ""
+        elif row["percent"] is None or was["percent"] is None:
+            change, unit = None, ""
+        else:
+            change, unit = round(row["percent"] - was["percent"], 1), _("个百分点")
+        figures.append(
+            {
+                **row,
+                "label": row.get("label", _("登记工单")),
+                "url": url,
+                "before": was,
+                "change": change,
+                "unit": unit,
+            }
+        )
+    worst = metrics.complaints_by_community(user, now, WORST_COMMUNITIES)
+    for row in worst:
+        row["url"] = (
+            f"{drill}?{urlencode({**period, 'community': row['id'], 'kind': Kind.COMPLAINT})}"
+        )
+    overdue = tickets.ticket_counts(user, {"overdue": {"queue": "overdue"}})["overdue"]
+    return {
+        "figures": figures,
+        "worst": worst,
+        "period": now,
+        "quality_days": QUALITY_DAYS,
+        "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
+        "dashboard": f"{reverse('dashboard')}?{urlencode(period)}",
+    }
+
+
+def admin_home(user) -> dict:
+    return {"stale_jobs": stale_job_count(), "overview": selectors.community_overview(user)}
+
+
+BUILDERS = {
+    Post.ADMIN: admin_home,
+    Post.MANAGER: manager_home,
+    Post.EXECUTIVE: quality_home,
+    Post.SUPERVISOR: quality_home,
+    Post.ASSISTANT: assistant_home,
+    Post.SPECIALIST: specialist_home,
+    Post.DEPARTMENT: department_home,
+}

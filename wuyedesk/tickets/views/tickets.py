@@ -108,6 +108,9 @@ def ticket_queue(request):
         date_to=data.get("date_to"),
         resident=data.get("resident"),
         department=department if name != "department" else None,
+        due=data.get("due", ""),
+        attention=data.get("attention", ""),
+        due_field=selectors.due_field_of(name),
     )
     tickets = selectors.search(tickets, data.get("q", ""))
     page = page_of(tickets.values_list("id", flat=True), request.GET.get("page"), PAGE_SIZE)
@@ -125,6 +128,7 @@ def ticket_queue(request):
         {
             "queues": QUEUES,
             "queue": name,
+            "queue_tabs": _tabs(user),
             "page": page,
             "rows_html": mark_safe(rows_html),  # noqa: S308  (an autoescaping template's output)
             "filter_fields": filter_fields,
@@ -136,6 +140,12 @@ def ticket_queue(request):
             "title": QUEUES[name],
         },
     )
+
+
+def _tabs(user) -> list[tuple]:
+    """(key, label, size) of each queue tab; the size is None for "all" (every ticket)."""
+    counts = selectors.queue_counts(user)
+    return [(key, label, counts.get(key)) for key, label in QUEUES.items()]
 
 
 def _filter_fields(form, queue: str) -> str:

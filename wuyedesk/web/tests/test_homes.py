@@ -1,0 +1,168 @@
+"""Each post's home (issue #12 point 1): every number opens a list showing exactly those
+rows, each home costs the same number of queries however many rows there are, and the
+queue filters a home links to refuse bad values with a message."""
+
+import html
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wuyedesk.accounts.choices import Post
+from wuyedesk.testing import make_staff
+from wuyedesk.web.tests.work import fill_work
+
+FIGURE = re.compile(r'href="([^"]+)" data-figure="([^"]+)" data-count="(\d+)"')
+POSTS = ["manager", "specialist", "assistant", "worker", "supervisor", "executive"]
+
+
+def figures(page: str) -> dict[str, tuple[str, int]]:
+    """key -> (url, number) of every number on a home."""
+    return {key: (html.unescape(url), int(n)) for url, key, n in FIGURE.findall(page)}
+
+
+def rows_of(client, url: str) -> int:
+    """The rows the list at `url` shows (every list marks its rows)."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    page = response.content.decode()
+    if url.endswith("#my-tasks"):
+        return page.count('id="task-')
+    if url.startswith("/tickets/?"):
+        return page.count("data-ticket=")
+    return page.count("data-row")
+
+
+@pytest.fixture
+def busy(world):
+    fill_work(world)
+    return lambda n=1: fill_work(world, n)
+
+
+@pytest.mark.parametrize("post", POSTS)
+def test_each_number_equals_the_rows_of_the_list_it_opens(world, busy, client_as, post):
+    client = client_as(world.users[post])
+    page = client.get("/").content.decode()
+    found = figures(page)
+    assert found, "the home shows no numbers"
+    for key, (url, n) in found.items():
+        assert rows_of(client, url) == n, (key, url, n)
+    # Not all zero: the world has work for every post.
+    assert any(n for _url, n in found.values()), found
+
+
+def test_the_managers_numbers(world, busy, client_as):
+    found = figures(client_as(world.manager).get("/").content.decode())
+    assert found["unacknowledged"][1] == 1
+    assert found["unacknowledged"][0] == "/tickets/?queue=team&attention=unacknowledged"
+    assert found["overdue_inquiry"][1] == 2  # the two contacted ten days ago
+    assert found["overdue_repair"][1] == 1
+    assert found["overdue_suggestion"][1] == 0
+    assert found["week_all"][1] + found["week_all_before"][1] >= 5  # the fresh ones this week
+
+
+def test_the_specialists_numbers(world, busy, client_as):
+    found = figures(client_as(world.specialist).get("/").content.decode())
+    assert found["my_overdue"] == ("/tickets/?queue=mine&due=overdue", 3)
+    assert found["unassigned_portal"][1] == 1
+    assert found["unassigned_email"][1] == 1
+
+
+def test_the_department_workers_numbers(world, busy, client_as):
+    page = client_as(world.worker).get("/").content.decode()
+    found = figures(page)
+    assert found["department_open"] == ("/tickets/?queue=department", 1)
+    assert 'id="department-rows"' in page
+
+
+def test_a_specialist_of_another_community_counts_none_of_a(world, busy, client_as):
+    found = figures(client_as(world.specialist_b).get("/").content.decode())
+    assert found["unassigned_portal"][1] == 0 and found["my_overdue"][1] == 0
+
+
+@pytest.mark.parametrize("post", [*POSTS, "admin"])
+def test_a_home_costs_the_same_queries_with_three_times_the_rows(world, busy, client_as, post):
+    client = client_as(world.users[post])
+
+    def measure():
+        client.get("/")  # caches filled (the policy, the banner, the menu)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        return len(ctx.captured_queries)
+
+    before = measure()
+    busy(2)
+    assert measure() == before
+
+
+def test_queue_tabs_show_each_queues_size(world, busy, client_as):
+    client = client_as(world.specialist)
+    page = client.get("/tickets/?queue=mine").content.decode()
+    for key in ("mine", "team", "overdue", "unassigned", "return_visits"):
+        size = re.search(rf'id="tab-{key}">[^<]*<span [^>]*data-count="(\d+)"', page)
+        assert size, key
+        assert rows_of(client, f"/tickets/?queue={key}") == int(size.group(1)), key
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["due=tomorrow", "attention=everything"],
+)
+def test_a_bad_filter_value_is_refused_with_a_message(world, busy, client_as, query):
+    response = client_as(world.manager).get(f"/tickets/?queue=team&{query}")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "invalid-feedback" in page
+    assert page.count("data-ticket=") == rows_of(client_as(world.manager), "/tickets/?queue=team")
+
+
+def test_the_api_lists_the_same_slices(world, busy, api_as):
+    api = api_as(world.manager)
+    body = api.get("/api/v1/tickets", queue="team", attention="unacknowledged").json()
+    assert len(body["items"]) == 1
+    bad = api.get("/api/v1/tickets", queue="team", due="tomorrow")
+    assert bad.status_code in (400, 422)
+    assert {"code", "message", "field"} <= set(bad.json())
+
+
+def test_bad_list_filters_of_the_other_lists(world, client_as):
+    client = client_as(world.assistant)
+    page = client.get("/residents/?without_home=yes")
+    assert page.status_code == 200 and "without_home" in page.content.decode()
+    page = client.get("/reports/surveys/?report=nonsense")
+    assert page.status_code == 200 and "report" in page.content.decode()
+
+
+def test_a_resident_without_a_home_is_on_the_assistants_list(world, client_as):
+    from wuyedesk.properties.models import Resident
+
+    Resident.objects.create(community=world.a, name="无房户", phone="13600000001")
+    client = client_as(world.assistant)
+    found = figures(client.get("/").content.decode())
+    url, n = found["without_home"]
+    assert n == 1 and rows_of(client, url) == 1
+    assert "无房户" in client.get(url).content.decode()
+
+
+def test_the_menu_has_at_most_seven_entries_with_the_posts_most_used_first(
+    world, client_as, settings
+):
+    for name in ("manager", "specialist", "assistant", "worker", "supervisor", "executive"):
+        context = client_as(world.users[name]).get("/").context
+        bar = context["nav_bar"]
+        assert len(bar) <= 7, (name, [e["label"] for e in bar])
+        assert bar[0]["url"] == "/"
+    specialist = client_as(world.specialist).get("/").context["nav_bar"]
+    assert specialist[1]["url"] == "/tickets/new/"  # taking a call: first after the home
+    assert specialist[2]["key"] == "work"
+    admin = client_as(world.admin).get("/").context["nav_bar"]
+    assert admin[2]["key"] == "settings"
+    executive = client_as(world.executive).get("/").context["nav_bar"]
+    assert executive[1]["key"] == "reports"
+
+
+def test_a_person_with_two_posts_gets_the_first_posts_order(world, client_as):
+    both = make_staff("both", [Post.SPECIALIST, Post.MANAGER], [world.a], None, "双岗")
+    bar = client_as(both).get("/").context["nav_bar"]
+    assert [e.get("key") for e in bar][2:4] == ["work", "quality"]
