@@ -323,29 +323,6 @@ def dashboard(user, scope: Scope) -> dict:
 # --- the quality figures of a home (issue #12): the supervisor's and the executive's ----------
 
 
-def rates(qs) -> list[dict]:
-    """Every figure of RATES over these tickets, in one query (as `rate` gives each)."""
-    counts = {}
-    for name, (_label, numerator, denominator) in RATES.items():
-        counts[f"{name}_n"] = Count("id", filter=numerator & denominator)
-        counts[f"{name}_d"] = Count("id", filter=denominator)
-    counts["total"] = Count("id")
-    found = qs.aggregate(**counts)
-    out = []
-    for name, (label, _numerator, _denominator) in RATES.items():
-        n, d = found[f"{name}_n"], found[f"{name}_d"]
-        out.append(
-            {
-                "name": name,
-                "label": label,
-                "numerator": n,
-                "denominator": d,
-                "percent": round(100 * n / d, 1) if d else None,
-            }
-        )
-    return [{"name": "total", "numerator": found["total"]}, *out]
-
-
 def complaints_by_community(user, scope: Scope, limit: int) -> list[dict]:
     """The communities with the most complaints in the scope's period, most first: (id, name,
     complaints, tickets). One grouped query."""

@@ -352,8 +352,8 @@ def quality_home(user) -> dict:
     before = metrics.Scope(
         start=now.start - dt.timedelta(days=QUALITY_DAYS), end=now.start - dt.timedelta(days=1)
     )
-    current = metrics.rates(metrics.scoped_tickets(user, now))
-    previous = {r["name"]: r for r in metrics.rates(metrics.scoped_tickets(user, before))}
+    current = _quality_rows(metrics.scoped_tickets(user, now))
+    previous = {r["name"]: r for r in _quality_rows(metrics.scoped_tickets(user, before))}
     drill = reverse("report_tickets")
     period = {"start": now.start.isoformat(), "end": now.end.isoformat()}
     figures = []
@@ -394,6 +394,12 @@ def quality_home(user) -> dict:
         "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
         "dashboard": f"{reverse('dashboard')}?{urlencode(period)}",
     }
+
+
+def _quality_rows(qs) -> list[dict]:
+    """The number of tickets and every rate of the dashboard, in one query."""
+    rows, total = metrics.rates(qs)
+    return [{"name": "total", "numerator": total}, *rows]
 
 
 def admin_home(user) -> dict:
