@@ -33,12 +33,14 @@ def _background(locator) -> str:
 
 def test_a_transfer_note_stays_inside(page, live_server, browser_world):
     ticket = _ticket(browser_world)
+    page.on("dialog", lambda dialog: dialog.accept())  # #12: "将工单 … 转交所选部门…?"
     login(page, live_server, "specialist")
     page.goto(f"{live_server.url}/tickets/{ticket.pk}/")
 
     page.locator("#transfer summary").click()
     note = page.locator("#transfer textarea[name=note]")
-    expect(page.locator("#transfer [data-audience-for=note]")).to_have_text("仅内部可见")
+    # #12 point 3: the note is the department's to read (部门可见), not the resident's.
+    expect(page.locator("#transfer [data-audience-for=note]")).to_have_text("部门可见")
     page.locator("#message summary").click()
     message = page.locator("#message textarea[name=text]")
     expect(page.locator("#message [data-audience-for=text]")).to_have_text("客户可见")

@@ -101,7 +101,8 @@ def test_resident_signs_up_complains_with_photo_gets_reply_and_rates(
     expect(page.locator(".alert-success")).to_contain_text(f"已受理,工单编号 {ticket.number}")
     expect(page.locator("#ticket-number")).to_have_text(ticket.number)
     expect(page.locator("#timeline [data-kind='created']")).to_contain_text("登记")
-    expect(page.locator("#timeline")).to_contain_text("噪音现场.png")
+    # #12 point 8: the photo is a thumbnail (its name is the image's alt text), not a file name.
+    expect(page.locator("#timeline img[alt='噪音现场.png']")).to_have_count(1)
     expect(page.locator(".promised-deadline").first).to_contain_text("北京时间")
     assert ticket.kind == "complaint" and ticket.attachments.count() == 1
     _fits(page)
@@ -111,6 +112,7 @@ def test_resident_signs_up_complains_with_photo_gets_reply_and_rates(
     desk = browser.new_context(locale="en-US")
     staff = desk.new_page()
     staff.set_default_timeout(10_000)
+    staff.on("dialog", lambda dialog: dialog.accept())  # #12: "把这条消息发给工单 … 的业主?"
     login(staff, live_server, "specialist")
     staff.goto(f"{live_server.url}/tickets/{ticket.pk}/")
     staff.locator("#message summary").click()

@@ -438,6 +438,14 @@ def _taker(user, ticket, step) -> str:
     return next((a for a in step.actions if may_take(user, ticket, a)), "")
 
 
+def others_step(user, ticket, step) -> bool:
+    """Whether `step` is another post's (or department's) to take, rather than this
+    person's later on (a return visit before the feedback is theirs, just not yet)."""
+    if step.department and not services.is_dispatch_department(user, ticket, step.department):
+        return True
+    return not any(ACTIONS[a].permitted(user, ticket) for a in step.actions)
+
+
 def lead(user, ticket) -> Lead:
     """The primary action comes from the services' rules, not a second copy: the first
     pending step (services.pending_steps) this person may take now, or closing once nothing

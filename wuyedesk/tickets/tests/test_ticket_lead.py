@@ -290,3 +290,10 @@ def test_the_api_says_the_same_next_step(world, call, categories, api_as):
     )
     assert done.status_code == 200 and done.json()["next"]["primary"] == "return_visit"
     assert api_as(world.specialist_b).get(f"/api/v1/tickets/{ticket.pk}").status_code == 404
+
+
+def test_a_later_step_of_mine_is_not_called_someone_elses(world, call, categories, client_as):
+    page = _page(client_as, world.specialist, _decided(world, call, categories))
+    steps = re.search(r'id="pending-steps">.*?</ol>', page, re.S).group(0)
+    visit = re.search(r'<li data-step="return_visit".*?</li>', steps, re.S).group(0)
+    assert "尚未记录回访" in visit and "由其他岗位处理" not in visit

@@ -26,6 +26,7 @@ from wuyedesk.tickets.actions import (
     desk,
     lead,
     manager,
+    others_step,
     workable_dispatches,
 )
 from wuyedesk.tickets.assignments import selectors as task_selectors
@@ -212,7 +213,10 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             anchors.setdefault(form.slug, f"#dispatch-{dispatch.pk}")
             if form.slug == primary and primary_row is None:
                 primary_row = dispatch
-    steps = [(step, anchors.get(mine, "")) for step, mine in the_lead.steps]
+    steps = [
+        (step, anchors.get(mine, ""), others_step(user, ticket, step))
+        for step, mine in the_lead.steps
+    ]
 
     def entry(slug):
         action = ACTIONS[slug]
@@ -237,7 +241,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "steps": steps,
             "waiting": the_lead.waiting,
             "side": [entry(slug) for slug in SIDE_ORDER if slug in forms and slug != primary],
-            "blockers": [(s.missing, link) for s, link in steps if s.blocks_close]
+            "blockers": [(s.missing, link, others) for s, link, others in steps if s.blocks_close]
             if "close" in forms
             else [],
             "row_error": row_error,
