@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh "[test]"
 source scripts/_postgres.sh
-apt_install chromium fonts-wqy-microhei dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0
+apt_install chromium fonts-wqy-microhei dovecot-imapd libpango-1.0-0 libpangoft2-1.0-0 nginx-light openssl
 
 echo "==> quality gate"
 .venv/bin/ruff check .

@@ -362,6 +362,7 @@ if MEDIA_S3_BUCKET:
             "default_acl": None,  # the bucket's own (private) policy
             "querystring_auth": True,
             "querystring_expire": env_int("MEDIA_S3_URL_SECONDS", 60),
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "location": env_str("MEDIA_S3_PREFIX"),
         },
