@@ -9,6 +9,7 @@ from wuyedesk.channels import urls as portal_urls
 from wuyedesk.notifications import portal_urls as notification_portal_urls
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
+from wuyedesk.tickets.views import search as ticket_search
 from wuyedesk.web import records
 from wuyedesk.web import views as web
 
@@ -51,6 +52,7 @@ urlpatterns = [
         properties.resident_reveal,
         name="resident_reveal",
     ),
+    path("search/", ticket_search.global_search, name="global_search"),
     path("reports/", include("wuyedesk.reports.urls")),
     path("knowledge/", include("wuyedesk.tickets.knowledge.urls")),
     path("tickets/", include("wuyedesk.tickets.urls")),

@@ -353,6 +353,7 @@ def build():
 
 
 api.add_router("/tickets", tickets_api.router)
+api.add_router("/search", tickets_api.search_router)
 api.add_router("/knowledge", knowledge_api.router)
 api.add_router("/incidents", tickets_api.incident_router)
 api.add_router("/tasks", tasks_api.router)

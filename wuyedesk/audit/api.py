@@ -19,7 +19,7 @@ class AccessOut(Schema):
     at: str
     actor_id: int | None
     actor: str | None = Field(description="the staff member's name, or the username")
-    action: Literal["view", "reveal", "export"]
+    action: Literal["view", "reveal", "export", "search"]
     object_type: str
     object_id: int | None
     object_label: str
@@ -50,7 +50,7 @@ class AccessFilters(Schema):
     person: str | None = Field(None, max_length=150, description="username or staff name")
     resident: int | None = Field(None, ge=1, le=MAX_ID, description="resident id")
     resident_name: str | None = Field(None, max_length=100)
-    action: Literal["view", "reveal", "export"] | None = None
+    action: Literal["view", "reveal", "export", "search"] | None = None
     since: Day | None = Field(None, description="first day, company time zone")
     until: Day | None = Field(None, description="last day, company time zone")
     limit: int = Field(50, ge=1, le=200)

@@ -20,11 +20,13 @@ class AuditAction(models.TextChoices):
     OTP_OFF = "otp_off", _("关闭两步验证")
     OTP_RESET = "otp_reset", _("重置两步验证")
     VIEW = "view", _("查看住户档案")
+    # A search by a phone number (#12 point 4): the fact of it, never the number.
+    SEARCH = "search", _("按电话搜索")
 
 
 # What the access log (PIPL) holds: who looked at or took away residents' data. These rows
 # are kept for the company's `access_log_retention_days`; changes are kept for good.
-ACCESS_ACTIONS = (AuditAction.VIEW, AuditAction.REVEAL, AuditAction.EXPORT)
+ACCESS_ACTIONS = (AuditAction.VIEW, AuditAction.REVEAL, AuditAction.EXPORT, AuditAction.SEARCH)
 
 
 class AuditEntry(models.Model):

@@ -69,6 +69,12 @@ def record_opened(*, by, obj: models.Model) -> AuditEntry:
     return audit_record(actor=by, action=AuditAction.VIEW, obj=obj)
 
 
+def record_phone_search(*, by) -> AuditEntry:
+    """Access log (PIPL): `by` searched by a phone number. The number is never kept: the row
+    says only that a phone search was made, by whom, when and from where."""
+    return audit_record(actor=by, action=AuditAction.SEARCH, object_type="search")
+
+
 def access_log_purge(*, now: dt.datetime | None = None) -> int:
     """Delete access-log rows older than the company's retention; returns how many went.
 

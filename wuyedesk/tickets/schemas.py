@@ -568,3 +568,51 @@ class IncidentUpdateIn(Schema):
 class IncidentUpdateOut(Schema):
     reached: int = Field(..., description="how many tickets the update reached")
     incident: IncidentDetailOut
+
+
+# --- the global search (#12 point 4) -------------------------------------------------------
+
+
+class SearchIn(Schema):
+    q: str = Field(
+        ...,
+        max_length=200,
+        description="a ticket number, a full phone number, a name, a room "
+        "or words of the tickets' text",
+    )
+
+
+class HouseholdHit(Schema):
+    room_id: int
+    address: str
+    role: str
+
+
+class ResidentHit(Schema):
+    id: int
+    name: str
+    masked_phone: str
+    community: str
+    rooms: list[HouseholdHit]
+
+
+class OccupantHit(Schema):
+    resident_id: int
+    name: str
+    role: str
+
+
+class RoomHit(Schema):
+    id: int
+    address: str
+    occupants: list[OccupantHit]
+
+
+class SearchOut(BaseModel):
+    q: str
+    mode: Literal["number", "phone", "text"]
+    tickets: list[TicketOut]
+    more_tickets: bool = Field(description="more tickets matched than listed (newest first)")
+    residents: list[ResidentHit]
+    rooms: list[RoomHit]
+    more_people: bool = Field(description="more residents or rooms matched than listed")

@@ -3,7 +3,7 @@ service (see actions.py); a refused action re-renders the page with the input ke
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -37,6 +37,8 @@ from wuyedesk.tickets.display import clocks
 from wuyedesk.tickets.services import TicketConflict
 
 PAGE_SIZE = 50
+# A search in one queue counts the matches of every queue up to this many.
+ELSEWHERE_CAP = 1000
 QUEUES = {
     "mine": gettext_lazy("我的工作"),
     "team": gettext_lazy("团队工单"),
@@ -113,7 +115,13 @@ def ticket_queue(request):
         attention=data.get("attention", ""),
         due_field=selectors.due_field_of(name),
     )
-    tickets = selectors.search(tickets, data.get("q", ""))
+    searched = data.get("q", "")
+    tickets = selectors.search(tickets, searched)
+    elsewhere = None
+    if searched and name != "all":
+        # The ticket may sit in another queue: say how many the whole scope holds (#12 point 4).
+        everywhere = selectors.search(selectors.tickets_visible_to(user), searched)
+        elsewhere = everywhere.order_by().values("pk")[:ELSEWHERE_CAP].count()
     page = page_of(tickets.values_list("id", flat=True), request.GET.get("page"), PAGE_SIZE)
     page.object_list = rows.by_ids(page.object_list, rows.PAGE_COLUMNS)
     due_field = "return_visit_due" if name == "return_visits" else "next_due"
@@ -136,6 +144,11 @@ def ticket_queue(request):
             "search_text": params.get("q", ""),
             "resident": params.get("resident", ""),
             "query": query,
+            # The tabs keep the search and filters (a phone search: by posting the form).
+            "tab_query": _without_queue(query),
+            "private_search": bool(params.get("q")) and not QueryDict(query).get("q"),
+            "elsewhere": elsewhere,
+            "elsewhere_cap": ELSEWHERE_CAP,
             "tasks": list(task_selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": assignments.may_give_tasks(user),
             "title": QUEUES[name],
@@ -147,6 +160,12 @@ def _tabs(user) -> list[tuple]:
     """(key, label, size) of each queue tab; the size is None for "all" (every ticket)."""
     counts = selectors.queue_counts(user)
     return [(key, label, counts.get(key)) for key, label in QUEUES.items()]
+
+
+def _without_queue(query: str) -> str:
+    parsed = QueryDict(query, mutable=True)
+    parsed.pop("queue", None)
+    return parsed.urlencode()
 
 
 def _filter_fields(form, queue: str) -> str:
