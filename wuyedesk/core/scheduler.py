@@ -23,8 +23,11 @@ most `SCHEDULER_LEASE_SECONDS` after its last renewal, and a standby, trying as 
 takes it. A holder whose own view says its lease has expired stops enqueueing even if it
 could not reach the database to learn it lost it. A worker stopped with SIGTERM releases
 the lease at once, and a worker starting on a machine clears a lease left by a dead
-process of the same machine (as core/jobs.py does with job locks). Clocks of the worker
-machines must agree to a second or two (NTP; two-factor login needs it too).
+process of the same machine (as core/jobs.py does with job locks). A takeover also releases
+the job locks of the process whose lease expired (its queue workers are its threads), so a
+sweep it was running when it died does not stop the sweep for PERIODIC_JOB_LOCK_MINUTES.
+Clocks of the worker machines must agree to a second or two (NTP; two-factor login needs it
+too).
 
 Each minute the holder first claims the minute in the row (`last_tick`, a conditional
 update), then enqueues the jobs due in it: a minute's jobs are enqueued once, even when two
@@ -47,8 +50,8 @@ from django.db.models import Q
 from django.utils import timezone
 from huey.consumer import Consumer, Scheduler
 
-from wuyedesk.core.jobs import _alive, _me
-from wuyedesk.core.models import SchedulerLease
+from wuyedesk.core.jobs import FREE, _alive, _me
+from wuyedesk.core.models import PeriodicJob, SchedulerLease
 
 log = logging.getLogger(__name__)
 
@@ -121,6 +124,7 @@ class Contender:
                         before.holder,
                         before.expires_at,
                     )
+                    release_job_locks_of(before.holder)
                 else:
                     log.info("periodic scheduler: this worker runs the periodic jobs")
             elif self.held_until is not None:
@@ -159,6 +163,30 @@ class Contender:
         ):
             log.info("periodic scheduler: released the lease")
         self.held_until = None
+
+
+def release_job_locks_of(holder: str) -> list[str]:
+    """The job locks (core/jobs.py) held by the process whose lease expired: it stopped
+    renewing for SCHEDULER_LEASE_SECONDS, so it is dead or cut off, and its locks would
+    otherwise stop its jobs for PERIODIC_JOB_LOCK_MINUTES. Its queue workers are threads of
+    the same process, so they carry its identity. Should it only have stalled, a job runs
+    twice at once, which the jobs' conditional updates make harmless. Returns the names."""
+    try:
+        host, pid, token = holder.rsplit(" ", 2)
+        pid = int(pid)
+    except ValueError:
+        return []
+    released = []
+    held = PeriodicJob.objects.filter(lock_host=host, lock_pid=pid, lock_process=token)
+    for row in held.exclude(lock_token=""):
+        if PeriodicJob.objects.filter(pk=row.pk, lock_token=row.lock_token).update(**FREE):
+            log.warning(
+                "periodic job %s: released the lock of %s, whose scheduler lease expired",
+                row.name,
+                holder,
+            )
+            released.append(row.name)
+    return released
 
 
 def clear_dead_holder(*, name: str = NAME) -> bool:

@@ -15,7 +15,7 @@ from django.db import DatabaseError
 from huey import MemoryHuey
 
 from wuyedesk.core import scheduler
-from wuyedesk.core.models import SchedulerLease
+from wuyedesk.core.models import PeriodicJob, SchedulerLease
 
 T0 = dt.datetime(2026, 12, 3, 12, 0, 5, tzinfo=dt.UTC)
 SECOND = dt.timedelta(seconds=1)
@@ -95,6 +95,30 @@ def test_takeover_time_is_bounded_wherever_the_holder_dies(db, settings):
         assert SchedulerLease.objects.get().acquired_at - killed <= dt.timedelta(seconds=40)
         # b enqueued its first every-minute job at most two periods after a's death.
         assert at[b.holder][0] - killed <= dt.timedelta(seconds=120)
+
+
+def test_a_takeover_releases_the_job_locks_of_the_process_whose_lease_expired(two):
+    """worker-a died inside the sweep: its lock would stop the sweep for 15 minutes."""
+    a, b = two
+    a.step(T0)
+    host, pid, token = a.holder.split(" ")
+    lock = {"locked_at": T0, "lock_expires_at": T0 + dt.timedelta(minutes=15)}
+    PeriodicJob.objects.create(
+        name="sla-sweep", lock_token="t1", lock_host=host, lock_pid=pid, lock_process=token, **lock
+    )
+    PeriodicJob.objects.create(  # a live worker of another machine keeps its lock
+        name="mail-poll",
+        lock_token="t2",
+        lock_host="worker-c",
+        lock_pid=1,
+        lock_process="c",
+        **lock,
+    )
+    _run([b], T0 + SECOND, 45)  # a stops renewing; b takes over at T0 + 30 s
+    assert SchedulerLease.objects.get().holder == b.holder
+    assert PeriodicJob.objects.get(name="sla-sweep").lock_token == ""
+    assert PeriodicJob.objects.get(name="mail-poll").lock_token == "t2"
+    assert scheduler.release_job_locks_of("garbage") == []
 
 
 def test_a_holder_that_comes_back_finds_the_lease_taken_and_stops(two, caplog):
