@@ -9,7 +9,8 @@ import time
 
 # Access log lines carry the path but never the query string (PIPL: a searched phone number or
 # an API filter must not end up in a log file) and no referer (it may hold a query string).
-ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s'
+# The last field is the request id (X-Request-ID, core/observability.py), as in the JSON logs.
+ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s %(L)s %({x-request-id}o)s'
 DEMO_PASSWORD = "Demo-2026"  # noqa: S105  (printed for the demo; never used outside seeded data)
 
 
@@ -19,6 +20,19 @@ def _django(argv: list[str]) -> int:
 
     execute_from_command_line(["wuyedesk", *argv])
     return 0
+
+
+def _metrics_dir() -> None:
+    """gunicorn's worker processes write their request counts into one directory of this
+    machine, added up by /system/metrics (prometheus-client's multiprocess mode,
+    web/metrics.py); it is emptied when the web server starts (counters start again at 0,
+    which Prometheus' rate() expects of a restart)."""
+    home = os.path.abspath(os.environ.get("WUYEDESK_HOME", "var"))
+    path = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", os.path.join(home, "metrics"))
+    os.makedirs(path, exist_ok=True)
+    for name in os.listdir(path):
+        if name.endswith(".db"):
+            os.remove(os.path.join(path, name))
 
 
 def _setup():
@@ -54,6 +68,7 @@ def demo(args) -> int:
         print(f"  {username:<14} {label}")
     print("业主门户 resident portal: " + url + "portal/login/")
     print("按 Ctrl-C 停止 / press Ctrl-C to stop.\n", flush=True)
+    _metrics_dir()
     env = os.environ.copy()
     processes = [
         subprocess.Popen(  # noqa: S603  (our own interpreter and fixed arguments)
@@ -107,6 +122,7 @@ def _supervise(processes) -> int:
 
 def serve(args) -> int:
     os.environ.setdefault("WUYEDESK_PRODUCTION", "1")
+    _metrics_dir()
     os.execv(  # noqa: S606
         sys.executable,
         [

@@ -372,20 +372,58 @@ if MEDIA_S3_BUCKET:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 
+# --- Observability (#17 point 5; docs/operations.md, "Observability") -------------------
+# Every request gets an id (a trusted proxy's X-Request-ID, else a new one), returned in the
+# X-Request-ID header and carried into the huey tasks it enqueues (core/observability.py);
+# requests are counted and timed for the metrics endpoint /system/metrics (web/metrics.py).
+MIDDLEWARE = [
+    "wuyedesk.core.observability.RequestIdMiddleware",
+    "wuyedesk.core.observability.MetricsMiddleware",
+    *MIDDLEWARE,
+]
+# A Prometheus server scrapes /system/metrics with `Authorization: Bearer METRICS_TOKEN`;
+# empty: only a signed-in system administrator may read it.
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+# Logs go to standard error, one JSON object a line (LOG_FORMAT=json, the default) with the
+# request id; LOG_FORMAT=plain for reading by eye. Mobile and ID numbers that a message
+# might still carry are masked on the way out (lib/logcontext.py).
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            # "time": ISO 8601 in UTC, whatever TIME_ZONE says.
+            "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
+        },
+    },
+    "filters": {"personal_data": {"()": "wuyedesk.lib.logcontext.PersonalDataFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["personal_data"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Axes logs usernames of failed logins; residents' usernames are phone digests anyway.
         "axes": {"level": "WARNING"},
         "django.db.backends": {"level": "INFO"},
-        # The huey consumer installs its own handler; without this every line shows twice.
-        # Its INFO lines (three per periodic task per minute) drown the tasks' own results.
-        "huey": {"level": env_str("HUEY_LOG_LEVEL", "WARNING"), "propagate": False},
+        # The huey consumer adds a plain handler of its own unless the logger has one: ours,
+        # so that its lines are JSON too. Its INFO lines (three per periodic task per
+        # minute) drown the tasks' own results.
+        "huey": {
+            "handlers": ["console"],
+            "level": env_str("HUEY_LOG_LEVEL", "WARNING"),
+            "propagate": False,
+        },
     },
 }
+# --- end of observability ---------------------------------------------------------------
 
 NAV_LABEL = _("物业客服台")

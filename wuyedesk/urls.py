@@ -10,7 +10,7 @@ from wuyedesk.notifications import portal_urls as notification_portal_urls
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
 from wuyedesk.tickets.views import search as ticket_search
-from wuyedesk.web import records
+from wuyedesk.web import metrics, records
 from wuyedesk.web import views as web
 
 portal_patterns = (
@@ -63,6 +63,7 @@ urlpatterns = [
     path("improvements/", include("wuyedesk.improvements.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
     path("system/jobs/", web.system_jobs, name="system_jobs"),
+    path("system/metrics", metrics.metrics, name="system_metrics"),
     path("api/v1/", api.urls),
     path("<str:key>/", records.record_list, name="record_list"),
     path("<str:key>/export.xlsx", records.record_export, name="record_export"),

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.core import reference
+from wuyedesk.core import observability, reference
+from wuyedesk.lib.logcontext import install_record_factory
 
 
 class CoreConfig(AppConfig):
@@ -10,3 +11,5 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         reference.connect()
+        install_record_factory()
+        observability.connect_huey()

@@ -6,8 +6,9 @@ from django.shortcuts import get_object_or_404
 
 from wuyedesk.accounts.access import community_ids, has_post
 from wuyedesk.accounts.choices import Post
+from wuyedesk.mailbox import imap
 from wuyedesk.mailbox.choices import InboundStatus
-from wuyedesk.mailbox.models import InboundMail, OutboundMail
+from wuyedesk.mailbox.models import InboundMail, MailboxState, OutboundMail
 
 MAIL_POSTS = (Post.ASSISTANT, Post.MANAGER, Post.ADMIN)
 QUEUES = ("attention", "unparsed", "unknown", "automated", "all")
@@ -48,3 +49,15 @@ def mail_queue(user, name: str):
 
 def answers_of(mail):
     return OutboundMail.objects.filter(inbound=mail).order_by("id")
+
+
+def last_poll_at():
+    """When the configured mailbox was last polled to the end without an error; None when
+    no mailbox is configured or it was never polled (the metrics' mail poll lag)."""
+    if not imap.configured():
+        return None
+    return (
+        MailboxState.objects.filter(mailbox=imap.mailbox_key())
+        .values_list("polled_at", flat=True)
+        .first()
+    )

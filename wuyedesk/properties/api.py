@@ -41,6 +41,9 @@ class CompanyOut(Schema):
     rate_survey_link: str = Field(
         ..., description=f"anonymous survey link requests per client address; {RATE}"
     )
+    rate_metrics: str = Field(
+        ..., description=f"reads of /system/metrics per client address; {RATE}"
+    )
 
 
 class CompanyPatch(Schema):
@@ -62,6 +65,7 @@ class CompanyPatch(Schema):
     rate_code_per_address: str | None = Field(None, max_length=16)
     rate_password_reset: str | None = Field(None, max_length=16)
     rate_survey_link: str | None = Field(None, max_length=16)
+    rate_metrics: str | None = Field(None, max_length=16)
 
 
 @router.get("", response={200: CompanyOut, **ERRORS}, operation_id="company_get")

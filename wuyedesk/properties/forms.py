@@ -54,6 +54,7 @@ class CompanyForm(ScopedModelForm):
             "rate_code_per_address",
             "rate_password_reset",
             "rate_survey_link",
+            "rate_metrics",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -104,6 +104,13 @@ class Company(models.Model):
     rate_survey_link = models.CharField(
         _("匿名问卷链接(每个来源地址)"), max_length=16, default="60/10m", validators=[validate_rate]
     )
+    rate_metrics = models.CharField(
+        _("监控指标读取(每个来源地址)"),
+        max_length=16,
+        default="30/m",
+        validators=[validate_rate],
+        help_text=_("Prometheus 等监控系统读取 /system/metrics 的次数。"),
+    )
 
     class Meta:
         verbose_name = _("公司设置")
