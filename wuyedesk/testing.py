@@ -125,3 +125,34 @@ def assert_api_error(response, status: int, code: str, field: str | None = None)
     assert body["message"]
     assert body["field"] == field, body
     return body
+
+
+def policy_in_force(**values):
+    """Put these settings in force the way the regulation says (issue #14): the manager
+    drafts a revision of the regulation with them, submits it, an executive approves it
+    effective now, and it is in force at once. Uses the world's manager and executive (or
+    makes two). Returns the version."""
+    from django.utils import timezone
+
+    from wuyedesk.policies.forms import PolicySettingsForm
+    from wuyedesk.policies.services import regulation, regulation_fields
+    from wuyedesk.policies.services import versions as policy_versions
+
+    def person(post, username):
+        found = User.objects.filter(staff__posts__post=post, is_active=True).first()
+        return found or make_staff(username, [post], name=username)
+
+    manager = person(Post.MANAGER, "policy-manager")
+    executive = person(Post.EXECUTIVE, "policy-executive")
+    draft = policy_versions.draft_open(by=manager, document=regulation())
+    data = {name: getattr(draft.settings, name) for name in regulation_fields()} | values
+    form = PolicySettingsForm(data=data, instance=draft.settings)
+    policy_versions.settings_save(by=manager, version=draft, form=form)
+    if not draft.sections.exists():
+        policy_versions.section_save(
+            by=manager, version=draft, data={"heading": "总则", "body": "<p>测试</p>"}
+        )
+    policy_versions.submit(by=manager, version=draft)
+    policy_versions.approve(by=executive, version=draft, effective_at=timezone.now())
+    draft.refresh_from_db()
+    return draft

@@ -61,6 +61,7 @@ urlpatterns = [
     path("calls/", include("wuyedesk.telephony.urls")),
     path("surveys/", include("wuyedesk.surveys.urls")),
     path("improvements/", include("wuyedesk.improvements.urls")),
+    path("policies/", include("wuyedesk.policies.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
     path("system/jobs/", web.system_jobs, name="system_jobs"),
     path("system/metrics", metrics.metrics, name="system_metrics"),

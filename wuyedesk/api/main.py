@@ -41,6 +41,7 @@ from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.notifications import api as notifications_api
+from wuyedesk.policies import api as policies_api
 from wuyedesk.properties import api as company_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
@@ -366,6 +367,7 @@ api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)
 api.add_router("/company", company_api.router)
+api.add_router("/policies", policies_api.router)
 api.add_router("/two-factor", two_factor_api.router)
 api.add_router("/audit", audit_api.router)
 build()

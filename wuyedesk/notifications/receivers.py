@@ -1,10 +1,11 @@
-"""Notifications' reactions to the service desk (tickets.signals), connected at start-up
-(core/appconfig.py): tickets never imports this app."""
+"""Notifications' reactions to the service desk (tickets.signals) and to policy documents
+(policies.signals), connected at start-up (core/appconfig.py): neither imports this app."""
 
 from django.dispatch import receiver
 
 from wuyedesk.notifications import residents
 from wuyedesk.notifications.services import notify
+from wuyedesk.policies import signals as policy_signals
 from wuyedesk.tickets import signals
 
 
@@ -16,3 +17,8 @@ def tell_the_resident(sender, *, event, **kwargs):
 @receiver(signals.staff_notice, dispatch_uid="notifications.staff_notice")
 def tell_the_staff(sender, *, users, kind, text, link="", key="", email=False, **kwargs):
     notify(users=users, kind=kind, text=text, link=link, key=key, email=email)
+
+
+@receiver(policy_signals.policy_notice, dispatch_uid="notifications.policy_notice")
+def tell_the_staff_of_a_policy(sender, *, users, kind, text, link="", key="", **kwargs):
+    notify(users=users, kind=kind, text=text, link=link, key=key)

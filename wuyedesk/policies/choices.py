@@ -34,3 +34,53 @@ class ClockHours(models.TextChoices):
 INQUIRY_STARTS = [ClockStart.CONTACT, ClockStart.RECORDED]
 COMPLAINT_STARTS = [ClockStart.CONTACT, ClockStart.RECORDED, ClockStart.REPORTED]
 RETURN_VISIT_STARTS = [ClockStart.FEEDBACK, ClockStart.DECISION]
+
+
+class VersionStatus(models.TextChoices):
+    """Where a version of a policy document stands (POL-2). A version is edited in draft,
+    discussed in consultation, submitted to company management, approved (waiting for its
+    effective date) or returned, then in force, and superseded by the next one."""
+
+    DRAFT = "draft", _("草稿")
+    CONSULTATION = "consultation", _("征求意见中")
+    SUBMITTED = "submitted", _("待审批")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("已批准待生效")
+    IN_FORCE = "in_force", _("现行有效")
+    SUPERSEDED = "superseded", _("已被取代")
+
+
+# A version in one of these states is being revised: one at a time per document.
+IN_PROGRESS = (
+    VersionStatus.DRAFT,
+    VersionStatus.CONSULTATION,
+    VersionStatus.SUBMITTED,
+    VersionStatus.RETURNED,
+    VersionStatus.APPROVED,
+)
+# Text and settings may change only in these states (an edit after the draft restarts review).
+EDITABLE_STATES = (
+    VersionStatus.DRAFT,
+    VersionStatus.CONSULTATION,
+    VersionStatus.SUBMITTED,
+    VersionStatus.RETURNED,
+)
+# Approved, in force or superseded: part of the record, read-only.
+DECIDED_STATES = (VersionStatus.APPROVED, VersionStatus.IN_FORCE, VersionStatus.SUPERSEDED)
+
+
+class Audience(models.TextChoices):
+    """Who must read and acknowledge a document's version in force."""
+
+    CUSTOMER_SERVICE = "customer_service", _("客服部门全体岗位")
+    ALL_STAFF = "all_staff", _("全体员工")
+
+
+class EvaluationStatus(models.TextChoices):
+    OPEN = "open", _("评估中")
+    CONCLUDED = "concluded", _("已结论")
+
+
+class EvaluationDecision(models.TextChoices):
+    KEEP = "keep", _("继续执行,不修订")
+    REVISE = "revise", _("启动修订")

@@ -8,18 +8,25 @@ deadlines of tickets that already exist.
 import datetime as dt
 
 from django.conf import settings
+from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.policies.choices import (
     COMPLAINT_STARTS,
+    DECIDED_STATES,
     INQUIRY_STARTS,
     RETURN_VISIT_STARTS,
+    Audience,
     ClockHours,
     ClockStart,
+    EvaluationDecision,
+    EvaluationStatus,
+    VersionStatus,
 )
 
 # The service dimensions the satisfaction index weighs (surveys/defaults.py DIMENSIONS) and the
@@ -331,3 +338,246 @@ class CalendarDay(models.Model):
         if self.name_en and (get_language() or "").startswith("en"):
             return self.name_en
         return self.name
+
+
+# --- the regulation as documents (issue #14, POL-1, POL-2) ----------------------------------
+
+
+class PolicyDocument(models.Model):
+    """A regulation of the company (POL-1): its text lives in versions, one in force at a
+    time. The one document that `carries_settings` is the customer-service regulation: its
+    versions carry the numbers WuyeDesk computes with (a PolicySettings row each)."""
+
+    number = models.CharField(_("文件编号"), max_length=32, unique=True)
+    title = models.CharField(_("标题"), max_length=120)
+    owner_department = models.ForeignKey(
+        "properties.Department",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("归口部门"),
+    )
+    audience = models.CharField(
+        _("须阅读确认的人员"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.CUSTOMER_SERVICE,
+    )
+    carries_settings = models.BooleanField(_("含服务参数"), default=False, editable=False)
+    next_review_on = models.DateField(_("下次评估日期"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("制度文件")
+        verbose_name_plural = pgettext_lazy("plural", "制度文件")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["carries_settings"],
+                condition=models.Q(carries_settings=True),
+                name="one_document_carries_settings",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+
+class PolicyVersion(models.Model):
+    document = models.ForeignKey(PolicyDocument, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("版本号"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    summary = models.CharField(_("修订说明"), max_length=300, blank=True)
+    based_on = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    effective_at = models.DateTimeField(_("生效时间"), null=True, blank=True)
+    next_review_on = models.DateField(_("下次评估日期"), null=True, blank=True)
+    requires_staff_consultation = models.BooleanField(
+        _("须经职工民主程序"),
+        default=False,
+        help_text=_(
+            "涉及劳动纪律、劳动报酬、培训等切身利益的规章,须与职工代表或全体职工讨论协商。"
+        ),
+    )
+    staff_consultation_record = models.TextField(
+        _("职工讨论协商记录"),
+        blank=True,
+        help_text=_("何时、以何种方式与职工讨论协商,意见及采纳情况。"),
+    )
+    consult_departments = models.ManyToManyField(
+        "properties.Department", blank=True, related_name="+", verbose_name=_("征求意见部门")
+    )
+    settings = models.OneToOneField(
+        PolicySettings,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="version",
+    )
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("制度版本")
+        verbose_name_plural = pgettext_lazy("plural", "制度版本")
+        ordering = ["document_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="version_number_unique"),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(status="in_force"),
+                name="one_version_in_force",
+            ),
+            models.UniqueConstraint(
+                fields=["document"],
+                condition=models.Q(
+                    status__in=["draft", "consultation", "submitted", "returned", "approved"]
+                ),
+                name="one_revision_in_progress",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document.number} v{self.number}"
+
+    @property
+    def read_only(self) -> bool:
+        return self.status in DECIDED_STATES
+
+
+class PolicySection(models.Model):
+    """A section of a version's body: a heading, sanitised rich text (nh3) and the
+    requirement IDs it carries out. `key` follows a section from version to version (the
+    diff pairs sections by it)."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="sections")
+    key = models.PositiveSmallIntegerField()
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    heading = models.CharField(_("章节标题"), max_length=120)
+    body = models.TextField(_("正文"))
+    requirements = models.JSONField(_("对应需求编号"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["position", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="section_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class PolicyComment(models.Model):
+    """A consultation comment (POL-2): by the manager or a member of a consulted department,
+    on one section or (no section) on the whole version."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="comments")
+    section = models.ForeignKey(
+        PolicySection, on_delete=models.CASCADE, null=True, blank=True, related_name="comments"
+    )
+    author = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    department = models.ForeignKey(
+        "properties.Department", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    body = models.TextField(_("意见"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+
+class PolicyStep(models.Model):
+    """A step of a version's workflow: who (nobody: the worker), when, from and to which
+    status, with their comment."""
+
+    version = models.ForeignKey(PolicyVersion, on_delete=models.CASCADE, related_name="steps")
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    from_status = models.CharField(max_length=16, choices=VersionStatus.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=VersionStatus.choices)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status}→{self.to_status}"
+
+
+class PolicyAcknowledgement(models.Model):
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    user = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["version", "user"], name="acknowledged_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version_id}:{self.user_id}"
+
+
+class PolicyEvaluation(models.Model):
+    """The periodic evaluation of a document (POL-3), opened by the worker on its review
+    date with the figures of the period (computed by reports, registered through
+    policies.evaluation); the manager records the conclusion, which may open a revision."""
+
+    document = models.ForeignKey(
+        PolicyDocument, on_delete=models.PROTECT, related_name="evaluations"
+    )
+    version = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("评估日期"))
+    period_start = models.DateField(_("期间起"))
+    period_end = models.DateField(_("期间止"))
+    opened_at = models.DateTimeField(default=timezone.now)
+    figures = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        max_length=12, choices=EvaluationStatus.choices, default=EvaluationStatus.OPEN
+    )
+    conclusion = models.TextField(_("评估结论"), blank=True)
+    decision = models.CharField(
+        _("决定"), max_length=8, choices=EvaluationDecision.choices, blank=True
+    )
+    concluded_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    concluded_at = models.DateTimeField(null=True, blank=True)
+    revision = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-due_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "due_on"], name="evaluation_once_per_date")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_id}:{self.due_on}"

@@ -69,6 +69,7 @@ NAV = [
         QUALITY,
     ),
     (_("改进计划"), "improvement_list", {}, ALL, QUALITY),
+    (_("制度文件"), "policy_list", {}, ALL, QUALITY),
     (
         _("数据看板"),
         "dashboard",
@@ -93,7 +94,7 @@ NAV = [
         SETTINGS,
     ),
     (_("批量导入"), "import_start", {}, KEEPERS, SETTINGS),
-    (_("服务时限"), "policy_settings", {}, (Post.MANAGER, Post.ADMIN), SETTINGS),
+    (_("服务时限"), "policy_settings", {}, (Post.MANAGER, Post.ADMIN, Post.EXECUTIVE), SETTINGS),
     (_("审计日志"), "audit_list", {}, (Post.ADMIN, Post.MANAGER), SETTINGS),
     (_("访问日志"), "access_log", {}, (Post.ADMIN, Post.MANAGER), SETTINGS),
     (_("公司设置"), "company_settings", {}, (Post.ADMIN,), SETTINGS),

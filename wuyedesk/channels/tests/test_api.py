@@ -6,9 +6,8 @@ from django.utils import timezone
 
 from wuyedesk.channels.models import Announcement, Rating, Signup
 from wuyedesk.channels.tests.conftest import HTML, PNG, answer
-from wuyedesk.policies.models import PolicySettings
 from wuyedesk.properties.models import Community, Resident
-from wuyedesk.testing import PASSWORD, assert_api_error, make_resident
+from wuyedesk.testing import PASSWORD, assert_api_error, make_resident, policy_in_force
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.models import Attachment, Ticket
 from wuyedesk.tickets.services import ticket_comment
@@ -151,7 +150,7 @@ def test_submit_bad_input_is_json_with_field_and_code(
 
 
 def test_photo_over_the_limit(world, client, categories):
-    PolicySettings.objects.create(attachment_max_mb=1)
+    policy_in_force(attachment_max_mb=1)
     headers = _bearer(client)
     response = client.post(
         f"{API}/tickets",
@@ -189,7 +188,7 @@ def test_reply_to_closed_ticket_refused_by_policy(world, client, submitted, cate
     ticket = submitted(kind="inquiry", category=categories["FEES"])
     ticket_follow_up(by=world.specialist, ticket=ticket, channel="phone", text="已解答")
     ticket_close(by=world.specialist, ticket=ticket)
-    PolicySettings.objects.create(closed_reply="refuse")
+    policy_in_force(closed_reply="refuse")
     headers = _bearer(client)
     response = client.post(
         f"{API}/tickets/{ticket.pk}/reply",

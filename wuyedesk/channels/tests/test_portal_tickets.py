@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wuyedesk.channels.models import Rating
 from wuyedesk.channels.tests.conftest import HTML, PDF, PNG, answer
-from wuyedesk.policies.models import PolicySettings
+from wuyedesk.testing import policy_in_force
 from wuyedesk.tickets.choices import EventKind, Status
 from wuyedesk.tickets.models import Attachment, Ticket, TicketEvent
 from wuyedesk.tickets.services import ticket_comment
@@ -82,7 +82,7 @@ def test_bad_photos_are_refused_nothing_stored_text_kept(
 
 
 def test_photo_over_the_size_limit_rolls_everything_back(world, categories, portal_as, tmp_path):
-    PolicySettings.objects.create(attachment_max_mb=1)
+    policy_in_force(attachment_max_mb=1)
     good = SimpleUploadedFile("ok.png", PNG)
     big = SimpleUploadedFile("big.png", PNG + b"\x00" * 1024 * 1024)
 
@@ -188,7 +188,7 @@ def test_reply_to_a_closed_ticket_reopens_it_by_policy(world, submitted, categor
 
 def test_reply_to_a_closed_ticket_is_refused_by_policy(world, submitted, categories, portal_as):
     ticket = _closed(world, submitted, categories)
-    PolicySettings.objects.create(closed_reply="refuse")
+    policy_in_force(closed_reply="refuse")
     client = portal_as(world.resident)
     page = client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
     assert 'id="closed-note"' in page and 'id="reply"' not in page

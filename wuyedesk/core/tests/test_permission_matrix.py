@@ -125,6 +125,7 @@ class Objects:
             "integration": integration,
             "version": version,
             "dimension": Dimension.objects.order_by("pk").first(),
+            **policy_objects(world),
         }
 
     @staticmethod
@@ -260,6 +261,28 @@ class Objects:
             "departments": department,
             "staff": desk.staff,
         }
+
+
+def policy_objects(world) -> dict:
+    """The regulation (issue #14): a version in force, a draft with a section, an evaluation."""
+    from wuyedesk.policies.models import PolicyEvaluation
+    from wuyedesk.policies.services import evaluations, regulation
+    from wuyedesk.policies.services import versions as policy_versions
+    from wuyedesk.testing import policy_in_force
+
+    in_force = policy_in_force(inquiry_follow_up_hours=12)
+    document = regulation()
+    document.next_review_on = timezone.localdate()
+    document.save(update_fields=["next_review_on"])
+    evaluations.open_due(timezone.localdate())
+    draft = policy_versions.draft_open(by=world.manager, document=document)
+    return {
+        "policy_document": document,
+        "policy_version": in_force,
+        "policy_draft": draft,
+        "policy_section": draft.sections.first(),
+        "policy_evaluation": PolicyEvaluation.objects.get(document=document),
+    }
 
 
 def survey_version():
@@ -417,6 +440,18 @@ PAGE_PARAMS = {
     "surveys/t/<str:token>/": single(token="not-a-real-token"),
     "surveys/t/<str:token>/unsubscribe/": single(token="not-a-real-token"),
     "surveys/my/<int:pk>/": scoped(pk="invitation"),
+    "policies/<int:pk>/": single(pk="policy_document"),
+    "policies/<int:pk>/propose/": single(pk="policy_document"),
+    "policies/<int:pk>/diff/": single(pk="policy_document"),
+    "policies/versions/<int:pk>/": single(pk="policy_version"),
+    "policies/versions/<int:pk>/edit/": single(pk="policy_draft"),
+    "policies/versions/<int:pk>/settings/": single(pk="policy_draft"),
+    "policies/versions/<int:pk>/sections/new/": single(pk="policy_draft"),
+    "policies/versions/<int:pk>/sections/<int:section_pk>/": single(
+        pk="policy_draft", section_pk="policy_section"
+    ),
+    "policies/versions/<int:pk>/acknowledgements/": single(pk="policy_version"),
+    "policies/evaluations/<int:pk>/": single(pk="policy_evaluation"),
     "improvements/<int:pk>/": scoped(pk="item"),
     "improvements/<int:pk>/edit/": scoped(pk="item"),
     "improvements/<int:pk>/progress/": scoped(pk="item"),
@@ -442,6 +477,14 @@ API_PARAMS = {
     "api/v1/reports/surveys/{pk}/report/{action}": expand(
         "action", ["save", "submit"], lambda _a: scoped(pk="campaign")
     ),
+    "api/v1/policies/versions/{pk}/{action}": expand(
+        "action",
+        ["consult", "submit", "return", "approve", "acknowledge", "remind"],
+        lambda _a: single(pk="policy_draft"),
+    ),
+    "api/v1/policies/versions/{pk}/sections/{section_id}": single(
+        pk="policy_draft", section_id="policy_section"
+    ),
     "api/v1/portal/tickets/{pk}/files/{attachment_id}": scoped(
         pk="mine", attachment_id="mine_attachment"
     ),
@@ -461,6 +504,9 @@ API_KINDS = [
     ("api/v1/improvements/", "item"),
     ("api/v1/reports/surveys/", "campaign"),
     ("api/v1/portal/tickets/", "mine"),
+    ("api/v1/policies/documents/", "policy_document"),
+    ("api/v1/policies/versions/", "policy_draft"),
+    ("api/v1/policies/evaluations/", "policy_evaluation"),
     ("api/v1/portal/staff/signups/", "signup"),
     ("api/v1/portal/staff/announcements/", "announcement"),
     *[
@@ -477,7 +523,7 @@ API_KINDS = [
         )
     ],
 ]
-SHARED_KINDS = {"article", "version"}
+SHARED_KINDS = {"article", "version", "policy_document", "policy_draft", "policy_evaluation"}
 PARAM = re.compile(r"[{<](?:\w+:)?(\w+)[}>]")
 
 

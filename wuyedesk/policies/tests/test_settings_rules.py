@@ -1,10 +1,12 @@
-"""Bad sets of the regulation's numbers are refused on every path, naming the field (#14)."""
+"""Bad sets of the regulation's numbers are refused on every path, naming the field (#14):
+here the settings page of a draft of the regulation (the only way to change them)."""
 
 import pytest
 
 from wuyedesk.policies.models import PolicySettings
 from wuyedesk.policies.services import policy
-from wuyedesk.policies.tests.test_pages import URL, _form
+from wuyedesk.policies.tests.test_pages import _settings_form as _form
+from wuyedesk.policies.tests.test_pages import draft_settings_url
 
 
 @pytest.mark.parametrize(
@@ -23,10 +25,11 @@ def test_the_settings_page_refuses_a_broken_set_and_keeps_the_form(
     world, client_as, changes, field, message
 ):
     client = client_as(world.manager)
-    data = _form(client.get(URL).content.decode())
+    url = draft_settings_url(world.manager)
+    data = _form(client.get(url).content.decode())
     before = PolicySettings.objects.count()
     data.update(changes)
-    response = client.post(URL, data)
+    response = client.post(url, data)
     assert response.status_code in (200, 400)
     form = response.context["form"]
     assert message in form.errors[field]
@@ -40,8 +43,9 @@ def test_the_settings_page_in_english_names_the_rule(world, client_as):
     world.manager.language = "en"
     world.manager.save(update_fields=["language"])
     client = client_as(world.manager)
-    data = _form(client.get(URL).content.decode())
+    url = draft_settings_url(world.manager)
+    data = _form(client.get(url).content.decode())
     data["appraisal_weight_quality"] = "10"
     client.cookies["django_language"] = "en"
-    response = client.post(URL, data)
+    response = client.post(url, data)
     assert "The weights must total 100%; they total 70%." in response.content.decode()

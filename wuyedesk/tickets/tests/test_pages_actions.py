@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from wuyedesk.policies.models import PolicySettings
+from wuyedesk.testing import policy_in_force
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import Status
 from wuyedesk.tickets.models import Incident, Ticket
@@ -78,7 +78,7 @@ def _complaint(w, call, cats):
 
 
 def _unreported_complaint(w, call, cats):
-    PolicySettings.objects.create(complaint_notify_severities=["major", "emergency"])
+    policy_in_force(complaint_notify_severities=["major", "emergency"])
     return _complaint(w, call, cats)
 
 

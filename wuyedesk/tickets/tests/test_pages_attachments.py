@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from wuyedesk.lib.files import sniff
-from wuyedesk.policies.models import PolicySettings
+from wuyedesk.testing import policy_in_force
 from wuyedesk.tickets.models import Attachment
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -76,7 +76,7 @@ def test_pdf_is_accepted_and_downloaded_as_a_file(world, call, client_as):
 
 
 def test_over_the_limit_is_refused_and_nothing_stored(world, call, client_as, tmp_path):
-    PolicySettings.objects.create(attachment_max_mb=1)
+    policy_in_force(attachment_max_mb=1)
     ticket = call()
     events = ticket.events.count()
     response = upload(client_as(world.specialist), ticket, "big.png", PNG + b"\x00" * 1024 * 1024)

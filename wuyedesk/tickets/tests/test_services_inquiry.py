@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from wuyedesk.policies.models import PolicySettings
+from wuyedesk.testing import policy_in_force
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import EventKind, Status
 from wuyedesk.tickets.models import Ticket
@@ -23,7 +23,7 @@ def test_follow_up_clock_runs_from_contact_time_under_the_policy(call):
 
 def test_changing_the_follow_up_setting_changes_new_tickets_only(call):
     old = call()
-    PolicySettings.objects.create(inquiry_follow_up_hours=12)
+    policy_in_force(inquiry_follow_up_hours=12)
     new = call()
     old.refresh_from_db()
     assert old.follow_up_due - old.contact_at == dt.timedelta(hours=24)

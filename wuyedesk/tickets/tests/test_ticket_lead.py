@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wuyedesk.policies.models import PolicySettings
+from wuyedesk.testing import policy_in_force
 from wuyedesk.tickets import services
 from wuyedesk.tickets.actions import lead
 from wuyedesk.tickets.choices import Status
@@ -89,7 +89,7 @@ def _resolved(w, call, cats):
 
 
 def _unreported(w, call, cats):
-    PolicySettings.objects.create(complaint_notify_severities=["major", "emergency"])
+    policy_in_force(complaint_notify_severities=["major", "emergency"])
     return _complaint(w, call, cats)
 
 

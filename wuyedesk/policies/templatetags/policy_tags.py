@@ -1,0 +1,37 @@
+"""`{% policy_home %}`: the policies block of a home page (issue #14), one self-contained
+include so each post's home needs only this line: the versions in force the person must
+still acknowledge, for executives the revisions waiting for their approval, for the manager
+the evaluations waiting for a conclusion."""
+
+from django import template
+
+from wuyedesk.accounts.access import has_post, is_staff_member
+from wuyedesk.accounts.choices import Post
+from wuyedesk.policies.choices import EvaluationStatus, VersionStatus
+from wuyedesk.policies.models import PolicyEvaluation, PolicyVersion
+from wuyedesk.policies.services import acknowledgements
+
+register = template.Library()
+
+
+@register.inclusion_tag("policies/_home.html", takes_context=True)
+def policy_home(context):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not is_staff_member(user):
+        return {}
+    awaiting = 0
+    if has_post(user, Post.EXECUTIVE):
+        awaiting = PolicyVersion.objects.filter(status=VersionStatus.SUBMITTED).count()
+    evaluations = []
+    if has_post(user, Post.MANAGER):
+        evaluations = list(
+            PolicyEvaluation.objects.filter(status=EvaluationStatus.OPEN).select_related(
+                "document"
+            )[:5]
+        )
+    return {
+        "pending": acknowledgements.pending_for(user),
+        "awaiting": awaiting,
+        "evaluations": evaluations,
+    }
