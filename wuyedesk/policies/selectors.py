@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.html import strip_tags
 
 from wuyedesk.accounts.access import is_staff_member
-from wuyedesk.policies.choices import Severity, VersionStatus
+from wuyedesk.policies.choices import Severity
 from wuyedesk.policies.models import PolicyDocument, PolicySettings, PolicyVersion
 from wuyedesk.policies.services import regulation_fields
 from wuyedesk.policies.services.versions import may_read
@@ -36,11 +36,6 @@ def version_for(user, pk) -> PolicyVersion:
     if not may_read(user, version):
         raise Http404
     return version
-
-
-def policy_history(limit: int = 50):
-    """The settings of the regulation's versions, newest first (kept for callers)."""
-    return PolicySettings.objects.select_related("created_by__staff").order_by("-id")[:limit]
 
 
 def shown(settings_row, name):
@@ -119,11 +114,3 @@ def diff(a: PolicyVersion, b: PolicyVersion) -> dict:
         "settings": settings_changes(a.settings, b.settings),
         "changed": sum(1 for s in sections if s["state"] != "same"),
     }
-
-
-def versions_in_order(document):
-    return document.versions.order_by("-number")
-
-
-def waiting_for_approval():
-    return PolicyVersion.objects.filter(status=VersionStatus.SUBMITTED)

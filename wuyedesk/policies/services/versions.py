@@ -35,7 +35,6 @@ from wuyedesk.core import reference
 from wuyedesk.core.form_errors import FormInvalid
 from wuyedesk.policies import signals
 from wuyedesk.policies.choices import (
-    DECIDED_STATES,
     EDITABLE_STATES,
     IN_PROGRESS,
     VersionStatus,
@@ -566,7 +565,3 @@ def readable_versions(user, document):
     if staff and staff.department_id:
         condition |= Q(status=VersionStatus.CONSULTATION, consult_departments=staff.department_id)
     return qs.filter(condition).distinct().order_by("-number")
-
-
-def decided(version) -> bool:
-    return version.status in DECIDED_STATES

@@ -5,6 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from wuyedesk.accounts.models import User
+from wuyedesk.policies.seeding import seed_regulation
 from wuyedesk.properties import seeding
 from wuyedesk.tickets import seeding as ticket_seeding
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         try:
             counts = seeding.seed(communities=communities, households=households, seed=seed)
             ticket_seeding.seed_reference(by=User.objects.get(username=seeding.DEMO_ADMIN))
+            counts.update(seed_regulation())
             if tickets:
                 counts["tickets"] = ticket_seeding.seed_tickets(count=tickets, seed=seed)
                 for app in DEMO_EXTRAS:
