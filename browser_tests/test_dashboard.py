@@ -52,4 +52,3 @@ def test_charts_show_values_in_english(page, live_server, browser_world, tickets
         )
     assert "Inquiry: 2" in texts and "Complaint: 1" in texts, texts
     assert not [t for t in texts if CJK.search(t)], texts
-    page.screenshot(path="/tmp/dashboard-en.png", full_page=True)

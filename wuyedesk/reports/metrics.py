@@ -11,19 +11,36 @@ now" counts the open tickets of the same community, department and person whatev
 contact date. Each period figure comes with the same figure of the period just before
 (as long, ending the day before the start). All counting is SQL aggregates (a constant
 number of queries, no row read in Python), however many tickets there are.
+
+Measured on a copy of the 1,000,000-ticket SQLite bench database (265,097 tickets in the
+default 30 days, the machine shared): 11 queries, 2.8-3.9 s for the whole dashboard. Before
+the kinds, statuses and ratings were folded into the rates' one pass and the trend's days
+into a CASE of their bounds: 16 queries, 4.5 s, 1.4 s of it SQLite calling Django's date
+function (Python) once per ticket. The slowest query left is the categories' GROUP BY
+(0.8 s). No index covers `contact_at`: a period of a quarter of the tickets reads them
+faster in one pass than by index.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
-from wuyedesk.channels.models import Rating
 from wuyedesk.tickets.choices import Kind, Satisfaction, Status
 from wuyedesk.tickets.models import Category, Dispatch
 from wuyedesk.tickets.selectors import category_path, reached_return_visits, tickets_visible_to
@@ -163,8 +180,14 @@ def rate(qs, name: str) -> dict:
 def rates(qs, names=None) -> tuple[list[dict], int]:
     """The rates `names` (all by default) of the tickets `qs`, and their number, in one
     query."""
+    rows, values = rates_with(qs, names)
+    return rows, values["total"]
+
+
+def rates_with(qs, names=None, *, extra: dict | None = None) -> tuple[list[dict], dict]:
+    """rates(), and the `extra` aggregates beside `total`, in the same query."""
     names = list(names or RATES)
-    counts = {}
+    counts = dict(extra or {})
     for name in names:
         _label, numerator, denominator = RATES[name]
         counts[f"{name}__n"] = Count("id", filter=numerator & denominator)
@@ -179,7 +202,7 @@ def rates(qs, names=None) -> tuple[list[dict], int]:
             "percent": _percent(values[f"{name}__n"], values[f"{name}__d"]),
         }
         for name in names
-    ], values["total"]
+    ], values
 
 
 def drill(qs, name: str, part: str):
@@ -193,55 +216,69 @@ def breakdown(qs, field: str) -> list[dict]:
     return list(rows)
 
 
-def _period_figures(qs) -> dict:
-    """The figures of one period that also appear for the previous period."""
-    rate_rows, total = rates(qs)
-    by_kind = {r["kind"]: r["n"] for r in breakdown(qs, "kind")}
-    ratings = Rating.objects.filter(ticket__in=qs.order_by().values("id")).aggregate(
-        average=Avg("stars"), n=Count("id")
-    )
+def _period_figures(qs, *, statuses: bool = False) -> dict:
+    """The figures of one period that also appear for the previous period, in one query
+    (each a filtered count of the same pass over the period's tickets; a ticket has at most
+    one rating)."""
+    extra = {f"kind__{k.value}": Count("id", filter=Q(kind=k.value)) for k in Kind}
+    if statuses:
+        extra |= {f"status__{s.value}": Count("id", filter=Q(status=s.value)) for s in Status}
+    extra |= {"rating_average": Avg("rating__stars"), "rating_n": Count("rating__id")}
+    rate_rows, values = rates_with(qs, extra=extra)
+    average = values["rating_average"]
     return {
-        "total": total,
+        "total": values["total"],
         "rates": rate_rows,
-        "by_kind": by_kind,
+        "by_kind": {k.value: values[f"kind__{k.value}"] for k in Kind},
+        "by_status": {s.value: values[f"status__{s.value}"] for s in Status} if statuses else {},
         "ratings": {
-            "average": round(ratings["average"], 2) if ratings["average"] is not None else None,
-            "n": ratings["n"],
+            "average": round(average, 2) if average is not None else None,
+            "n": values["rating_n"],
         },
     }
 
 
+def _buckets(scope: Scope) -> list[tuple[dt.date, dt.date]]:
+    """(first, last) day of each day or week (ISO, Monday first) of the period, clipped to
+    it."""
+    step = dt.timedelta(days=1 if scope.trend_by == "day" else 7)
+    day = scope.start
+    if scope.trend_by == "week":
+        day -= dt.timedelta(days=day.weekday())
+    out = []
+    while day <= scope.end:
+        out.append((max(day, scope.start), min(day + step - dt.timedelta(days=1), scope.end)))
+        day += step
+    return out
+
+
 def trend(qs, scope: Scope) -> list[dict]:
     """Tickets by day (or by week) of contact, and by kind, every day or week of the period
-    present (zero when none)."""
-    tz = timezone.get_current_timezone()
-    by = scope.trend_by
-    bucket = (
-        TruncDate("contact_at", tzinfo=tz) if by == "day" else TruncWeek("contact_at", tzinfo=tz)
-    )
+    present (zero when none). One GROUP BY over a CASE of the buckets' bounds, computed here
+    in the company's time zone: the database compares timestamps only (no date function
+    called per row, which SQLite would run in Python)."""
+    buckets = _buckets(scope)
+    whens = [
+        When(contact_at__lt=_bounds(first, last)[1], then=Value(i))
+        for i, (first, last) in enumerate(buckets)
+    ]
+    bucket = Case(*whens, default=Value(len(buckets)), output_field=IntegerField())
     counts: dict = {}
     for row in (
         qs.order_by().annotate(bucket=bucket).values("bucket", "kind").annotate(n=Count("id"))
     ):
-        day = row["bucket"]
-        if isinstance(day, dt.datetime):
-            day = day.date()
-        counts.setdefault(day, {})[row["kind"]] = row["n"]
-    first = scope.start if by == "day" else scope.start - dt.timedelta(days=scope.start.weekday())
-    step = dt.timedelta(days=1 if by == "day" else 7)
-    out, day = [], first
-    while day <= scope.end:
-        kinds = counts.get(day, {})
-        last = min(day + step - dt.timedelta(days=1), scope.end)
+        counts.setdefault(row["bucket"], {})[row["kind"]] = row["n"]
+    out = []
+    for i, (first, last) in enumerate(buckets):
+        kinds = counts.get(i, {})
         out.append(
             {
-                "start": max(day, scope.start).isoformat(),
+                "start": first.isoformat(),
                 "end": last.isoformat(),
                 "n": sum(kinds.values()),
                 "by_kind": {k.value: kinds.get(k.value, 0) for k in Kind},
             }
         )
-        day += step
     return out
 
 
@@ -267,10 +304,10 @@ def dashboard(user, scope: Scope) -> dict:
     """Every figure of the dashboard: the period's, the previous period's beside them, the
     trend, and "overdue now" apart. Labels in the language of the request."""
     qs = scoped_tickets(user, scope)
-    now = _period_figures(qs)
+    now = _period_figures(qs, statuses=True)
     before_scope = scope.previous()
     before = _period_figures(scoped_tickets(user, before_scope))
-    by_status = {r["status"]: r["n"] for r in breakdown(qs, "status")}
+    by_status = now["by_status"]
     visits = reached_return_visits().filter(ticket__in=qs.order_by().values("id"))
     satisfaction = {
         r["satisfaction"]: r["n"]
