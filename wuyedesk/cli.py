@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0] not in commands:
         if not argv or argv[0] in {"-h", "--help"}:
             print(
-                "usage: wuyedesk {demo,serve,worker,seed,sla-sweep,mail-poll,…} [options]\n"
+                "usage: wuyedesk {demo,serve,worker,seed,sla-sweep,mail-poll,backup,restore,…}"
+                " [options]\n"
                 "       any manage.py command works too, e.g. wuyedesk migrate"
             )
             if not argv:

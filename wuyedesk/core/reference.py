@@ -46,6 +46,12 @@ def memo(key, build):
     return value
 
 
+def forget_all() -> None:
+    """Drop what this process built (after a restore, core/backup.py)."""
+    _memo.clear()
+    _forget()
+
+
 def _request_started(**_signal) -> None:
     _request.active = True
     _request.version = None
