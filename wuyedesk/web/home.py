@@ -406,6 +406,52 @@ def admin_home(user) -> dict:
     return {"stale_jobs": stale_job_count(), "overview": selectors.community_overview(user)}
 
 
+def home_numbers(user) -> tuple[Post, list[dict]]:
+    """The person's post and every number of their home as {key, label, n, url}: the same
+    keys, numbers and links as the page's `data-figure` links (GET /api/v1/home)."""
+    post = primary_post(user)
+    context = BUILDERS[post](user)
+    numbers = []
+    for value in context.values():
+        for item in value if isinstance(value, list) else [value]:
+            numbers.extend(_numbers_of(item))
+    return post, numbers
+
+
+def _numbers_of(item) -> list[dict]:
+    if isinstance(item, Figure):
+        out = [{"key": item.key, "label": str(item.label), "n": item.n, "url": item.url}]
+        if item.before_url:
+            out.append(
+                {
+                    "key": f"{item.key}_before",
+                    "label": str(item.label),
+                    "n": item.before,
+                    "url": item.before_url,
+                }
+            )
+        return out
+    if isinstance(item, dict) and "numerator" in item and "url" in item:  # a quality figure
+        return [
+            {
+                "key": item["name"],
+                "label": str(item["label"]),
+                "n": item["numerator"],
+                "url": item["url"],
+            }
+        ]
+    if isinstance(item, dict) and "complaints" in item:  # a community with complaints
+        return [
+            {
+                "key": f"worst_{item['id']}",
+                "label": item["name"],
+                "n": item["complaints"],
+                "url": item["url"],
+            }
+        ]
+    return []
+
+
 BUILDERS = {
     Post.ADMIN: admin_home,
     Post.MANAGER: manager_home,

@@ -168,3 +168,19 @@ def test_a_person_with_two_posts_gets_the_first_posts_order(world, client_as):
     both = make_staff("both", [Post.SPECIALIST, Post.MANAGER], [world.a], None, "双岗")
     bar = client_as(both).get("/").context["nav_bar"]
     assert [e.get("key") for e in bar][2:4] == ["work", "quality"]
+
+
+@pytest.mark.parametrize("post", [*POSTS, "admin"])
+def test_the_api_gives_the_homes_numbers_as_the_page_does(world, busy, client_as, api_as, post):
+    page = figures(client_as(world.users[post]).get("/").content.decode())
+    response = api_as(world.users[post]).get("/api/v1/home")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["post"] == ("department" if post == "worker" else post)
+    assert {n["key"]: (n["url"], n["n"]) for n in body["numbers"]} == page
+
+
+def test_the_homes_api_is_for_staff(world, api_as):
+    from wuyedesk.testing import assert_api_error
+
+    assert_api_error(api_as(world.users["resident"]).get("/api/v1/home"), 403, "permission_denied")
