@@ -59,10 +59,13 @@ def _current_occupants():
     )
 
 
-def contact_lookup(user, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
+def contact_lookup(
+    user, text: str, limit: int = LOOKUP_LIMIT, *, with_rooms: bool = True
+) -> Lookup:
     """Residents (with their current households) and rooms (with who lives there) for what
     was typed: a full phone number, part of a name, or a room ("3栋 1502"). Bounded: a
-    constant number of queries, however many match."""
+    constant number of queries, however many match. `with_rooms=False` leaves rooms out (the
+    global search, for text without a digit: no room number in it)."""
     text = (text or "").strip()[:60]
     found = Lookup(text=text)
     if not text:
@@ -74,7 +77,7 @@ def contact_lookup(user, text: str, limit: int = LOOKUP_LIMIT) -> Lookup:
         rooms = Room.objects.none()
     else:
         residents = residents.none() if digits.isdigit() else residents.filter(name__icontains=text)
-        rooms = room_search(user, text)
+        rooms = room_search(user, text) if with_rooms else Room.objects.none()
     found.residents = list(
         residents.prefetch_related(_current_households(user)).order_by("name", "id")[: limit + 1]
     )
