@@ -399,6 +399,7 @@ LOGGING = {
             "fmt": "%(levelname)s %(name)s %(request_id)s %(message)s",
             "rename_fields": {"levelname": "level", "name": "logger"},
             "timestamp": "time",
+            "json_ensure_ascii": False,  # Chinese messages stay readable
         },
     },
     "filters": {"personal_data": {"()": "wuyedesk.lib.logcontext.PersonalDataFilter"}},

@@ -86,6 +86,7 @@ def test_log_lines_are_json_with_time_level_logger_and_request_id(client, settin
 
     def view_logs(request):
         logger.info("inside the request")
+        logger.info("邮箱收信")
 
     from wuyedesk.core.observability import RequestIdMiddleware
 
@@ -105,6 +106,8 @@ def test_log_lines_are_json_with_time_level_logger_and_request_id(client, settin
     assert line["level"] == "INFO" and line["logger"] == "wuyedesk.test"
     assert line["message"] == "inside the request"
     assert line["time"].endswith("+00:00")  # UTC, whatever TIME_ZONE says
+    chinese = next(r for r in caplog.records if r.getMessage() == "邮箱收信")
+    assert '"message": "邮箱收信"' in _written(_json_handler(), chinese)  # readable, not \u…
 
 
 def test_no_phone_or_id_number_reaches_the_log(world, client, caplog):
