@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from wuyedesk.notifications.models import Notification
 from wuyedesk.policies.services import policy
+from wuyedesk.testing import policy_in_force
 from wuyedesk.tickets import sla
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.services import ticket_feedback, ticket_reopen
@@ -14,14 +15,11 @@ SH = dt.timezone(dt.timedelta(hours=8))
 
 
 def new_version(**fields):
-    """A new version of the settings in force (as an approved revision writes it)."""
-    version = policy()
-    version.pk = None
-    for name, value in fields.items():
-        setattr(version, name, value)
-    version.full_clean()
-    version.save()
-    return version
+    """New settings in force through the regulation's approval path (a draft of the
+    regulation, submitted, approved effective now: wuyedesk.testing.policy_in_force);
+    returns the settings in force."""
+    policy_in_force(**fields)
+    return policy()
 
 
 def test_inquiry_on_the_last_day_before_national_day_is_due_after_the_holiday(world, call):
