@@ -16,8 +16,8 @@ Restore checks every checksum before it touches anything, refuses an archive mad
 WuyeDesk (migrations this code does not know) or of another database kind, refuses a
 database that holds data unless told `--force`, restores the database, checks the row
 counts against the manifest, runs the migrations (an older archive is brought up to date),
-writes the media back and clears the caches (Django's cache, which holds the reference
-data's version, and this process' copy of the reference data).
+writes the media back, clears the caches (Django's cache, which holds the reference data's
+version, and this process' copy of the reference data) and empties the task queue.
 
 What an archive does not hold: secrets (`SECRET_KEY`, the environment file, passwords of
 mail and gateways), the task queue (huey) and the cache, static files.
@@ -47,6 +47,7 @@ from django.core.management import call_command
 from django.db import connections
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
+from huey.contrib.djhuey import HUEY
 
 from wuyedesk.core import reference
 
@@ -507,6 +508,9 @@ def restore(
         call_command("migrate", database=using, interactive=False, verbosity=0)
     media_files = _restore_media(archive, manifest, storage)
     clear_caches()
+    # Tasks queued before the restore name rows of the database as it was (a notification's
+    # id may now be another one's): the queue starts empty.
+    HUEY.flush()
     return Restored(manifest=manifest, media_files=media_files, migrated=pending)
 
 

@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from huey import SqliteHuey
 
 from wuyedesk.audit.models import AuditEntry
 from wuyedesk.core import backup, reference
@@ -196,10 +197,13 @@ def test_a_backup_restores_into_an_empty_database_with_every_row_and_file(world,
         # What a running WuyeDesk had cached before the restore is gone after it.
         stale = FileBasedCache(str(target.home / "cache"), {})
         stale.set(VERSION_KEY, 12345, None)
+        queue = SqliteHuey("wuyedesk", filename=str(target.home / "huey.sqlite3"))
+        queue.put("queued-before", 1)
         done = target.wuyedesk("restore", str(archive))
         assert done.returncode == 0, done.stderr
         assert "restored" in done.stdout and "caches cleared" in done.stdout
         assert stale.get(VERSION_KEY) is None
+        assert queue.get("queued-before") is None  # the task queue starts empty
 
         for table in TABLES:
             source = _source_rows(table)
