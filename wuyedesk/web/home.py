@@ -179,10 +179,11 @@ def manager_home(user) -> dict:
 
 
 def _weeks(user) -> list[Figure]:
-    """This week's new tickets (Monday to today) against last week's (Monday to Sunday)."""
+    """This week's new tickets (Monday to today) against the same days of last week (Monday
+    to the same weekday), so that a Tuesday does not compare two days with seven."""
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
-    last_monday, last_sunday = monday - dt.timedelta(days=7), monday - dt.timedelta(days=1)
+    last_monday, last_sunday = monday - dt.timedelta(days=7), today - dt.timedelta(days=7)
     specs = {}
     for kind in KIND_NEW:
         extra = {"kind": kind} if kind else {}
