@@ -48,6 +48,13 @@ urlpatterns = [
     path("import/template/<str:kind>.xlsx", properties.import_template, name="import_template"),
     path("rooms/lookup/", properties.room_lookup, name="room_lookup"),
     path(
+        "buildings/lookup/",
+        properties.structure_lookup,
+        {"kind": "building"},
+        name="building_lookup",
+    ),
+    path("units/lookup/", properties.structure_lookup, {"kind": "unit"}, name="unit_lookup"),
+    path(
         "residents/<int:pk>/reveal/<str:field>/",
         properties.resident_reveal,
         name="resident_reveal",

@@ -21,6 +21,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import BaseRenderer
 from django.template import engines
+from django.urls import reverse
 from django.utils.choices import BaseChoiceIterator
 
 from wuyedesk.lib import text
@@ -54,6 +55,38 @@ class RowChoices(BaseChoiceIterator):
 
     def __len__(self):
         return len(self.pairs)
+
+
+class SearchPicker(forms.Widget):
+    """A choice among thousands (the units of a company's buildings): a search box that
+    lists the matches from `lookup` (a URL name, answered with radio inputs named like the
+    field; htmx), and the chosen row as a checked radio. Only the chosen row is read to
+    render it, not every choice a select would write. The field (a ModelChoiceField of the
+    scoped queryset) validates what is sent, as it would from a select."""
+
+    template_name = "wuyedesk/widgets/search_picker.html"
+
+    def __init__(self, lookup: str, placeholder: str = "", attrs=None):
+        super().__init__(attrs)
+        self.lookup = lookup
+        self.placeholder = placeholder
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        chosen = None
+        if value not in (None, ""):
+            field = getattr(self.choices, "field", None)  # set by the ModelChoiceField
+            if field is not None:
+                try:
+                    chosen = field.queryset.filter(pk=value).first()
+                except (TypeError, ValueError, ValidationError):
+                    chosen = None
+        context["widget"].update(
+            lookup_url=reverse(self.lookup),
+            placeholder=self.placeholder,
+            chosen=(str(chosen.pk), str(chosen)) if chosen is not None else None,
+        )
+        return context
 
 
 def reject_control_characters(value) -> None:

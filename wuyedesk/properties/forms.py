@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff, User
-from wuyedesk.core.forms import ScopedModelForm
+from wuyedesk.core.forms import ScopedModelForm, SearchPicker
 from wuyedesk.lib.privacy import PERSONAL_FIELDS, normalize_phone
 from wuyedesk.properties import selectors
 from wuyedesk.properties.models import (
@@ -113,6 +113,8 @@ class UnitForm(FixedParentMixin, ScopedModelForm):
     class Meta:
         model = Unit
         fields = ["building", "name"]
+        # A company's buildings run to thousands: chosen by search, not from a select.
+        widgets = {"building": SearchPicker("building_lookup", _("输入楼栋或小区名查找"))}
 
 
 class RoomForm(FixedParentMixin, ScopedModelForm):
@@ -122,6 +124,8 @@ class RoomForm(FixedParentMixin, ScopedModelForm):
     class Meta:
         model = Room
         fields = ["unit", "number", "floor", "area"]
+        # Units run to tens of thousands: chosen by search, not from a select.
+        widgets = {"unit": SearchPicker("unit_lookup", _("输入单元、楼栋或小区名查找"))}
 
 
 class ResidentForm(ScopedModelForm):

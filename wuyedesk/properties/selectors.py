@@ -197,6 +197,31 @@ def without_home(queryset, value):
     return queryset.exclude(Exists(current))
 
 
+def active_units(user):
+    """The units the user may see that are not archived."""
+    return units_visible_to(user).filter(archived_at__isnull=True)
+
+
+def building_search(user, text: str):
+    """Buildings whose name or community matches each word typed (e.g. "阳光 3栋")."""
+    qs = active_buildings(user)
+    for word in text.split()[:4]:
+        qs = qs.filter(Q(name__icontains=word) | Q(community__name__icontains=word))
+    return qs.order_by("community__name", "name")
+
+
+def unit_search(user, text: str):
+    """Units whose name, building or community matches each word typed (e.g. "3栋 2单元")."""
+    qs = active_units(user)
+    for word in text.split()[:4]:
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(building__name__icontains=word)
+            | Q(building__community__name__icontains=word)
+        )
+    return qs.order_by("building__community__name", "building__name", "name")
+
+
 def room_search(user, text: str):
     """Rooms whose number, building or community matches each word typed (e.g. "3栋 1502")."""
     qs = active_rooms(user)

@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -52,6 +54,22 @@ def room_lookup(request):
     if q:
         rooms = selectors.room_search(request.user, q)[:20]
     return render(request, "properties/_room_choices.html", {"rooms": rooms})
+
+
+PICKER_FIELD = re.compile(r"^[a-z_]{1,30}$")
+PICKER_SEARCH = {"building": selectors.building_search, "unit": selectors.unit_search}
+
+
+@staff_required
+def structure_lookup(request, kind):
+    """Buildings or units matching typed text, as radio inputs named like the form's field
+    (core.forms.SearchPicker), at most 20, in the user's scope."""
+    field = request.GET.get("field", "")
+    if kind not in PICKER_SEARCH or not PICKER_FIELD.match(field):
+        return HttpResponse(status=400)
+    q = request.GET.get(f"{field}_q", "").strip()[:100]
+    rows = list(PICKER_SEARCH[kind](request.user, q)[:20]) if q else []
+    return render(request, "properties/_pick_choices.html", {"rows": rows, "field": field, "q": q})
 
 
 @staff_required
