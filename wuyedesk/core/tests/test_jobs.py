@@ -117,6 +117,7 @@ def test_a_job_not_finished_for_several_periods_is_logged_once_per_period(db, se
         "announcements-due",
         "job-watchdog",
         "mail-poll",
+        "policy-switch",
         "sla-sweep",
     }
     assert "periodic job sla-sweep has not finished since" in caplog.text

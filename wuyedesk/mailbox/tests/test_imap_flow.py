@@ -234,14 +234,14 @@ def test_english_resident_gets_an_english_acknowledgement(mail_world, imap, smtp
 
 
 def test_reply_to_a_closed_ticket_is_refused_by_policy(mail_world, imap, smtp, poll):
-    from wuyedesk.policies.services import policy
+    from wuyedesk.testing import policy_in_force
     from wuyedesk.tickets.choices import Status
 
     imap.append(mail(message_id="<first@example.com>"))
     poll()
     ticket = Ticket.objects.get()
     Ticket.objects.filter(pk=ticket.pk).update(status=Status.CLOSED)
-    type(policy()).objects.create(closed_reply="refuse")  # a new version of the settings
+    policy_in_force(closed_reply="refuse")  # a new version of the regulation
     imap.append(mail(subject="Re", headers={"In-Reply-To": "<first@example.com>"}))
     poll()
     assert InboundMail.objects.filter(status=InboundStatus.REFUSED).count() == 1
