@@ -55,12 +55,12 @@ class Deadline:
     def basis(self) -> dict:
         """What the ticket keeps of the computation (JSON)."""
         return {
-            "start": self.start.isoformat(),
+            "start": self.start.astimezone(dt.UTC).isoformat(),
             "event": self.event,
             "hours": self.hours,
             "mode": self.mode,
             "skipped": self.skipped,
-            "due": self.due.isoformat(),
+            "due": self.due.astimezone(dt.UTC).isoformat(),
             "version": self.version,
         }
 

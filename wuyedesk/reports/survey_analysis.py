@@ -26,14 +26,14 @@ from wuyedesk.tickets.choices import Satisfaction
 from wuyedesk.tickets.selectors import reached_return_visits
 
 SEE_RESPONDENT_POSTS = (Post.MANAGER, Post.ASSISTANT)
-PREVIOUS_QUARTERS = 4
+# How many of the lowest communities the summary names (presentation, not a rule).
 LOWEST = 3
-# A community's dimension is a finding when its share satisfied is significantly below the
-# other communities', or when even its upper bound (share + margin) stays below half.
-TARGET_SHARE = 0.5
-# Weights of the dimensions in a group's satisfaction index, by dimension code; a dimension
-# not named here weighs 1 (equal weights). See docs/survey-analysis.md.
-DIMENSION_WEIGHTS: dict[str, float] = {}
+# The regulation's numbers come from the settings in force (POL-3, policies.models):
+# the target share (`analysis_target_share`: a community's dimension is a finding when its
+# share satisfied is significantly below the other communities', or when even its upper
+# bound, share + margin, stays below the target), the dimension weights of the index
+# (`weight_<code>`; a dimension the regulation does not weigh counts 0) and how many earlier
+# campaigns the trend compares (`analysis_previous_campaigns`). See docs/survey-analysis.md.
 
 
 # ------------------------------------------------------------------ pure part
@@ -58,11 +58,11 @@ def _present(stats: dict | None) -> dict | None:
     return out
 
 
-def _is_finding(cell: dict, versus: dict | None) -> bool:
+def _is_finding(cell: dict, versus: dict | None, target_share: float) -> bool:
     if not cell["n"]:
         return False
     below_rest = bool(versus and versus["significant"] and versus["diff"] < 0)
-    return below_rest or cell["satisfied"] + (cell["margin"] or 0) < TARGET_SHARE
+    return below_rest or cell["satisfied"] + (cell["margin"] or 0) < target_share
 
 
 def _group(rows, z, population, weights) -> dict:
@@ -111,8 +111,10 @@ def analyse(
     populations: dict | None = None,
     previous_rows: list[dict] | None = None,
     weights: dict[int, float] | None = None,
+    target_share: float,
 ) -> dict:
     """All figures of one campaign from its answer rows (and the previous quarter's).
+    `target_share` (0-1) and `weights` are the regulation's (`regulation_numbers`).
 
     rows: {"response", "community", "building", "kind", "dimension", "overall", "value",
     "text", "id"}; dimensions: {id: {"department": id or None, …}}; populations:
@@ -190,7 +192,7 @@ def analyse(
                     "department": dept_of.get(d),
                     **_present(cell),
                     "versus_rest": _present(versus),
-                    "finding": _is_finding(cell, versus),
+                    "finding": _is_finding(cell, versus, target_share),
                 }
             )
 
@@ -258,7 +260,8 @@ def campaign_rows(user, campaign) -> list[dict]:
     return plain_rows(qs)
 
 
-def previous_campaigns(user, campaign, limit=PREVIOUS_QUARTERS):
+def previous_campaigns(user, campaign, limit=None):
+    limit = limit or policy().analysis_previous_campaigns
     return list(
         campaigns_visible_to(user)
         .filter(period_start__lt=campaign.period_start)
@@ -299,11 +302,20 @@ def confidence_z() -> tuple[int, float]:
     return confidence, st.z_of(confidence)
 
 
+def regulation_numbers(dims: dict[int, dict]) -> tuple[dict[int, int], float]:
+    """The dimension weights (by dimension id) and the target share (0-1) of the settings in
+    force (POL-3)."""
+    rules = policy()
+    by_code = rules.dimension_weights()
+    weights = {d: by_code.get(info["code"], 0) for d, info in dims.items()}
+    return weights, rules.analysis_target_share / 100
+
+
 def campaign_analysis(user, campaign) -> dict:
     """Everything the analysis page, the report and the API show for a campaign."""
     confidence, z = confidence_z()
     dims = dimension_info()
-    weights = {d: DIMENSION_WEIGHTS.get(info["code"], 1) for d, info in dims.items()}
+    weights, target_share = regulation_numbers(dims)
     rows = campaign_rows(user, campaign)
     earlier = previous_campaigns(user, campaign)
     prev_rows = campaign_rows(user, earlier[0]) if earlier else []
@@ -315,6 +327,7 @@ def campaign_analysis(user, campaign) -> dict:
         populations=pops,
         previous_rows=prev_rows,
         weights=weights,
+        target_share=target_share,
     )
     community_names = dict(
         Community.objects.filter(id__in=[c["community"] for c in data["communities"]]).values_list(

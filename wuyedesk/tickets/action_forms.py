@@ -19,6 +19,7 @@ from wuyedesk.properties.selectors import (
 )
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
+    AckMethod,
     Audience,
     Channel,
     Kind,
@@ -362,6 +363,17 @@ class IncidentLinkForm(ActionForm):
 
 class AcknowledgeForm(ActionForm):
     pass
+
+
+class ReceiptForm(ActionForm):
+    """The customer told that their contact is recorded (ISO 10002 acknowledgement)."""
+
+    method = forms.ChoiceField(label=_("告知方式"), choices=AckMethod.choices)
+    note = forms.CharField(label=_("说明"), required=False, max_length=500)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        mark_audience(self.fields["note"], Audience.INTERNAL)
 
 
 class MeasureMarkForm(ActionForm):

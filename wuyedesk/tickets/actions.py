@@ -171,6 +171,11 @@ def _run_acknowledge(user, t, form, version):
     services.ticket_acknowledge(by=user, ticket=t)
 
 
+def _run_receipt(user, t, form, version):
+    d = form.cleaned_data
+    services.ticket_acknowledge_receipt(by=user, ticket=t, method=d["method"], note=d["note"])
+
+
 def _run_measure(user, t, form, version):
     d = form.cleaned_data
     op = d["op"]
@@ -232,6 +237,13 @@ def _acknowledge_offered(t):
 
 def _measures_offered(t):
     return _is_open(t)
+
+
+def _measure_worker(user, ticket) -> bool:
+    """Customer service, or the department responsible for one of its measures (CMP-3)."""
+    return desk(user, ticket) or any(
+        services.may_mark_measure_done(user, m) for m in ticket.measures.all()
+    )
 
 
 ACTIONS: dict[str, Action] = {
@@ -297,7 +309,7 @@ ACTIONS: dict[str, Action] = {
             permitted=manager,
             offered=_decision_offered,
             done=_("已记录处理决定。"),
-            confirm=_("记录工单 %(number)s 的处理决定,取消未答复的调查任务,并通知负责人?"),
+            confirm=_("记录工单 %(number)s 的处理决定,并通知负责人?"),
         ),
         Action(
             "feedback",
@@ -389,10 +401,19 @@ ACTIONS: dict[str, Action] = {
             done=_("已确认。"),
         ),
         Action(
+            "receipt",
+            _("告知受理"),
+            f.ReceiptForm,
+            _run_receipt,
+            versioned=False,
+            done=_("已记录告知受理。"),
+        ),
+        Action(
             "measure",
             _("整改措施"),
             f.MeasureMarkForm,
             _run_measure,
+            permitted=_measure_worker,
             offered=_measures_offered,
             versioned=False,
             done=_("已更新整改措施。"),

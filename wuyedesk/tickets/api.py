@@ -472,6 +472,19 @@ def ticket_assign(request, pk: int, payload: s.AssignIn):
     return _act(request, pk, "assign", payload, run)
 
 
+@_action("receipt", "ticket_acknowledge_receipt")
+def ticket_acknowledge_receipt(request, pk: int, payload: s.ReceiptIn):
+    """Record that the customer was told their contact is recorded (ISO 10002
+    acknowledgement) when it did not happen at intake: a timeline row of its own."""
+
+    def run(user, ticket, version):
+        services.ticket_acknowledge_receipt(
+            by=user, ticket=ticket, method=payload.method, note=payload.note
+        )
+
+    return _act(request, pk, "receipt", payload, run)
+
+
 @_action("acknowledge", "ticket_acknowledge")
 def ticket_acknowledge(request, pk: int, payload: s.Versioned):
     """The manager has seen a major complaint or emergency (manager)."""

@@ -85,6 +85,27 @@ class EventKind(models.TextChoices):
     CONFIRMED = "confirmed", _("客户确认结果")
     RATING = "rating", _("客户评价")
     CALL = "call", _("通话记录")
+    ACKNOWLEDGED = "acknowledged", _("告知受理")
+
+
+class AckMethod(models.TextChoices):
+    """How the customer was told their contact is recorded (ISO 10002 acknowledgement)."""
+
+    CALL = "call", _("通话中告知")
+    IN_PERSON = "in_person", _("当面告知")
+    PHONE = "phone", _("回电告知")
+    SMS = "sms", _("短信")
+    MAIL = "mail", _("邮件")
+    PORTAL = "portal", _("业主服务平台")
+
+
+# The acknowledgement a contact gets as it is recorded, by its channel: the caller hears the
+# number on the call, the visitor at the desk, the portal shows it, the mailbox answers mail.
+ACK_ON_INTAKE = {
+    Channel.PHONE: AckMethod.CALL,
+    Channel.WALK_IN: AckMethod.IN_PERSON,
+    Channel.PORTAL: AckMethod.PORTAL,
+}
 
 
 class DispatchPurpose(models.TextChoices):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from wuyedesk.policies.calendar import explain
+
 
 def words() -> dict[str, str]:
     """The phrases of a deadline in the active language; a list translates them once."""
@@ -49,12 +51,15 @@ class Clock:
     running: bool
     overdue: bool
     text: str
+    # How the deadline was computed (issue #14): "由 … 起 24 个工作小时,跳过 国庆节 → …".
+    basis: str = ""
+    name: str = ""  # follow_up, investigation, return_visit
 
 
 CLOCKS = [
-    ("follow_up_due", "followed_up_at", gettext_lazy("跟进期限")),
-    ("investigation_due", "decided_at", gettext_lazy("调查处理期限")),
-    ("return_visit_due", "return_visit_at", gettext_lazy("回访期限")),
+    ("follow_up_due", "followed_up_at", gettext_lazy("跟进期限"), "follow_up"),
+    ("investigation_due", "decided_at", gettext_lazy("调查处理期限"), "investigation"),
+    ("return_visit_due", "return_visit_at", gettext_lazy("回访期限"), "return_visit"),
 ]
 
 
@@ -62,7 +67,8 @@ def clocks(ticket, now=None) -> list[Clock]:
     """Every clock the ticket has: running ones with time left/over, met ones with when."""
     now = now or timezone.now()
     out = []
-    for due_field, met_field, label in CLOCKS:
+    bases = ticket.clock_basis or {}
+    for due_field, met_field, label, name in CLOCKS:
         due = getattr(ticket, due_field)
         if due is None:
             continue
@@ -75,5 +81,8 @@ def clocks(ticket, now=None) -> list[Clock]:
             text = _("超时完成") if overdue else _("按时完成")
         else:
             text, overdue = _("工单已关闭"), False
-        out.append(Clock(str(label), due, met_at, running, overdue, text))
+        basis = bases.get(name)
+        # A basis of an earlier round (the deadline has since been set again) is not shown.
+        shown = explain(basis) if basis and dt.datetime.fromisoformat(basis["due"]) == due else ""
+        out.append(Clock(str(label), due, met_at, running, overdue, text, shown, name))
     return out

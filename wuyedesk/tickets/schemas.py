@@ -15,6 +15,7 @@ from wuyedesk.accounts.models import User
 from wuyedesk.api.schemas import MAX_ID, Day, Id, Text, Title, When
 from wuyedesk.tickets.actions import lead
 from wuyedesk.tickets.choices import (
+    AckMethod,
     Channel,
     DispatchPurpose,
     EventKind,
@@ -24,7 +25,7 @@ from wuyedesk.tickets.choices import (
     Severity,
     Status,
 )
-from wuyedesk.tickets.display import CLOCKS, clocks
+from wuyedesk.tickets.display import clocks
 from wuyedesk.tickets.models import Category
 from wuyedesk.tickets.selectors import ATTENTIONS, DUE_WINDOWS, timeline_of
 from wuyedesk.tickets.visibility import audience_of
@@ -261,6 +262,11 @@ class ClockOut(Schema):
     met_at: dt.datetime | None
     running: bool
     overdue: bool
+    basis: str = Field(
+        "",
+        description="how the deadline was computed, in your language: its start event, "
+        "calendar or working hours, the holidays skipped (empty for tickets from before)",
+    )
 
 
 # The API path of each ticket-page action under /tickets/{id}/ where it differs from the slug.
@@ -346,17 +352,17 @@ class TicketDetailOut(TicketOut, Schema):
 
     @staticmethod
     def resolve_clocks(obj):
-        started = [due.removesuffix("_due") for due, _met, _label in CLOCKS if getattr(obj, due)]
         return [
             {
-                "name": name,
+                "name": clock.name,
                 "label": clock.label,
                 "due": clock.due,
                 "met_at": clock.met_at,
                 "running": clock.running,
                 "overdue": clock.overdue,
+                "basis": clock.basis,
             }
-            for name, clock in zip(started, clocks(obj), strict=True)
+            for clock in clocks(obj)
         ]
 
 
@@ -442,6 +448,14 @@ class LinkIn(Schema):
 class DispatchTextIn(Versioned):
     dispatch: Id = Field(..., description="the id of one of the ticket's dispatches")
     text: Text = ""
+
+
+class ReceiptIn(Versioned):
+    method: Literal[tuple(AckMethod.values)] = Field(
+        description="how the customer was told their contact is recorded: call (on the call), "
+        "in_person, phone (called back), sms, mail, portal"
+    )
+    note: Text = Field("", description="internal note")
 
 
 class ContactIn(Versioned):

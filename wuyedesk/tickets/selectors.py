@@ -65,7 +65,8 @@ LIST_RELATED = (
 
 def tickets_visible_to(user, *, newest_first: bool = False):
     """Customer-service posts see their communities' tickets; department staff (and partner
-    contractors) see the tickets sent to their department. `newest_first`: the caller
+    contractors) see the tickets sent to their department or with a corrective measure of
+    their department. `newest_first`: the caller
     lists closed tickets too, newest first (see below)."""
     qs = Ticket.objects.all()
     if not is_staff_member(user):
@@ -75,7 +76,11 @@ def tickets_visible_to(user, *, newest_first: bool = False):
     if posts <= {Post.DEPARTMENT.value}:
         staff = staff_of(user)
         sent = Dispatch.objects.filter(ticket=OuterRef("pk"), department_id=staff.department_id)
-        qs = qs.filter(Exists(sent))
+        # ... and those with a corrective measure of theirs to mark done (CMP-3).
+        owed = CorrectiveMeasure.objects.filter(
+            ticket=OuterRef("pk"), department_id=staff.department_id
+        )
+        qs = qs.filter(Exists(sent) | Exists(owed))
     if ids is not None:
         if newest_first and connection.vendor == "sqlite":
             # Given `community_id IN (…)`, SQLite reads the community index once per community

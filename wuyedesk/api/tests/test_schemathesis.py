@@ -113,6 +113,8 @@ def desk(world, categories):
     services.ticket_investigate(
         by=manager, ticket=complaint, departments=[world.engineering], note="查"
     )
+    for dispatch in complaint.dispatches.all():  # the findings a decision needs (CMP-3)
+        services.dispatch_reply(by=manager, dispatch=dispatch, text="已查明")
     services.ticket_decide(
         by=manager,
         ticket=complaint,

@@ -131,8 +131,9 @@ def test_inquiry_path_through_the_api_alone(world, api_as, create, categories):
     assert closed.status_code == 200, closed.content
     body = closed.json()
     assert body["status"] == "closed" and body["outcome"] == "answered"
-    assert kinds(body) == ["created", "transfer", "reply", "follow_up", "close"]
+    assert kinds(body) == ["created", "acknowledged", "transfer", "reply", "follow_up", "close"]
     assert [e["actor"]["name"] for e in body["timeline"]] == [
+        "刘专员",
         "刘专员",
         "刘专员",
         "赵师傅",
@@ -555,7 +556,7 @@ def test_first_contact_resolution_closes_at_once(world, api_as, create):
     body = response.json()
     assert body["status"] == "closed" and body["first_contact_resolution"] is True
     detail = api_as(world.specialist).get(f"{TICKETS}/{body['id']}").json()
-    assert kinds(detail) == ["created", "answer", "close"]
+    assert kinds(detail) == ["created", "acknowledged", "answer", "close"]
     assert detail["version"] == body["version"]
 
 

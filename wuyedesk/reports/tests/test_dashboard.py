@@ -9,6 +9,11 @@ from wuyedesk.reports import metrics
 from wuyedesk.tickets import services
 
 
+def one_measure(world):
+    """The corrective measure a decision needs (CMP-3, the regulation's default)."""
+    return {"what": "整改", "department": world.engineering, "due": dt.date(2030, 1, 1)}
+
+
 @pytest.fixture
 def day():
     return timezone.localdate()
@@ -23,7 +28,9 @@ def mix(world, call, categories):
     services.ticket_follow_up(by=world.specialist, ticket=followed, channel="phone", text="ok")
     call()
     complaint = call(kind="complaint", category=categories["ATTITUDE"])
-    services.ticket_decide(by=world.manager, ticket=complaint, decision="d", measures=[])
+    services.ticket_decide(
+        by=world.manager, ticket=complaint, decision="d", measures=[one_measure(world)]
+    )
     services.ticket_feedback(by=world.specialist, ticket=complaint, channel="phone", text="f")
     services.ticket_return_visit(
         by=world.specialist,

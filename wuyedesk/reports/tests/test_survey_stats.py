@@ -74,6 +74,7 @@ def result():
         dimensions=DIMENSIONS,
         populations={"all": 10, "community": {1: 6, 2: 4}, "building": {10: 6, 20: 4}},
         previous_rows=PREVIOUS,
+        target_share=0.5,
     )
 
 
@@ -178,7 +179,7 @@ def test_themes_group_free_text_by_complaint_category(result):
 
 def test_a_single_community_finding_is_below_the_target_share():
     rows = [r for r in CURRENT if r["community"] == 1]
-    result = analyse(rows, z=Z, dimensions=DIMENSIONS)
+    result = analyse(rows, z=Z, dimensions=DIMENSIONS, target_share=0.5)
     findings = {(f["community"], f["dimension"]) for f in result["findings"]}
     # cleaning: 0 of 4 satisfied, upper bound 0 < 70 %; service: 3 of 4 (75 % ± 42) is not
     assert findings == {(1, CLEAN)}

@@ -28,6 +28,7 @@ from wuyedesk.tickets.services.base import (
     refresh_search_text,
 )
 from wuyedesk.tickets.services.complaint import (
+    may_mark_measure_done,
     measure_mark,
     ticket_decide,
     ticket_escalate,
@@ -67,6 +68,7 @@ from wuyedesk.tickets.services.workflow import (
     close_blockers,
     pending_steps,
     ticket_acknowledge,
+    ticket_acknowledge_receipt,
     ticket_assign,
     ticket_close,
     ticket_comment,
@@ -93,6 +95,7 @@ __all__ = [
     "is_manager",
     "managers_of",
     "may_answer_dispatches",
+    "may_mark_measure_done",
     "may_record_contacts",
     "may_run_incidents",
     "may_work_dispatch",
@@ -101,6 +104,7 @@ __all__ = [
     "recompute_clocks",
     "refresh_search_text",
     "ticket_acknowledge",
+    "ticket_acknowledge_receipt",
     "ticket_assign",
     "ticket_call_record",
     "ticket_close",

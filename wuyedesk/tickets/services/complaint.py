@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from wuyedesk.accounts.access import has_post
+from wuyedesk.accounts.access import has_post, in_scope, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
@@ -34,6 +34,7 @@ from wuyedesk.tickets.services.base import (
     _require_manager,
     _require_open,
     _save,
+    is_desk,
     refresh_search_text,
     start_clock,
 )
@@ -92,6 +93,16 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
         raise ValidationError(_("只有投诉需要处理决定。"), code="invalid_state")
     if not decision.strip():
         raise _invalid("decision", _("请填写处理决定。"), "required")
+    rules = policy()
+    waiting = ticket.dispatches.filter(
+        purpose=DispatchPurpose.INVESTIGATION, replied_at__isnull=True, cancelled_at__isnull=True
+    )
+    if rules.decision_needs_findings and waiting.exists():
+        names = "、".join(waiting.values_list("department__name", flat=True))
+        message = _("处理决定前须收齐各部门的调查结果,尚未答复:%(departments)s。")
+        raise ValidationError(message % {"departments": names}, code="findings_missing")
+    if rules.decision_needs_measure and not measures:
+        raise _invalid("measures", _("处理决定须至少包含一项整改措施。"), "required")
     for i, m in enumerate(measures):
         if not (m.get("what") or "").strip():
             raise _invalid(f"measures.{i}.what", _("请填写整改措施。"), "required")
@@ -137,15 +148,31 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
     return ticket
 
 
+def may_mark_measure_done(user, measure: CorrectiveMeasure) -> bool:
+    """CMP-3: the department responsible marks its measure done (its owner, or a member of
+    the department); customer service of the community may record it for them."""
+    if measure.owner_id == user.pk:
+        return True
+    staff = staff_of(user)
+    if staff is not None and staff.department_id == measure.department_id:
+        return has_post(user, Post.DEPARTMENT, Post.SUPERVISOR) and in_scope(
+            user, measure.ticket.community_id
+        )
+    return is_desk(user, measure.ticket)
+
+
 @transaction.atomic
 def measure_mark(*, by, measure: CorrectiveMeasure, done: bool = False, verified: bool = False):
-    _require_desk(by, measure.ticket)
+    """The department marks its measure done; customer service (not the one who did it)
+    verifies it."""
     now = timezone.now()
+    if done and not may_mark_measure_done(by, measure):
+        raise PermissionDenied
+    if verified and not is_desk(by, measure.ticket):
+        raise PermissionDenied
     if done and measure.done_at is None:
         measure.done_at = now
     if verified:
-        if not has_post(by, Post.MANAGER):
-            raise PermissionDenied
         if measure.done_at is None:
             raise ValidationError(_("整改完成后才能验证。"), code="invalid_state")
         measure.verified_at, measure.verified_by = now, by

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import has_post, require_community, staff_of
-from wuyedesk.accounts.services import system_user
+from wuyedesk.accounts.services import SYSTEM_USERNAME, system_user
 from wuyedesk.core import versions
 from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
@@ -27,6 +27,8 @@ from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.categories import has_children
 from wuyedesk.tickets.choices import (
+    ACK_ON_INTAKE,
+    AckMethod,
     Channel,
     EventKind,
     Kind,
@@ -277,6 +279,11 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
         public=True,
         contact_at=ticket.contact_at.isoformat(),
     )
+    method = ACK_ON_INTAKE.get(ticket.channel)
+    if method is None and ticket.channel == Channel.EMAIL and by.username == SYSTEM_USERNAME:
+        method = AckMethod.MAIL  # the mailbox answers in the sender's thread (mailbox/)
+    if method is not None:
+        _event(ticket, EventKind.ACKNOWLEDGED, by, method=method, on_intake=True)
     complaint = ticket.kind == Kind.COMPLAINT
     if complaint and ticket.severity in settings_now.complaint_notify_severities:
         _report(ticket, by, now)

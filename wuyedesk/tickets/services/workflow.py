@@ -14,6 +14,7 @@ from wuyedesk.audit.services import audit_record
 from wuyedesk.core import versions
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
+    AckMethod,
     Channel,
     DispatchPurpose,
     EventKind,
@@ -68,6 +69,18 @@ def ticket_follow_up(*, by, ticket, channel: str, text: str, version=None) -> Ti
     )
     refresh_search_text(ticket)
     return ticket
+
+
+@transaction.atomic
+def ticket_acknowledge_receipt(*, by, ticket, method: str, note: str = "") -> TicketEvent:
+    """ISO 10002 acknowledgement as its own timeline row (#14 point 4): the desk records that
+    the customer was told their contact is recorded (by phone, SMS, mail or the portal) when
+    it did not happen at intake (a voicemail, a letter, a caller without portal or e-mail)."""
+    _require_desk(by, ticket)
+    _require_open(ticket)
+    if method not in AckMethod.values:
+        raise _invalid("method", _("请选择告知方式。"), "invalid_choice")
+    return _event(ticket, EventKind.ACKNOWLEDGED, by, note.strip(), method=method)
 
 
 @transaction.atomic

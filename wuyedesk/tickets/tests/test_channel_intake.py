@@ -24,7 +24,8 @@ def test_resident_submits_for_own_room_unowned_with_clock(world, categories):
     assert ticket.channel == Channel.PORTAL and ticket.owner is None
     assert ticket.resident == world.resident_a and ticket.community == room.community
     assert ticket.follow_up_due is not None and ticket.status == Status.OPEN
-    assert ticket.events.get().kind == EventKind.CREATED
+    # The registration, and the portal's confirmation of it (ISO 10002, #14).
+    assert [e.kind for e in ticket.events.all()] == [EventKind.CREATED, EventKind.ACKNOWLEDGED]
 
 
 def test_resident_cannot_submit_for_a_room_they_do_not_live_in(world, categories):

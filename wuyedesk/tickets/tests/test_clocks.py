@@ -112,3 +112,19 @@ def test_reopened_complaint_counts_from_the_reopening(world, call):
     ticket.refresh_from_db()
     assert ticket.clock_basis["investigation"]["event"] == "reopened"
     assert ticket.investigation_due > timezone.now() + dt.timedelta(hours=47)
+
+
+def test_the_ticket_page_and_api_show_how_the_deadline_was_computed(world, call, client_as, api_as):
+    new_version(inquiry_follow_up_hours=8, inquiry_clock_hours="working")
+    ticket = call(contact_at=dt.datetime(2026, 9, 30, 17, 0, tzinfo=SH))
+    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    expected = "由 2026-09-30 17:00(客户联系时间)起 8 个工作小时,跳过 国庆节 → 2026-10-08 16:00"
+    assert expected in page
+    assert 'id="ticket-late"' in page  # recorded months after the call
+    world.specialist.language = "en"
+    world.specialist.save(update_fields=["language"])
+    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    english = "8 working hours from 2026-09-30 17:00 (Customer contact time), skipping National Day"
+    assert english in page
+    clocks = api_as(world.specialist).get(f"/api/v1/tickets/{ticket.pk}").json()["clocks"]
+    assert clocks[0]["name"] == "follow_up" and "National Day" in clocks[0]["basis"]

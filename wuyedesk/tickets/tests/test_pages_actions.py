@@ -444,11 +444,12 @@ def test_complaint_cannot_close_before_feedback_and_return_visit(world, call, ca
     assert Ticket.objects.get(pk=ticket.pk).status != Status.CLOSED
 
 
-def test_measure_verify_by_the_manager_after_done(world, call, categories):
+def test_measure_verify_by_customer_service_after_done(world, call, categories):
+    """The department marks its measure done; customer service verifies it (CMP-3, #14)."""
     ticket = _measure_done(world, call, categories)
     assert (
         act(
-            _client(world.specialist),
+            _client(world.worker),
             ticket,
             "measure",
             {"measure": _measure(ticket), "op": "verify"},
@@ -456,10 +457,10 @@ def test_measure_verify_by_the_manager_after_done(world, call, categories):
         == 403
     )
     response = act(
-        _client(world.manager), ticket, "measure", {"measure": _measure(ticket), "op": "verify"}
+        _client(world.specialist), ticket, "measure", {"measure": _measure(ticket), "op": "verify"}
     )
     assert response.status_code == 302
-    assert ticket.measures.get().verified_by == world.manager
+    assert ticket.measures.get().verified_by == world.specialist
 
 
 def test_measure_verify_before_done_is_refused_with_a_message(world, call, categories):

@@ -1,11 +1,18 @@
 """Customer 360 (SPE-3) on the resident page: tickets, contacts and return visits of the
 resident and of their rooms."""
 
+import datetime as dt
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from wuyedesk.testing import make_resident
 from wuyedesk.tickets import services
+
+
+def one_measure(world):
+    """The corrective measure a decision needs (CMP-3, the regulation's default)."""
+    return {"what": "整改", "department": world.engineering, "due": dt.date(2030, 1, 1)}
 
 
 def _page(client, resident):
@@ -23,7 +30,9 @@ def test_resident_page_shows_tickets_contacts_and_return_visits(world, call, cat
     no_name = call(resident=None, description="门口灯坏了")
     elsewhere = call(resident=neighbour, room=world.rooms_a[1], description="王芳家的事")
     complaint = call(kind="complaint", category=categories["ATTITUDE"], description="态度差")
-    services.ticket_decide(by=world.manager, ticket=complaint, decision="教育", measures=[])
+    services.ticket_decide(
+        by=world.manager, ticket=complaint, decision="教育", measures=[one_measure(world)]
+    )
     services.ticket_feedback(by=world.specialist, ticket=complaint, channel="phone", text="已处理")
     services.ticket_return_visit(
         by=world.specialist,

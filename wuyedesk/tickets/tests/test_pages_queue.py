@@ -14,6 +14,11 @@ from wuyedesk.tickets.models import Ticket
 from wuyedesk.tickets.views.tickets import PAGE_SIZE, QUEUES
 
 
+def one_measure(world):
+    """The corrective measure a decision needs (CMP-3, the regulation's default)."""
+    return {"what": "整改", "department": world.engineering, "due": dt.date(2030, 1, 1)}
+
+
 def _many(world, call, categories, n):
     """n tickets in different shapes: owners, departments, rooms, residents, severities."""
     made = []
@@ -31,7 +36,9 @@ def _many(world, call, categories, n):
                 by=world.specialist, ticket=ticket, department=world.engineering, note="上门"
             )
         if i % 6 == 2:  # a complaint given its result: waits for the return visit
-            services.ticket_decide(by=world.manager, ticket=ticket, decision="处理", measures=[])
+            services.ticket_decide(
+                by=world.manager, ticket=ticket, decision="处理", measures=[one_measure(world)]
+            )
             services.ticket_feedback(by=world.specialist, ticket=ticket, channel="phone", text="好")
         if i % 3 == 0:
             now = timezone.now()
@@ -237,7 +244,9 @@ def test_unknown_queue_is_not_found(world, client_as):
 
 def test_return_visit_queue(world, call, categories, client_as):
     complaint = call(kind="complaint", category=categories["ATTITUDE"], description="态度差")
-    services.ticket_decide(by=world.manager, ticket=complaint, decision="教育", measures=[])
+    services.ticket_decide(
+        by=world.manager, ticket=complaint, decision="教育", measures=[one_measure(world)]
+    )
     services.ticket_feedback(by=world.specialist, ticket=complaint, channel="phone", text="已处理")
     other = call()
     page = client_as(world.specialist).get("/tickets/?queue=return_visits").content.decode()

@@ -18,7 +18,8 @@ def test_follow_up_clock_runs_from_contact_time_under_the_policy(call):
     assert ticket.follow_up_due == contact + dt.timedelta(hours=24)
     assert ticket.next_due == ticket.follow_up_due
     assert ticket.number.count("-") == 1 and len(ticket.number) == 13
-    assert ticket.events.get().kind == EventKind.CREATED
+    # The registration, and the caller told the number on the call (ISO 10002, #14).
+    assert [e.kind for e in ticket.events.all()] == [EventKind.CREATED, EventKind.ACKNOWLEDGED]
 
 
 def test_changing_the_follow_up_setting_changes_new_tickets_only(call):
@@ -58,7 +59,7 @@ def test_inquiry_path_transfer_reply_follow_up_close(world, call):
     assert ticket.next_due is None
     services.ticket_close(by=world.specialist, ticket=ticket)
     kinds = list(ticket.events.values_list("kind", flat=True))
-    assert kinds == ["created", "transfer", "reply", "follow_up", "close"]
+    assert kinds == ["created", "acknowledged", "transfer", "reply", "follow_up", "close"]
 
 
 def test_transfer_between_departments_needs_a_reason_and_cancels_the_first(world, call):

@@ -3,6 +3,8 @@ does not let end, whichever door it comes through; a merge goes only into a tick
 same kind (or by the manager, with a reason, audited); a merged ticket still counts under
 its own kind."""
 
+import datetime as dt
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -12,6 +14,12 @@ from wuyedesk.testing import PASSWORD
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import EventKind, Outcome, Status
 from wuyedesk.tickets.models import Ticket
+
+
+def one_measure(world):
+    """The corrective measure a decision needs (CMP-3, the regulation's default)."""
+    return {"what": "整改", "department": world.engineering, "due": dt.date(2030, 1, 1)}
+
 
 KINDS = ["complaint", "inquiry", "repair", "suggestion"]
 
@@ -221,7 +229,9 @@ def test_no_ending_skips_the_workflow_via_the_api(world, take, api_as, kind, end
 @pytest.mark.parametrize("door", ["service", "api"])
 def test_a_complaint_fed_back_but_not_return_visited_does_not_close(world, take, api_as, door):
     complaint = take("complaint")
-    services.ticket_decide(by=world.manager, ticket=complaint, decision="批评教育", measures=[])
+    services.ticket_decide(
+        by=world.manager, ticket=complaint, decision="批评教育", measures=[one_measure(world)]
+    )
     services.ticket_feedback(by=world.specialist, ticket=complaint, channel="phone", text="已处理")
     if door == "service":
         with pytest.raises(ValidationError, match="尚未记录回访"):

@@ -54,6 +54,7 @@ ROW_ACTIONS = {"reply", "findings", "measure"}
 # The secondary menu, in the order a ticket usually goes; acknowledge sits in the header, and
 # the primary action (actions.lead) comes first, above the menu.
 SIDE_ORDER = [
+    "receipt",
     "follow_up",
     "transfer",
     "escalate",
