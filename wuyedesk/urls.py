@@ -7,6 +7,7 @@ from wuyedesk.audit import views as audit
 from wuyedesk.channels import portal
 from wuyedesk.channels import urls as portal_urls
 from wuyedesk.notifications import portal_urls as notification_portal_urls
+from wuyedesk.policies import calendar_views
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
 from wuyedesk.tickets.views import search as ticket_search
@@ -70,6 +71,12 @@ urlpatterns = [
     path("improvements/", include("wuyedesk.improvements.urls")),
     path("policies/", include("wuyedesk.policies.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
+    path("settings/calendar/", calendar_views.calendar_page, name="calendar_days"),
+    path(
+        "settings/calendar/<int:pk>/delete/",
+        calendar_views.calendar_day_delete,
+        name="calendar_day_delete",
+    ),
     path("system/jobs/", web.system_jobs, name="system_jobs"),
     path("system/metrics", metrics.metrics, name="system_metrics"),
     path("api/v1/", api.urls),

@@ -42,6 +42,7 @@ from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.notifications import api as notifications_api
 from wuyedesk.policies import api as policies_api
+from wuyedesk.policies import calendar_api
 from wuyedesk.properties import api as company_api
 from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
@@ -371,4 +372,5 @@ api.add_router("/company", company_api.router)
 api.add_router("/policies", policies_api.router)
 api.add_router("/two-factor", two_factor_api.router)
 api.add_router("/audit", audit_api.router)
+api.add_router("/policies/calendar", calendar_api.router)
 build()

@@ -160,6 +160,13 @@ RATES = {
         Q(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.PARTLY]),
         ~Q(satisfaction=""),
     ),
+    # CMP-1 (#14): inquiries and complaints recorded later after the contact than the
+    # regulation in force allowed when they were recorded (lower is better).
+    "recorded_late": (
+        _("迟登记率"),
+        Q(kind__in=[Kind.INQUIRY, Kind.COMPLAINT], recorded_late=True),
+        Q(kind__in=[Kind.INQUIRY, Kind.COMPLAINT]),
+    ),
     # SUP-2: the residents' own ratings on the portal (channels.Rating, one per ticket).
     "rated_well": (
         _("客户好评率(4–5星)"),

@@ -414,6 +414,7 @@ DUE_CHOICES = [
 ATTENTION_CHOICES = [
     ("unacknowledged", _("待经理确认的重大投诉/突发事件")),
     ("investigation_late", _("调查处理超时")),
+    ("recorded_late", _("迟登记")),
 ]
 
 

@@ -394,7 +394,8 @@ class TicketFilters(Schema):
     attention: AttentionName | None = Field(
         None,
         description="unacknowledged: major complaints and emergencies the manager has not "
-        "acknowledged; investigation_late: past the investigation deadline, no decision",
+        "acknowledged; investigation_late: past the investigation deadline, no decision; "
+        "recorded_late: recorded later after the contact than the regulation allows (CMP-1)",
     )
     limit: int = Field(50, ge=1, le=200)
     cursor: int | None = Field(

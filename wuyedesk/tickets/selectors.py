@@ -166,7 +166,7 @@ def queue_counts(user, names=COUNTED_QUEUES) -> dict[str, int]:
 # the rows of the list it opens.
 
 DUE_WINDOWS = ("overdue", "soon", "today")
-ATTENTIONS = ("unacknowledged", "investigation_late")
+ATTENTIONS = ("unacknowledged", "investigation_late", "recorded_late")
 SEVERE = ("major", "emergency")
 
 
@@ -194,7 +194,8 @@ def reminder_minutes() -> int:
 def attention_q(name: str, *, now=None) -> Q:
     """`unacknowledged`: major complaints and emergencies the manager has not acknowledged
     (the banner's rule); `investigation_late`: complaints whose investigation deadline (the
-    policy's 48 hours) has passed with no decision yet."""
+    policy's 48 hours) has passed with no decision yet; `recorded_late`: inquiries and
+    complaints recorded later after the contact than the regulation allows (#14, CMP-1)."""
     if name == "unacknowledged":
         return Q(severity__in=SEVERE, manager_acknowledged_at__isnull=True, closed_at__isnull=True)
     if name == "investigation_late":
@@ -203,6 +204,8 @@ def attention_q(name: str, *, now=None) -> Q:
             investigation_due__lte=now or timezone.now(),
             decided_at__isnull=True,
         )
+    if name == "recorded_late":  # CMP-1: recorded later after the contact than allowed
+        return Q(recorded_late=True)
     raise ValueError(name)
 
 

@@ -143,6 +143,14 @@ def manager_home(user) -> dict:
                 {"attention": "investigation_late"},
                 True,
             ),
+            # CMP-1 (#14): open tickets recorded late after the contact, in the same count.
+            (
+                "recorded_late",
+                gettext_lazy("迟登记(未结)"),
+                "team",
+                {"attention": "recorded_late"},
+                True,
+            ),
         ],
     )
     measures = improvements.filter_items(

@@ -120,7 +120,13 @@ class Objects:
         )
         integration, _raw = integration_create(by=world.admin, name="PBX", source="pbx-matrix")
         version = survey_version()
+        from wuyedesk.policies.models import CalendarDay
+
+        calendar_day = CalendarDay.objects.create(
+            date=dt.date(2026, 10, 8), working=False, name="台风停工"
+        )
         return {
+            "calendar_day": calendar_day,
             "article": article,
             "integration": integration,
             "version": version,
@@ -437,6 +443,7 @@ PAGE_PARAMS = {
         "action", ["publish", "new_version", "texts"], lambda _a: single(pk="version")
     ),
     "surveys/dimensions/<int:pk>/": single(pk="dimension"),
+    "settings/calendar/<int:pk>/delete/": single(pk="calendar_day"),
     "surveys/t/<str:token>/": single(token="not-a-real-token"),
     "surveys/t/<str:token>/unsubscribe/": single(token="not-a-real-token"),
     "surveys/my/<int:pk>/": scoped(pk="invitation"),
@@ -471,6 +478,7 @@ API_PARAMS = {
     "api/v1/auth/tokens/{token_id}": scoped(token_id="token"),
     "api/v1/tickets/{pk}/measures/{measure_pk}": scoped(pk="ticket", measure_pk=999999),
     "api/v1/telephony/calls/{call_id}/end": single(call_id="no-such-call"),
+    "api/v1/policies/calendar/days/{pk}": single(pk="calendar_day"),
     "api/v1/two-factor/staff/{staff_id}/reset": scoped(staff_id="staff"),
     "api/v1/surveys/token/{token}": single(token="not-a-real-token"),
     "api/v1/surveys/token/{token}/answers": single(token="not-a-real-token"),

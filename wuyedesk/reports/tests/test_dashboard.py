@@ -65,6 +65,7 @@ def test_figures_match_hand_counts(world, mix, day):
         "return_visit": (1, 1, 100.0),
         "satisfied": (1, 1, 100.0),
         "rated_well": (0, 0, None),
+        "recorded_late": (0, 4, 0.0),  # every contact recorded at once (CMP-1)
     }
     assert data["overdue_now"] == 0
 

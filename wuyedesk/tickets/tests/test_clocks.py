@@ -128,3 +128,29 @@ def test_the_ticket_page_and_api_show_how_the_deadline_was_computed(world, call,
     assert english in page
     clocks = api_as(world.specialist).get(f"/api/v1/tickets/{ticket.pk}").json()["clocks"]
     assert clocks[0]["name"] == "follow_up" and "National Day" in clocks[0]["basis"]
+
+
+def test_the_managers_home_counts_late_recordings_and_opens_them(world, call, client_as):
+    from wuyedesk.web.tests.test_homes import figures, rows_of
+
+    late = call(kind="complaint", contact_at=timezone.now() - dt.timedelta(hours=3))
+    call()  # recorded at once
+    client = client_as(world.manager)
+    url, n = figures(client.get("/").content.decode())["recorded_late"]
+    assert n == 1 and "attention=recorded_late" in url
+    assert rows_of(client, url) == 1
+    assert f'data-ticket="{late.pk}"' in client.get(url).content.decode()
+
+
+def test_the_dashboard_rate_of_late_recording(world, call, client_as):
+    from wuyedesk.reports import metrics
+
+    call(contact_at=timezone.now() - dt.timedelta(hours=3))
+    call()
+    call(kind="repair", contact_at=timezone.now() - dt.timedelta(hours=3))  # not counted
+    today = timezone.localdate()
+    scope = metrics.Scope(start=today - dt.timedelta(days=1), end=today)
+    figure = metrics.rate(metrics.scoped_tickets(world.manager, scope), "recorded_late")
+    assert (figure["numerator"], figure["denominator"]) == (1, 2)
+    page = client_as(world.manager).get("/reports/").content.decode()
+    assert 'data-rate="recorded_late"' in page and "迟登记率" in page
