@@ -149,12 +149,12 @@ def document_get(request, pk: Id):
     }
 
 
-class ProposeIn(Schema):
+class PolicyProposeIn(Schema):
     summary: Text = Field("", description="what the revision is about")
 
 
 @router.post("/documents/{pk}/draft", response={200: dict, **ERRORS}, operation_id="policy_propose")
-def propose(request, pk: Id, payload: ProposeIn):
+def propose(request, pk: Id, payload: PolicyProposeIn):
     """The manager's "propose a change": the revision in progress, or a new draft copied
     from the version in force (sections and settings)."""
     user = _staff(request)
@@ -168,7 +168,7 @@ def version_get(request, pk: Id):
     return _version_out(selectors.version_for(_staff(request), pk))
 
 
-class VersionIn(Schema):
+class PolicyVersionIn(Schema):
     summary: str | None = Field(None, max_length=300)
     next_review_on: dt.date | None = None
     requires_staff_consultation: bool | None = None
@@ -176,7 +176,7 @@ class VersionIn(Schema):
 
 
 @router.patch("/versions/{pk}", response={200: dict, **ERRORS}, operation_id="policy_version_edit")
-def version_edit(request, pk: Id, payload: VersionIn):
+def version_edit(request, pk: Id, payload: PolicyVersionIn):
     """Change the description of a version being revised (an edit under review restarts it)."""
     user = _staff(request)
     version = selectors.version_for(user, pk)
@@ -184,7 +184,7 @@ def version_edit(request, pk: Id, payload: VersionIn):
     return _version_out(versions.version_update(by=user, version=version, data=data))
 
 
-class SectionIn(Schema):
+class PolicySectionIn(Schema):
     heading: str | None = Field(None, max_length=120)
     body: Text | None = Field(None, description="rich text; sanitised (nh3)")
     requirements: list[str] | None = Field(None, description='e.g. ["INQ-1", "INQ-4"]')
@@ -194,7 +194,7 @@ class SectionIn(Schema):
 @router.post(
     "/versions/{pk}/sections", response={200: dict, **ERRORS}, operation_id="policy_section_add"
 )
-def section_add(request, pk: Id, payload: SectionIn):
+def section_add(request, pk: Id, payload: PolicySectionIn):
     user = _staff(request)
     version = selectors.version_for(user, pk)
     versions.section_save(by=user, version=version, data=payload.dict(exclude_none=True))
@@ -206,7 +206,7 @@ def section_add(request, pk: Id, payload: SectionIn):
     response={200: dict, **ERRORS},
     operation_id="policy_section_edit",
 )
-def section_edit(request, pk: Id, section_id: Id, payload: SectionIn):
+def section_edit(request, pk: Id, section_id: Id, payload: PolicySectionIn):
     user = _staff(request)
     version = selectors.version_for(user, pk)
     section = get_object_or_404(version.sections, pk=section_id)
@@ -251,7 +251,7 @@ def settings_edit(request, pk: Id, payload: Body[dict]):
     return _version_out(selectors.version_for(user, pk))
 
 
-class CommentIn(Schema):
+class PolicyCommentIn(Schema):
     body: Text
     section_id: Id | None = None
 
@@ -259,7 +259,7 @@ class CommentIn(Schema):
 @router.post(
     "/versions/{pk}/comments", response={200: dict, **ERRORS}, operation_id="policy_comment"
 )
-def comment_add(request, pk: Id, payload: CommentIn):
+def comment_add(request, pk: Id, payload: PolicyCommentIn):
     """A consultation comment (the manager or a member of a consulted department)."""
     user = _staff(request)
     version = selectors.version_for(user, pk)
@@ -298,7 +298,7 @@ def acknowledgements_get(request, pk: Id):
     }
 
 
-class ActionIn(Schema):
+class PolicyActionIn(Schema):
     comment: Text = ""
     effective_at: dt.datetime | None = Field(None, description="approve: when it takes effect")
     department_ids: list[Id] = Field([], description="consult: the departments asked")
@@ -311,7 +311,7 @@ def action(
     request,
     pk: Id,
     action: Literal["consult", "submit", "return", "approve", "acknowledge", "remind"],
-    payload: ActionIn,
+    payload: PolicyActionIn,
 ):
     """consult / submit (the manager); approve / return (executives); acknowledge (staff
     concerned by the version in force); remind (the manager: everyone who has not
@@ -340,13 +340,13 @@ def action(
     return _version_out(selectors.version_for(user, pk))
 
 
-class DiffQuery(Schema):
+class PolicyDiffQuery(Schema):
     a: Id
     b: Id
 
 
 @router.get("/documents/{pk}/diff", response={200: dict, **ERRORS}, operation_id="policy_diff")
-def diff(request, pk: Id, query: Query[DiffQuery]):
+def diff(request, pk: Id, query: Query[PolicyDiffQuery]):
     """Two versions section by section (paired by section key) and the changed settings."""
     user = _staff(request)
     document = selectors.document_for(user, pk)
@@ -480,7 +480,7 @@ def evaluation_get(request, pk: Id):
     return _evaluation_out(_evaluation(request, pk)[1])
 
 
-class ConcludeIn(Schema):
+class PolicyConcludeIn(Schema):
     decision: Literal["keep", "revise"]
     conclusion: Text
     next_review_on: dt.date | None = None
@@ -491,7 +491,7 @@ class ConcludeIn(Schema):
     response={200: dict, **ERRORS},
     operation_id="policy_evaluation_conclude",
 )
-def evaluation_conclude(request, pk: Id, payload: ConcludeIn):
+def evaluation_conclude(request, pk: Id, payload: PolicyConcludeIn):
     """The manager's conclusion: keep (with the next review date) or revise (a new draft)."""
     user, evaluation = _evaluation(request, pk)
     evaluation = evaluations.conclude(
