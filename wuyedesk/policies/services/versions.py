@@ -304,7 +304,8 @@ def section_delete(*, by, version, section) -> None:
 def settings_save(*, by, version, form) -> PolicySettings:
     """The settings section of a draft of the regulation, from a bound PolicySettingsForm
     whose instance is the draft's settings row (the model's validators and clean() decide)."""
-    first = next(iter(form.data), "settings") if form.is_bound else "settings"
+    # The refusal names the first setting the request carries (not a page's csrf token).
+    first = next((name for name in form.data if name in form.fields), "settings")
     version = _editable(version, by, first)
     if version.settings_id is None or form.instance.pk != version.settings_id:
         raise _invalid("settings", _("此文件不含服务参数。"), "no_settings")
