@@ -52,6 +52,7 @@ from wuyedesk.reports import api as reports_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
 from wuyedesk.tickets import api as tickets_api
+from wuyedesk.tickets import search_api
 from wuyedesk.tickets.assignments import api as tasks_api
 from wuyedesk.tickets.knowledge import api as knowledge_api
 from wuyedesk.tickets.services import TicketConflict
@@ -355,7 +356,7 @@ def build():
 
 
 api.add_router("/tickets", tickets_api.router)
-api.add_router("/search", tickets_api.search_router)
+api.add_router("/search", search_api.search_router)
 api.add_router("/knowledge", knowledge_api.router)
 api.add_router("/incidents", tickets_api.incident_router)
 api.add_router("/tasks", tasks_api.router)

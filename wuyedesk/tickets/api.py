@@ -31,7 +31,6 @@ from wuyedesk.tickets.actions import ACTIONS
 from wuyedesk.tickets.categories import active_category
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.services import TicketConflict
-from wuyedesk.tickets.services.search import search_is_private, search_run
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 ACTION_ERRORS = {**ERRORS, 409: ErrorOut}
@@ -573,70 +572,3 @@ def incident_update(request, pk: int, payload: s.IncidentUpdateIn):
 
 
 # --- the global search (#12 point 4): /api/v1/search ----------------------------------------
-
-search_router = Router(tags=["search"])
-
-
-def _search(request, q: str) -> dict:
-    require_staff(request)
-    try:
-        found = search_run(request.auth, q)
-    except ValidationError as error:
-        raise ValidationError({"q": error.error_list}) from error
-    people = found.people
-    return {
-        "q": found.text,
-        "mode": found.mode,
-        "tickets": rows.list_items(found.ticket_ids),
-        "more_tickets": found.more_tickets,
-        "residents": [
-            {
-                "id": r.pk,
-                "name": r.name,
-                "masked_phone": r.masked_phone,
-                "community": r.community.name,
-                "rooms": [
-                    {"room_id": h.room_id, "address": h.room.address, "role": h.get_role_display()}
-                    for h in r.households
-                ],
-            }
-            for r in people.residents
-        ],
-        "rooms": [
-            {
-                "id": room.pk,
-                "address": room.address,
-                "occupants": [
-                    {
-                        "resident_id": o.resident_id,
-                        "name": o.resident.name,
-                        "role": o.get_role_display(),
-                    }
-                    for o in room.occupants
-                ],
-            }
-            for room in people.rooms
-        ],
-        "more_people": people.more,
-    }
-
-
-@search_router.post("", response={200: s.SearchOut, **ERRORS}, operation_id="search")
-def search_post(request, payload: s.SearchIn):
-    """One search over everything the caller may see, grouped: tickets (newest first, at
-    most 20), residents and rooms (at most 8 each; phones masked). A ticket number, a full
-    phone number, a name, a room or words. Phone numbers go here, in the body: a phone search
-    is in the access log as the fact of a search (`search`), never the number."""
-    return s.SearchOut.model_validate(_search(request, payload.q))
-
-
-@search_router.get("", response={200: s.SearchOut, **ERRORS}, operation_id="search_get")
-def search_get(request, q: str = Query(..., max_length=200)):
-    """The same search for text that cannot be personal data (a URL to share). A phone
-    number in the URL is refused (`422`, code `phone_in_url`): POST it instead."""
-    require_staff(request)
-    if search_is_private(q):
-        raise ValidationError(
-            {"q": ValidationError(_("电话号码请用 POST 提交,不要放进网址。"), code="phone_in_url")}
-        )
-    return s.SearchOut.model_validate(_search(request, q))

@@ -2,15 +2,11 @@
 
 import datetime as dt
 import hashlib
-import re
-from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, F, OuterRef, Q, prefetch_related_objects
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.accounts.access import (
     community_ids,
@@ -19,17 +15,28 @@ from wuyedesk.accounts.access import (
     scope_to_communities,
     staff_of,
 )
-from wuyedesk.accounts.choices import Post, UserKind
+from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.core import versions
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import query_tokens
 from wuyedesk.policies.services import policy
-from wuyedesk.properties.lookup import MIN_PHONE_DIGITS, Lookup, contact_lookup
 from wuyedesk.properties.selectors import resident_households
 from wuyedesk.tickets import categories
 from wuyedesk.tickets.assignments import selectors as task_selectors
-from wuyedesk.tickets.choices import CustomerStage, EventKind, Satisfaction, Status
+from wuyedesk.tickets.choices import EventKind, Satisfaction, Status
+from wuyedesk.tickets.customer import customer_answered as customer_answered
+from wuyedesk.tickets.customer import customer_confirmation as customer_confirmation
+from wuyedesk.tickets.customer import customer_confirmed as customer_confirmed
+from wuyedesk.tickets.customer import customer_stage as customer_stage
+from wuyedesk.tickets.customer import customer_stages as customer_stages
+from wuyedesk.tickets.customer import event_reaches_resident as event_reaches_resident
+from wuyedesk.tickets.customer import event_text_for_resident as event_text_for_resident
+from wuyedesk.tickets.customer import notice_event as notice_event
+from wuyedesk.tickets.customer import public_attachments as public_attachments
+from wuyedesk.tickets.customer import ticket_handlers as ticket_handlers
+from wuyedesk.tickets.customer import ticket_with_resident as ticket_with_resident
+from wuyedesk.tickets.customer import tickets_of_customer as tickets_of_customer
 from wuyedesk.tickets.defaults import CATEGORY_TREE
 from wuyedesk.tickets.models import (
     Category,
@@ -43,8 +50,6 @@ from wuyedesk.tickets.models import (
 )
 from wuyedesk.tickets.visibility import (
     customer_row,
-    customer_text,
-    customer_visible,
     customer_visible_q,
 )
 
@@ -260,84 +265,6 @@ def search(queryset, text: str):
     for word in words:
         condition &= Q(search_text__contains=word)
     return queryset.filter(condition)
-
-
-# --- the global search (#12 point 4) -------------------------------------------------------
-
-# A ticket's number as the desk writes it: 20261127-0042.
-TICKET_NUMBER_RE = re.compile(r"^\d{8}-\d{1,6}$")
-SEARCH_MAX_LENGTH = 100
-SEARCH_TICKETS = 20
-SEARCH_PEOPLE = 8
-
-
-@dataclass
-class Found:
-    """What one search found, grouped: tickets (their ids, newest first), residents, rooms."""
-
-    text: str
-    mode: str  # "number", "phone" or "text"
-    ticket_ids: list = field(default_factory=list)
-    more_tickets: bool = False  # more tickets matched than listed
-    people: Lookup = field(default_factory=Lookup)
-
-    @property
-    def empty(self) -> bool:
-        return not self.ticket_ids and self.people.empty
-
-
-def search_text_clean(text: str) -> str:
-    """The search text, stripped; a ValidationError (code, message) for what cannot be
-    searched: nothing, too long, or nothing searchable in it."""
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValidationError(_("请输入要搜索的内容。"), code="required")
-    if len(text) > SEARCH_MAX_LENGTH:
-        raise ValidationError(
-            _("搜索内容最长 %(n)s 个字。") % {"n": SEARCH_MAX_LENGTH}, code="max_length"
-        )
-    if not query_tokens(text):
-        raise ValidationError(_("请输入工单编号、电话、姓名、房号或文字。"), code="invalid")
-    return text
-
-
-def search_mode(text: str) -> str:
-    """ "number" (a ticket number), "phone" (a phone number, full or not) or "text"."""
-    if TICKET_NUMBER_RE.match(text):
-        return "number"
-    digits = normalize_phone(text)
-    if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS:
-        return "phone"
-    return "text"
-
-
-def search_everything(user, text: str, *, limit: int = SEARCH_TICKETS) -> Found:
-    """One search over everything the user may see (every queue, their communities): a
-    ticket number, a phone number (in full: residents and their tickets), a name, a room or
-    words of the tickets' text (the full-text index, tickets.search). Validate `text` with
-    search_text_clean first. A constant number of queries, however many match; the caller
-    reads the tickets' rows by id (tickets/rows.py).
-
-    On a copy of the 1,000,000-ticket SQLite bench database, warm: the tickets of 漏水 in
-    1-6 ms through the full-text index, the residents' names 35-47 ms (a scan of the
-    residents' names, as intake's lookup), a ticket number 3-10 ms, a phone 3-50 ms."""
-    mode = search_mode(text)
-    found = Found(text=text, mode=mode)
-    tickets = tickets_visible_to(user, newest_first=True)
-    if mode == "number":
-        tickets = tickets.filter(number=text)
-    elif mode == "phone":
-        tickets = tickets.filter(resident__phone=normalize_phone(text))
-    else:
-        tickets = search(tickets, text)
-    ids = list(tickets.order_by("-id").values_list("id", flat=True)[: limit + 1])
-    found.ticket_ids, found.more_tickets = ids[:limit], len(ids) > limit
-    if mode != "number":
-        # Rooms only for text with a digit in it (a room number): matching words against
-        # every building's and community's name costs more than it finds.
-        with_rooms = any(c.isdigit() for c in text)
-        found.people = contact_lookup(user, text, limit=SEARCH_PEOPLE, with_rooms=with_rooms)
-    return found
 
 
 def severe_unacknowledged(user):
@@ -572,124 +499,6 @@ def satisfaction_counts(visits) -> list[tuple[str, int]]:
     return [(label, found[value]) for value, label in Satisfaction.choices if value in found]
 
 
-# ---------------------------------------------------------------------------------------------
-# What the resident's side (channels: the portal, its API and seeding) reads of tickets.
-
-
-def tickets_of_customer(resident_id: int):
-    """The tickets a resident raised (or that were recorded for them), newest first, with what
-    their lists show (the stage of each, without a query per row). Nobody else's: the caller
-    passes the resident's own id."""
-    return with_customer_stage(
-        Ticket.objects.filter(resident_id=resident_id)
-        .select_related("category", "category__parent", "room__unit__building__community")
-        .select_related("building", "community")
-        .order_by("-id")
-    )
-
-
-def public_attachments(ticket):
-    """The files of a ticket its customer may see and download."""
-    return ticket.attachments.filter(public=True).select_related("uploaded_by__staff")
-
-
-# Rows that answer the customer: something they may confirm or rate.
-CUSTOMER_ANSWER_KINDS = ("answer", "follow_up", "feedback", "message", "reply")
-
-
-def _staff_answers() -> Q:
-    """Public answers and messages written by staff: the customer's own words and photos
-    (a public MESSAGE of theirs) answer nobody (issue #12 point 8: a ticket just submitted
-    with a photo was offered for rating)."""
-    return Q(public=True, kind__in=CUSTOMER_ANSWER_KINDS) & ~Q(actor__kind=UserKind.RESIDENT)
-
-
-def with_customer_stage(tickets):
-    """`tickets` with what `customer_answered`, `customer_confirmed` and `customer_stage`
-    read, in the same query (a list of tickets costs no query per row)."""
-    events = TicketEvent.objects.filter(ticket_id=OuterRef("pk"))
-    return tickets.annotate(
-        staff_answered=Exists(events.filter(_staff_answers())),
-        customer_has_confirmed=Exists(events.filter(kind=EventKind.CONFIRMED)),
-    )
-
-
-def customer_answered(ticket) -> bool:
-    """Whether the customer has been answered: closed, followed up, given feedback, or a
-    public answer or message of staff on the timeline."""
-    if ticket.closed_at or ticket.followed_up_at or ticket.feedback_at:
-        return True
-    if hasattr(ticket, "staff_answered"):
-        return ticket.staff_answered
-    return ticket.events.filter(_staff_answers()).exists()
-
-
-def customer_confirmed(ticket) -> bool:
-    """Whether the customer has accepted the result."""
-    if hasattr(ticket, "customer_has_confirmed"):
-        return ticket.customer_has_confirmed
-    return ticket.events.filter(kind=EventKind.CONFIRMED).exists()
-
-
-def customer_stage(ticket) -> CustomerStage:
-    """The stage the customer is shown: done once closed or once they accepted the result;
-    waiting for them once they have been answered (they may confirm and rate); received
-    while nobody has taken it further; in progress otherwise (a transfer, an investigation,
-    a decision being fed back: never those internal words)."""
-    if ticket.status == Status.CLOSED or customer_confirmed(ticket):
-        return CustomerStage.DONE
-    if customer_answered(ticket):
-        return CustomerStage.YOUR_TURN
-    if ticket.status == Status.OPEN:
-        return CustomerStage.RECEIVED
-    return CustomerStage.IN_PROGRESS
-
-
-def customer_stages(ticket) -> list[tuple[str, str, str]]:
-    """The portal's progress stepper: (stage, label, "done" | "current" | "todo") in order."""
-    current = list(CustomerStage).index(customer_stage(ticket))
-    return [
-        (
-            stage.value,
-            str(stage.label),
-            "done" if i < current else "current" if i == current else "todo",
-        )
-        for i, stage in enumerate(CustomerStage)
-    ]
-
-
-def customer_confirmation(ticket):
-    """The row where the customer accepted the result (the first), or None."""
-    return ticket.events.filter(kind=EventKind.CONFIRMED).order_by("at").first()
-
-
-def ticket_handlers(ticket) -> tuple[list, list]:
-    """Who handled the ticket (its owner, department assignees and repliers, and staff who
-    answered the customer) and which departments: the people a rating counts for."""
-    people, departments = {}, {}
-    if ticket.owner_id:
-        people[ticket.owner_id] = ticket.owner
-    if ticket.department_id:
-        departments[ticket.department_id] = ticket.department
-    for d in ticket.dispatches.filter(cancelled_at__isnull=True).select_related(
-        "department", "assignee", "replied_by"
-    ):
-        departments[d.department_id] = d.department
-        for user in (d.assignee, d.replied_by):
-            if user is not None:
-                people[user.pk] = user
-    # Whoever answered or contacted the customer, whatever the row's audience (a follow-up's
-    # text is the desk's record, yet the person followed up).
-    answered = ticket.events.filter(
-        kind__in=CUSTOMER_ANSWER_KINDS,
-        actor__kind=UserKind.STAFF,
-        actor__staff__isnull=False,
-    ).select_related("actor")
-    for event in answered:
-        people[event.actor_id] = event.actor
-    return list(people.values()), list(departments.values())
-
-
 def closed_unrated_for_seeding(limit: int) -> list[dict]:
     """Closed tickets of a resident without a rating, newest first (the demo's ratings)."""
     return list(
@@ -725,32 +534,6 @@ def category_path(category) -> str:
     if category.parent_id:
         return f"{category_name(category.parent)}/{category_name(category)}"
     return category_name(category)
-
-
-# ---------------------------------------------------------------------------------------------
-# What notifications reads of tickets: the resident's view of a timeline row.
-
-
-def event_reaches_resident(event) -> bool:
-    """May the ticket's resident see this timeline row (the rule of tickets/visibility.py)?"""
-    return customer_visible(event)
-
-
-def event_text_for_resident(event) -> str:
-    """What the resident may read of a timeline row ('' for a transfer or a return visit)."""
-    return customer_text(event)
-
-
-def notice_event(event_id: int):
-    """A timeline row with its ticket and resident, for the resident's notice (or None)."""
-    return TicketEvent.objects.select_related("ticket__resident").filter(pk=event_id).first()
-
-
-def ticket_with_resident(ticket_id: int | None):
-    """A ticket with its resident (or None): the system's read, no user's scope."""
-    if ticket_id is None:
-        return None
-    return Ticket.objects.filter(pk=ticket_id).select_related("resident").first()
 
 
 # ---------------------------------------------------------------------------------------------

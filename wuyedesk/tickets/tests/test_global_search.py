@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wuyedesk.audit.models import AuditAction, AuditEntry
 from wuyedesk.testing import assert_api_error
-from wuyedesk.tickets import selectors
+from wuyedesk.tickets import global_search
 
 PHONE = "13812345678"  # resident A's
 
@@ -74,7 +74,7 @@ def test_out_of_scope_user_finds_nothing_of_another_community(world, call, clien
     found = client.post("/search/", {"q": PHONE}).context["found"]
     assert found.empty
     # The department worker sees only what was sent to the department.
-    assert selectors.search_everything(world.worker, "漏水").ticket_ids == []
+    assert global_search.search_everything(world.worker, "漏水").ticket_ids == []
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_http_methods
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.lib.text import without_controls
-from wuyedesk.tickets import rows, selectors
+from wuyedesk.tickets import global_search as finder
+from wuyedesk.tickets import rows
 from wuyedesk.tickets.services.search import search_is_private, search_run
 
 
@@ -40,7 +41,7 @@ def global_search(request):
     else:
         typed = without_controls(request.POST.get("q", ""))
     try:
-        text = selectors.search_text_clean(typed)
+        text = finder.search_text_clean(typed)
     except ValidationError as error:
         return _page(request, typed, error=error.messages[0])
     if request.method == "POST" and not search_is_private(text):
