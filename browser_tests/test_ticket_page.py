@@ -122,7 +122,8 @@ def test_inquiry_transfer_reply_follow_up_close(page, live_server, browser_world
     expect(page.locator("#ticket-status")).to_contain_text("已关闭")
     _shot(page, "inquiry-closed")
     kinds = page.locator("#timeline li").evaluate_all("items => items.map(i => i.dataset.kind)")
-    assert kinds == ["created", "transfer", "reply", "follow_up", "close"]
+    # A phone call is acknowledged on the call itself: its own row (告知受理, #14 point 4).
+    assert kinds == ["created", "acknowledged", "transfer", "reply", "follow_up", "close"]
     assert not problems, problems
 
 
@@ -175,7 +176,13 @@ def test_complaint_through_investigation_reopen_and_close(page, live_server, bro
 
     login(page, live_server, "manager")
     _open(page, live_server, ticket)
-    _act(page, "decide", fill={"decision": "调岗"})
+    # A new decision names its corrective measure too (the step rule of #14 point 4, CMP-3).
+    _act(
+        page,
+        "decide",
+        fill={"decision": "调岗", "m-0-what": "保安调岗", "m-0-due": "2030-02-28"},
+        select={"m-0-department": "工程部"},
+    )
     logout(page)
 
     login(page, live_server, "specialist")
