@@ -10,6 +10,7 @@ from wuyedesk.notifications import portal_urls as notification_portal_urls
 from wuyedesk.policies import calendar_views
 from wuyedesk.policies import views as policies
 from wuyedesk.properties import views as properties
+from wuyedesk.tickets.category_tree import views as category_views
 from wuyedesk.tickets.views import search as ticket_search
 from wuyedesk.web import metrics, records
 from wuyedesk.web import views as web
@@ -76,6 +77,13 @@ urlpatterns = [
         "settings/calendar/<int:pk>/delete/",
         calendar_views.calendar_day_delete,
         name="calendar_day_delete",
+    ),
+    path("settings/categories/", category_views.category_tree_page, name="category_tree"),
+    path("settings/categories/<int:pk>/", category_views.category_edit, name="category_edit"),
+    path(
+        "settings/categories/<int:pk>/<slug:action>/",
+        category_views.category_action,
+        name="category_action",
     ),
     path("system/jobs/", web.system_jobs, name="system_jobs"),
     path("system/metrics", metrics.metrics, name="system_metrics"),

@@ -54,6 +54,7 @@ from wuyedesk.telephony import api as telephony_api
 from wuyedesk.tickets import api as tickets_api
 from wuyedesk.tickets import search_api
 from wuyedesk.tickets.assignments import api as tasks_api
+from wuyedesk.tickets.category_tree import api as category_api
 from wuyedesk.tickets.knowledge import api as knowledge_api
 from wuyedesk.tickets.services import TicketConflict
 from wuyedesk.web import api as system_api
@@ -374,4 +375,5 @@ api.add_router("/policies", policies_api.router)
 api.add_router("/two-factor", two_factor_api.router)
 api.add_router("/audit", audit_api.router)
 api.add_router("/policies/calendar", calendar_api.router)
+api.add_router("/categories", category_api.router)
 build()

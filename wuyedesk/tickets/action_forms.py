@@ -52,6 +52,11 @@ def _departments(user):
     return active_departments(user).order_by("code")
 
 
+def _default_department(ticket):
+    """The id of the ticket's category's default department (set on /settings/categories/)."""
+    return getattr(getattr(ticket, "category", None), "default_department_id", None)
+
+
 class ActionForm(StyledFormMixin, forms.Form):
     """A form of the ticket page: knows the user and the ticket, carries the version seen."""
 
@@ -101,6 +106,8 @@ class TransferForm(ActionForm):
         departments = _departments(self.user)
         self.fields["department"].queryset = departments
         self.fields["assignee"].queryset = selectors.department_people(departments)
+        # The category's default department (the category tree editor) comes preselected.
+        self.fields["department"].initial = _default_department(self.ticket)
 
     def clean(self):
         data = super().clean()
@@ -168,6 +175,8 @@ class InvestigateForm(ActionForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["departments"].queryset = _departments(self.user)
+        default = _default_department(self.ticket)
+        self.fields["departments"].initial = [default] if default else []
 
 
 class MeasureForm(StyledFormMixin, forms.Form):

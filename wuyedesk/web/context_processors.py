@@ -95,6 +95,7 @@ NAV = [
     ),
     (_("批量导入"), "import_start", {}, KEEPERS, SETTINGS),
     (_("服务时限"), "policy_settings", {}, (Post.MANAGER, Post.ADMIN, Post.EXECUTIVE), SETTINGS),
+    (_("工单分类"), "category_tree", {}, (Post.MANAGER, Post.ADMIN), SETTINGS),
     (_("工作日历"), "calendar_days", {}, (Post.ADMIN, Post.MANAGER, Post.EXECUTIVE), SETTINGS),
     (_("审计日志"), "audit_list", {}, (Post.ADMIN, Post.MANAGER), SETTINGS),
     (_("访问日志"), "access_log", {}, (Post.ADMIN, Post.MANAGER), SETTINGS),

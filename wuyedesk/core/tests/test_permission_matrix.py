@@ -127,6 +127,7 @@ class Objects:
         )
         return {
             "calendar_day": calendar_day,
+            "category": categories["LIFT"],
             "article": article,
             "integration": integration,
             "version": version,
@@ -444,6 +445,10 @@ PAGE_PARAMS = {
     ),
     "surveys/dimensions/<int:pk>/": single(pk="dimension"),
     "settings/calendar/<int:pk>/delete/": single(pk="calendar_day"),
+    "settings/categories/<int:pk>/": single(pk="category"),
+    "settings/categories/<int:pk>/<slug:action>/": expand(
+        "action", ["up", "down", "deactivate", "activate"], lambda _a: single(pk="category")
+    ),
     "surveys/t/<str:token>/": single(token="not-a-real-token"),
     "surveys/t/<str:token>/unsubscribe/": single(token="not-a-real-token"),
     "surveys/my/<int:pk>/": scoped(pk="invitation"),
@@ -479,6 +484,10 @@ API_PARAMS = {
     "api/v1/tickets/{pk}/measures/{measure_pk}": scoped(pk="ticket", measure_pk=999999),
     "api/v1/telephony/calls/{call_id}/end": single(call_id="no-such-call"),
     "api/v1/policies/calendar/days/{pk}": single(pk="calendar_day"),
+    "api/v1/categories/{pk}": single(pk="category"),
+    "api/v1/categories/{pk}/move": single(pk="category"),
+    "api/v1/categories/{pk}/deactivate": single(pk="category"),
+    "api/v1/categories/{pk}/activate": single(pk="category"),
     "api/v1/two-factor/staff/{staff_id}/reset": scoped(staff_id="staff"),
     "api/v1/surveys/token/{token}": single(token="not-a-real-token"),
     "api/v1/surveys/token/{token}/answers": single(token="not-a-real-token"),
