@@ -1,0 +1,208 @@
+"""Accessibility and fit of the main pages (issue #12 point 10 and acceptance): axe-core
+(axe-playwright-python) finds no serious or critical violation on the main pages of every
+post at 1366×768 and of the resident portal at 375×812, in Chinese and in English; none of
+those pages scrolls sideways (staff pages at 1366 and 1280 px, the portal at 375 px), and at
+1366 and 1280 px the menu stays on one row with no label broken.
+
+One test per post: it logs in once, walks its pages in Chinese, switches to English through
+the bar's button and walks them again; every problem of every page is gathered and reported
+at once (rule id, impact and the elements' selectors)."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from browser_tests.helpers import login, resident_login
+
+pytestmark = pytest.mark.browser
+
+AXE = Axe()
+BLOCKING = {"serious", "critical"}
+TICKET = "{ticket}"  # the ticket page: a ticket sent to a department, with its timeline
+
+# The main pages of each post: the home, the ticket queue and a ticket, intake, the global
+# search's results, the dashboard, the lists of reports, improvements and surveys the post
+# has, and the settings pages of the manager and the administrator.
+SEARCH = "/search/?q=%E6%BC%8F%E6%B0%B4"  # 漏水
+MAIN_PAGES = {
+    "manager": [
+        "/",
+        "/tickets/?queue=team",
+        TICKET,
+        "/tickets/new/",
+        SEARCH,
+        "/reports/",
+        "/reports/surveys/",
+        "/improvements/",
+        "/surveys/",
+        "/residents/",
+        "/settings/policy/",
+        "/settings/calendar/",
+        "/staff/",
+        "/audit/",
+    ],
+    "specialist": [
+        "/",
+        "/tickets/?queue=mine",
+        TICKET,
+        "/tickets/new/",
+        SEARCH,
+        "/residents/",
+        "/surveys/",
+        "/improvements/",
+    ],
+    "assistant": [
+        "/",
+        "/tickets/",
+        TICKET,
+        "/tickets/new/",
+        SEARCH,
+        "/residents/",
+        "/mail/",
+        "/surveys/",
+        "/portal/staff/signups/",
+        "/import/",
+    ],
+    "worker": ["/", "/tickets/?queue=department", TICKET, SEARCH, "/improvements/"],
+    "supervisor": ["/", "/tickets/", TICKET, SEARCH, "/reports/", "/improvements/"],
+    "executive": [
+        "/",
+        "/reports/",
+        "/reports/surveys/",
+        TICKET,
+        SEARCH,
+        "/improvements/",
+        "/surveys/",
+        "/settings/policy/",
+    ],
+    "admin": [
+        "/",
+        "/tickets/new/",
+        SEARCH,
+        "/staff/",
+        "/settings/company/",
+        "/settings/policy/",
+        "/settings/calendar/",
+        "/settings/two-factor/",
+        "/audit/",
+        "/import/",
+    ],
+}
+PORTAL_PAGES = [
+    "/portal/",
+    "/portal/tickets/",
+    TICKET,
+    "/portal/new/",
+    "/portal/account/password/",
+    "/portal/notifications/",
+]
+
+
+@pytest.fixture
+def work(browser_world):
+    from wuyedesk.web.tests.work import fill_work
+
+    fill_work(browser_world)
+    return browser_world
+
+
+def _violations(page, where: str) -> list[str]:
+    """axe's serious and critical violations on the page, one line each."""
+    results = AXE.run(page)
+    return [
+        f"{where}: {v['id']} ({v['impact']}) {[n['target'] for n in v['nodes']][:5]}"
+        f" — {v['nodes'][0]['failureSummary'].splitlines()[-1].strip()}"
+        for v in results.response["violations"]
+        if v["impact"] in BLOCKING
+    ]
+
+
+def _overflow(page, where: str) -> list[str]:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    inner = page.evaluate("window.innerWidth")
+    return [f"{where}: {scroll}px wide at {inner}px"] if scroll > inner else []
+
+
+def _menu_wraps(page, where: str) -> list[str]:
+    """The bar's entries on one row and no label broken over two lines."""
+    tops = page.eval_on_selector_all(
+        "#nav .navbar-nav > .nav-item", "els => els.map(e => e.getBoundingClientRect().top)"
+    )
+    heights = page.eval_on_selector_all(
+        "#nav .navbar-nav > .nav-item > .nav-link",
+        "els => els.map(e => e.getBoundingClientRect().height)",
+    )
+    problems = []
+    if not tops or max(tops) - min(tops) >= 4:
+        problems.append(f"{where}: the menu wraps")
+    if heights and max(heights) >= 48:
+        problems.append(f"{where}: a menu label wraps")
+    return problems
+
+
+def _walk(page, live_server, paths, ticket_url, *, language, widths):
+    """Open each page, run axe at the first width, check the fit at every width (a resize
+    reflows the page without reloading it). Returns the problems found."""
+    problems = []
+    lang = "en" if language == "en" else "zh-CN"
+    for path in paths:
+        url = ticket_url if path == TICKET else path
+        where = f"{language} {url}"
+        width, height = widths[0]
+        page.set_viewport_size({"width": width, "height": height})
+        response = page.goto(f"{live_server.url}{url}")
+        assert response.status == 200, f"{where}: {response.status}"
+        assert page.evaluate("document.documentElement.lang") == lang, where
+        problems += _violations(page, f"{where} @{width}")
+        for i, (width, height) in enumerate(widths):
+            if i:
+                page.set_viewport_size({"width": width, "height": height})
+                # The resize event's listeners (the dashboard's charts) run before a frame.
+                page.evaluate(FRAME)
+            problems += _overflow(page, f"{where} @{width}")
+            if width >= 1280:
+                problems += _menu_wraps(page, f"{where} @{width}")
+    return problems
+
+
+def _switch_to_english(page):
+    with page.expect_navigation():
+        page.click("nav button[name=language][value=en]")
+
+
+def _ticket(world):
+    """The ticket sent to engineering (fill_work): every post of community A sees it."""
+    from wuyedesk.tickets.models import Ticket
+
+    return Ticket.objects.filter(department=world.engineering).order_by("pk").first()
+
+
+FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+STAFF_WIDTHS = [(1366, 768), (1280, 768)]
+
+
+@pytest.mark.parametrize("username", list(MAIN_PAGES))
+def test_main_pages_have_no_serious_violations_and_fit(page, live_server, work, username):
+    ticket_url = f"/tickets/{_ticket(work).pk}/"
+    login(page, live_server, username)
+    problems = _walk(
+        page, live_server, MAIN_PAGES[username], ticket_url, language="zh", widths=STAFF_WIDTHS
+    )
+    _switch_to_english(page)
+    problems += _walk(
+        page, live_server, MAIN_PAGES[username], ticket_url, language="en", widths=STAFF_WIDTHS
+    )
+    assert not problems, "\n".join(problems)
+
+
+def test_portal_pages_have_no_serious_violations_and_fit(page, live_server, work):
+    from wuyedesk.tickets.models import Ticket
+
+    ticket = Ticket.objects.filter(resident=work.resident_a, channel="portal").first()
+    widths = [(375, 812)]
+    page.set_viewport_size({"width": 375, "height": 812})
+    resident_login(page, live_server, "13812345678")
+    url = f"/portal/tickets/{ticket.pk}/"
+    problems = _walk(page, live_server, PORTAL_PAGES, url, language="zh", widths=widths)
+    _switch_to_english(page)
+    problems += _walk(page, live_server, PORTAL_PAGES, url, language="en", widths=widths)
+    assert not problems, "\n".join(problems)
