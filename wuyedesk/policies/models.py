@@ -174,6 +174,15 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(1440)],
         help_text=_("CMP-1:登记时间晚于客户联系时间超过此分钟数的咨询和投诉标记为迟登记。"),
     )
+    duplicate_window_hours = models.PositiveSmallIntegerField(
+        _("重复来电提示(小时)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(720)],
+        help_text=_(
+            "登记时,同一客户、同一分类在此小时数内登记且未关闭的工单提示为可能重复,"
+            "可一键追加到该工单。"
+        ),
+    )
     # --- what each step of a complaint needs (CMP-3) ------------------------------------------
     decision_needs_findings = models.BooleanField(_("处理决定前须收齐各部门调查结果"), default=True)
     decision_needs_measure = models.BooleanField(_("处理决定须至少一项整改措施"), default=True)

@@ -7,6 +7,7 @@ import contextlib
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from wuyedesk.accounts.access import has_post
 from wuyedesk.telephony import selectors, services
 from wuyedesk.tickets.choices import Channel
 
@@ -23,6 +24,11 @@ def prefill(call, initial: dict) -> str:
     initial.setdefault("channel", Channel.PHONE)
     initial.setdefault("contact_at", timezone.localtime(call.started_at).replace(tzinfo=None))
     return call.number
+
+
+def may_attach(user, call) -> bool:
+    """Whether `user` may link `call` to a ticket (services.call_link's rule)."""
+    return has_post(user, *services.LOG_POSTS) or call.staff_id == user.pk
 
 
 def attach(user, call, ticket) -> None:

@@ -17,7 +17,13 @@ def call_as_intake_source(sender, *, user, ref, **kwargs):
         return None
     initial = {}
     phone = intake.prefill(call, initial)
-    return signals.IntakeSource(record=call, phone=phone, initial=initial)
+    return signals.IntakeSource(
+        record=call,
+        phone=phone,
+        initial=initial,
+        linked_to=call.ticket.number if call.ticket_id else "",
+        may_link=intake.may_attach(user, call),
+    )
 
 
 @receiver(signals.intake_saved, dispatch_uid="telephony.intake_saved")

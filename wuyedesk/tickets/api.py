@@ -30,6 +30,7 @@ from wuyedesk.tickets import schemas as s
 from wuyedesk.tickets.actions import ACTIONS
 from wuyedesk.tickets.categories import active_category
 from wuyedesk.tickets.choices import DispatchPurpose
+from wuyedesk.tickets.intake_calls import call_source, recorded_from
 from wuyedesk.tickets.services import TicketConflict
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -182,20 +183,25 @@ def ticket_create(request, payload: s.TicketIn):
     if room is None and building is None and community is None and resident is not None:
         # As at intake: without a room the ticket belongs to the resident's own community.
         community = pick(communities_visible_to(user), resident.community_id, "room")
-    ticket = services.ticket_create(
-        by=user,
-        kind=p.kind,
-        channel=p.channel,
-        category=_found(active_category(p.category), "category"),
-        severity=p.severity,
-        title=p.title,
-        description=p.description,
-        contact_at=p.contact_at,
-        answer=p.answer.strip(),
-        resident=resident,
-        room=room,
-        building=building,
-        community=community,
+    source = call_source(user, p.call)  # a PBX call, as the page's `?call=`
+    ticket = recorded_from(
+        user,
+        source,
+        lambda: services.ticket_create(
+            by=user,
+            kind=p.kind,
+            channel=p.channel,
+            category=_found(active_category(p.category), "category"),
+            severity=p.severity,
+            title=p.title,
+            description=p.description,
+            contact_at=p.contact_at,
+            answer=p.answer.strip(),
+            resident=resident,
+            room=room,
+            building=building,
+            community=community,
+        ),
     )
     # The service's ticket holds every related row the answer shows: no second read.
     return Status(201, ticket)

@@ -98,6 +98,15 @@ class IntakeForm(StyledFormMixin, forms.Form):
         category.queryset = leaf_categories()
         category.widget.choices = grouped_choices(leaves_only=True)
         category.error_messages["invalid_choice"] = _("请选择具体的分类。")
+        # The caller's likely duplicates depend on the category (tickets/caller_history.py).
+        category.widget.attrs.update(
+            {
+                "hx-get": reverse("ticket_intake_history"),
+                "hx-trigger": "change",
+                "hx-include": "#intake-contact [name=resident], #intake-contact [name=room]",
+                "hx-target": "#caller-history",
+            }
+        )
         # Minutes: what a person types and reads; seconds would only be noise here.
         self.fields["contact_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
         # As the description is typed, knowledge-base answers appear below it (inquiries).

@@ -423,6 +423,7 @@ class TicketIn(Schema):
     title: Title = Field("", description="the start of the description if empty")
     description: Text = Field(..., min_length=1)
     answer: Text = Field("", description="an inquiry answered (and closed) at first contact")
+    call: Id | None = Field(None, description="the call log row recorded (the page's `?call=`)")
 
 
 class Versioned(Schema):

@@ -33,11 +33,15 @@ intake_saved = Signal()
 @dataclass
 class IntakeSource:
     """Where an intake came from: the record (shown and sent back with the form as `pk`), the
-    number to look the caller up by, and the form's starting values."""
+    number to look the caller up by, and the form's starting values. `linked_to` names the
+    ticket the record is linked to already, `may_link` whether this user may link it (the API
+    refuses both before it saves anything; the page just leaves the record as it is)."""
 
     record: Any
     phone: str = ""
     initial: dict = field(default_factory=dict)
+    linked_to: str = ""
+    may_link: bool = True
 
 
 def notify_staff(*, users, kind: str, text: str, link: str = "", key: str = "", email=False):

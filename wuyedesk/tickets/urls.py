@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.ticket_queue, name="ticket_queue"),
     path("new/", intake.ticket_intake, name="ticket_intake"),
     path("new/lookup/", intake.intake_lookup, name="ticket_intake_lookup"),
+    path("new/history/", intake.intake_history, name="ticket_intake_history"),
     path("new/pick/", intake.intake_pick, name="ticket_intake_pick"),
     path("new/contact/", intake.intake_contact_create, name="ticket_intake_contact"),
     path("new/answer/", intake.intake_answer, name="ticket_intake_answer"),

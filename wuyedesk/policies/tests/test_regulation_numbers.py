@@ -37,6 +37,7 @@ READERS = {
         "channels/services/portal.py",
     ],
     "late_recording_minutes": ["tickets/services/base.py", "tickets/seeding.py"],
+    "duplicate_window_hours": ["tickets/caller_history.py", "tickets/intake_api.py"],
     "decision_needs_findings": ["tickets/services/complaint.py"],
     "decision_needs_measure": ["tickets/services/complaint.py"],
     "survey_every_months": ["surveys/services/campaigns.py"],

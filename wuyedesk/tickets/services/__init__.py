@@ -13,6 +13,7 @@ One module per part of the work; this package names them all, so callers write
 - workflow: follow-up, reopen, close, comment, assign, merge, link, acknowledge
 - incident: one event, many tickets
 - replies: the customer's own actions and what arrives by mail
+- repeat: the caller rings again about a ticket still open (intake's duplicates)
 """
 
 from wuyedesk.tickets.attachments import attachment_add
@@ -56,6 +57,7 @@ from wuyedesk.tickets.services.intake import (
     ticket_receive,
     ticket_submit,
 )
+from wuyedesk.tickets.services.repeat import ticket_add_contact
 from wuyedesk.tickets.services.replies import (
     ticket_call_record,
     ticket_customer_record,
@@ -105,6 +107,7 @@ __all__ = [
     "refresh_search_text",
     "ticket_acknowledge",
     "ticket_acknowledge_receipt",
+    "ticket_add_contact",
     "ticket_assign",
     "ticket_call_record",
     "ticket_close",

@@ -19,7 +19,10 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.text import without_controls
 from wuyedesk.properties.lookup import contact_lookup
 from wuyedesk.tickets import contacts, services, signals
+from wuyedesk.tickets.caller_history import caller_history, likely_duplicates
+from wuyedesk.tickets.categories import active_category
 from wuyedesk.tickets.choices import Kind
+from wuyedesk.tickets.intake_calls import recorded_from
 from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm
 from wuyedesk.tickets.knowledge import services as knowledge
 
@@ -60,6 +63,8 @@ def _page(request, form, *, lookup=None, call=None):
     else:
         resident_id, room_id = form.initial.get("resident"), form.initial.get("room")
     resident, room = _contact(request.user, resident_id, room_id)
+    category = _category(form.data.get("category") if form.is_bound else None)
+    history = caller_history(request.user, resident=resident, room=room, category=category)
     may_create = contacts.may_create_contacts(request.user)
     articles = []
     if form.is_bound and form.data.get("kind") == Kind.INQUIRY and not form.data.get("answer"):
@@ -76,6 +81,7 @@ def _page(request, form, *, lookup=None, call=None):
             "may_create_contact": may_create,
             "contact_form": ContactForm(user=request.user) if may_create else None,
             "call": call,
+            "history": history,
             "title": _("登记来电"),
         },
     )
@@ -94,6 +100,8 @@ def ticket_intake(request):
         request.user, request.POST.get("call") or request.GET.get("call")
     )
     call = source.record if source is not None else None
+    if request.method == "POST" and request.POST.get("add_to"):
+        return _add_to(request, source)
     if request.method == "POST":
         form = IntakeForm(request.POST, user=request.user)
         if form.is_valid():
@@ -127,6 +135,62 @@ def ticket_intake(request):
         caller = lookup.residents[0]
         initial.update(resident=caller.pk, room=caller.households[0].room_id)
     return _page(request, IntakeForm(user=request.user, initial=initial), lookup=lookup, call=call)
+
+
+def _category(raw):
+    """The active category named by the form, or None (none chosen yet, or garbage)."""
+    try:
+        return active_category(int(raw))
+    except (TypeError, ValueError):
+        return None
+
+
+def _add_to(request, source):
+    """Add to that ticket: this call recorded on the caller's open ticket (a likely
+    duplicate) instead of a new one; the form's text is what the customer said this time."""
+    form = IntakeForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        duplicates = likely_duplicates(
+            request.user, resident=data["resident"], room=data["room"], category=data["category"]
+        )
+        ticket = next((t for t in duplicates if str(t.pk) == request.POST["add_to"]), None)
+        if ticket is None:
+            form.add_error(None, _("该工单已不是此客户同一分类的未关闭工单,请重新选择。"))
+        else:
+            try:
+                recorded_from(
+                    request.user,
+                    source,
+                    lambda: services.ticket_add_contact(
+                        by=request.user,
+                        ticket=ticket,
+                        description=data["description"],
+                        channel=data["channel"],
+                        contact_at=data["contact_at"],
+                    ),
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(
+                    request, _("已将本次来电追加到工单 %(number)s。") % {"number": ticket.number}
+                )
+                return redirect("ticket_detail", pk=ticket.pk)
+    messages.error(request, _("请更正下面标出的错误,内容尚未保存。"))
+    return _page(request, form, call=source.record if source is not None else None)
+
+
+@_intake_required
+@require_GET
+def intake_history(request):
+    """The chosen caller's open and recent tickets and the likely duplicates (a fragment)."""
+    resident, room = _contact(
+        request.user, request.GET.get("resident") or None, request.GET.get("room") or None
+    )
+    category = _category(request.GET.get("category"))
+    history = caller_history(request.user, resident=resident, room=room, category=category)
+    return render(request, "tickets/_intake_history.html", {"history": history})
 
 
 @_intake_required
