@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wuyedesk.telephony",
     "wuyedesk.surveys",
     "wuyedesk.improvements",
+    "wuyedesk.dataquality",
     "wuyedesk.reports",
     "wuyedesk.api",
     "wuyedesk.web",

@@ -38,6 +38,7 @@ from wuyedesk.audit import api as audit_api
 from wuyedesk.audit.services import record_opened
 from wuyedesk.channels import api as portal_api
 from wuyedesk.core.resources import REGISTRY, Resource
+from wuyedesk.dataquality import api as dataquality_api
 from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
 from wuyedesk.notifications import api as notifications_api
@@ -368,6 +369,7 @@ api.add_router("/telephony", telephony_api.router)
 api.add_router("/notifications", notifications_api.router)
 api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
+api.add_router("/data-quality", dataquality_api.router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)

@@ -69,6 +69,7 @@ NAV = [
         QUALITY,
     ),
     (_("改进计划"), "improvement_list", {}, ALL, QUALITY),
+    (_("数据质量"), "dataquality_worklist", {}, (Post.ASSISTANT, Post.MANAGER), CUSTOMERS),
     (_("制度文件"), "policy_list", {}, ALL, QUALITY),
     (
         _("数据看板"),

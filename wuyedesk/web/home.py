@@ -21,6 +21,8 @@ from django.utils.translation import gettext_lazy
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.core.jobs import stale_job_count
+from wuyedesk.dataquality import selectors as dataquality
+from wuyedesk.dataquality.choices import Problem
 from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.mailbox.selectors import mail_queue
@@ -89,6 +91,10 @@ def queue_url(queue: str, **filters) -> str:
     for name, value in filters.items():
         params[name] = value.isoformat() if isinstance(value, dt.date) else value
     return f"{reverse('ticket_queue')}?{urlencode(params)}"
+
+
+def dq_url(kind: str) -> str:
+    return reverse("dataquality_kind", args=[kind])
 
 
 def _ticket_figures(user, specs: list[tuple]) -> list[Figure]:
@@ -290,12 +296,6 @@ def assistant_home(user) -> dict:
             alert=True,
         ),
         Figure(
-            "without_home",
-            _("无在住房屋的住户档案"),
-            selectors.residents_without_home(user).count(),
-            f"{reverse('record_list', args=['residents'])}?without_home=1",
-        ),
-        Figure(
             "report_drafts",
             _("编写中的季度报告"),
             survey_reports.campaigns_with_report(user, "drafts").count(),
@@ -304,9 +304,22 @@ def assistant_home(user) -> dict:
     ]
     return {
         "figures": figures,
+        "data_problems": _data_problems(user),
+        "data_trend": dataquality.trend(user),
         "campaigns": surveys.open_campaign_progress(user),
         "overview": selectors.community_overview(user),
     }
+
+
+def _data_problems(user) -> list[Figure]:
+    """Each kind of the data-quality worklist (AST-3): its count, opening its list."""
+    counts = dataquality.problem_counts(user)
+    return [
+        Figure(
+            f"dq_{kind.value}", str(kind.label), counts[kind.value], dq_url(kind.value), alert=True
+        )
+        for kind in Problem
+    ]
 
 
 def department_home(user) -> dict:

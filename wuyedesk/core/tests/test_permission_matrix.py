@@ -155,7 +155,7 @@ class Objects:
         from wuyedesk.improvements.services import item_create
         from wuyedesk.notifications.models import Notification
         from wuyedesk.notifications.services import notify
-        from wuyedesk.properties.models import Building, Department, Occupancy, Unit
+        from wuyedesk.properties.models import Building, Department, Occupancy, Resident, Unit
         from wuyedesk.surveys.services import campaign_create
         from wuyedesk.telephony.services import call_log
         from wuyedesk.testing import make_staff
@@ -267,6 +267,10 @@ class Objects:
             "occupancies": Occupancy.objects.filter(resident=resident).first(),
             "departments": department,
             "staff": desk.staff,
+            # The same person entered twice (the data-quality worklist's merge, #15).
+            "twin": Resident.objects.create(
+                name=resident.name, phone=resident.phone, community=community
+            ),
         }
 
 
@@ -326,6 +330,12 @@ def inbound_mail(resident, code):
 def _value(objs: dict, kind):
     """A parameter's value: the pk of the named object, or the literal itself."""
     return objs[kind].pk if isinstance(kind, str) and kind in objs else kind
+
+
+def problem_kinds() -> list[str]:
+    from wuyedesk.dataquality.choices import Problem
+
+    return list(Problem.values)
 
 
 def single(**kinds):
@@ -468,6 +478,8 @@ PAGE_PARAMS = {
     "improvements/<int:pk>/edit/": scoped(pk="item"),
     "improvements/<int:pk>/progress/": scoped(pk="item"),
     "improvements/<int:pk>/verify/": scoped(pk="item"),
+    "data-quality/<str:kind>/": expand("kind", lambda: problem_kinds()),
+    "data-quality/merge/<int:first>/<int:second>/": scoped(first="residents", second="twin"),
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
     "<str:key>/export.csv": expand("key", record_kinds),
@@ -488,6 +500,7 @@ API_PARAMS = {
     "api/v1/categories/{pk}/move": single(pk="category"),
     "api/v1/categories/{pk}/deactivate": single(pk="category"),
     "api/v1/categories/{pk}/activate": single(pk="category"),
+    "api/v1/data-quality/{kind}": expand("kind", lambda: problem_kinds()),
     "api/v1/two-factor/staff/{staff_id}/reset": scoped(staff_id="staff"),
     "api/v1/surveys/token/{token}": single(token="not-a-real-token"),
     "api/v1/surveys/token/{token}/answers": single(token="not-a-real-token"),

@@ -136,15 +136,15 @@ def test_bad_list_filters_of_the_other_lists(world, client_as):
     assert page.status_code == 200 and "report" in page.content.decode()
 
 
-def test_a_resident_without_a_home_is_on_the_assistants_list(world, client_as):
+def test_the_assistants_home_shows_each_data_problem_with_its_list(world, client_as):
     from wuyedesk.properties.models import Resident
 
-    Resident.objects.create(community=world.a, name="无房户", phone="13600000001")
+    Resident.objects.create(community=world.a, name="无联系", phone="")
     client = client_as(world.assistant)
     found = figures(client.get("/").content.decode())
-    url, n = found["without_home"]
+    url, n = found["dq_no_contact"]
     assert n == 1 and rows_of(client, url) == 1
-    assert "无房户" in client.get(url).content.decode()
+    assert "无联系" in client.get(url).content.decode()
 
 
 def test_the_menu_has_at_most_seven_entries_with_the_posts_most_used_first(

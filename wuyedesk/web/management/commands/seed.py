@@ -17,6 +17,7 @@ DEMO_EXTRAS = (
     "wuyedesk.mailbox",
     "wuyedesk.surveys",
     "wuyedesk.improvements",
+    "wuyedesk.dataquality",
 )
 
 
