@@ -37,6 +37,7 @@ MAIN_PAGES = {
         "/residents/",
         "/settings/policy/",
         "/settings/calendar/",
+        "/settings/categories/",
         "/staff/",
         "/audit/",
     ],
@@ -80,6 +81,7 @@ MAIN_PAGES = {
         SEARCH,
         "/staff/",
         "/settings/company/",
+        "/settings/categories/",
         "/settings/policy/",
         "/settings/calendar/",
         "/settings/two-factor/",
@@ -140,27 +142,32 @@ def _menu_wraps(page, where: str) -> list[str]:
 
 
 def _walk(page, live_server, paths, ticket_url, *, language, widths):
-    """Open each page, run axe at the first width, check the fit at every width (a resize
-    reflows the page without reloading it). Returns the problems found."""
+    """Open each page at the first width; check the fit at every width (a resize reflows the
+    page without reloading it); then, back at the first width, open every collapsed section
+    and menu (the ticket page's action forms, the bar's groups) and run axe over all of it.
+    Returns the problems found."""
     problems = []
     lang = "en" if language == "en" else "zh-CN"
     for path in paths:
         url = ticket_url if path == TICKET else path
         where = f"{language} {url}"
-        width, height = widths[0]
-        page.set_viewport_size({"width": width, "height": height})
+        page.set_viewport_size(widths[0])
         response = page.goto(f"{live_server.url}{url}")
         assert response.status == 200, f"{where}: {response.status}"
         assert page.evaluate("document.documentElement.lang") == lang, where
-        problems += _violations(page, f"{where} @{width}")
-        for i, (width, height) in enumerate(widths):
+        for i, size in enumerate(widths):
             if i:
-                page.set_viewport_size({"width": width, "height": height})
+                page.set_viewport_size(size)
                 # The resize event's listeners (the dashboard's charts) run before a frame.
                 page.evaluate(FRAME)
-            problems += _overflow(page, f"{where} @{width}")
-            if width >= 1280:
-                problems += _menu_wraps(page, f"{where} @{width}")
+            at = f"{where} @{size['width']}"
+            problems += _overflow(page, at)
+            if size["width"] >= 1280:
+                problems += _menu_wraps(page, at)
+        if len(widths) > 1:
+            page.set_viewport_size(widths[0])
+        page.evaluate(OPEN_ALL)
+        problems += _violations(page, f"{where} @{widths[0]['width']}")
     return problems
 
 
@@ -177,7 +184,11 @@ def _ticket(world):
 
 
 FRAME = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
-STAFF_WIDTHS = [(1366, 768), (1280, 768)]
+OPEN_ALL = """() => {
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  document.querySelectorAll(".dropdown-menu").forEach(m => m.classList.add("show"));
+}"""
+STAFF_WIDTHS = [{"width": 1366, "height": 768}, {"width": 1280, "height": 768}]
 
 
 @pytest.mark.parametrize("username", list(MAIN_PAGES))
@@ -198,7 +209,7 @@ def test_portal_pages_have_no_serious_violations_and_fit(page, live_server, work
     from wuyedesk.tickets.models import Ticket
 
     ticket = Ticket.objects.filter(resident=work.resident_a, channel="portal").first()
-    widths = [(375, 812)]
+    widths = [{"width": 375, "height": 812}]
     page.set_viewport_size({"width": 375, "height": 812})
     resident_login(page, live_server, "13812345678")
     url = f"/portal/tickets/{ticket.pk}/"
