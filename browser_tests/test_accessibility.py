@@ -10,6 +10,7 @@ at once (rule id, impact and the elements' selectors)."""
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from browser_tests.helpers import login, resident_login
 
@@ -61,6 +62,7 @@ MAIN_PAGES = {
         "/mail/",
         "/surveys/",
         "/portal/staff/signups/",
+        "/data-quality/",
         "/import/",
     ],
     "worker": ["/", "/tickets/?queue=department", TICKET, SEARCH, "/improvements/"],
@@ -216,4 +218,27 @@ def test_portal_pages_have_no_serious_violations_and_fit(page, live_server, work
     problems = _walk(page, live_server, PORTAL_PAGES, url, language="zh", widths=widths)
     _switch_to_english(page)
     problems += _walk(page, live_server, PORTAL_PAGES, url, language="en", widths=widths)
+    assert not problems, "\n".join(problems)
+
+
+def test_intake_with_a_caller_picked_has_no_serious_violations(page, live_server, work):
+    """Intake's states after the page loads: the lookup's results, then the caller's tickets
+    and the likely duplicates beside the form, in Chinese and English."""
+    page.set_viewport_size(STAFF_WIDTHS[0])
+    login(page, live_server, "specialist")
+    problems = []
+    for language, category in (("zh", "水电气"), ("en", "Water, power, gas")):
+        if language == "en":
+            _switch_to_english(page)
+        page.goto(f"{live_server.url}/tickets/new/")
+        page.fill("#lookup-q", "13812345678")
+        results = page.locator("#lookup-results button")
+        expect(results.first).to_be_visible()
+        problems += _violations(page, f"{language} intake lookup")
+        results.first.click()
+        expect(page.locator("#caller-tickets")).to_contain_text("20")
+        page.select_option("#id_category", label=category)
+        expect(page.locator("#likely-duplicates")).to_be_visible()
+        problems += _overflow(page, f"{language} intake with a caller")
+        problems += _violations(page, f"{language} intake with a caller")
     assert not problems, "\n".join(problems)
