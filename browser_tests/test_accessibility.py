@@ -41,6 +41,8 @@ MAIN_PAGES = {
         "/settings/categories/",
         "/staff/",
         "/audit/",
+        "/policies/",
+        "/portal/staff/announcements/",
     ],
     "specialist": [
         "/",
@@ -51,6 +53,9 @@ MAIN_PAGES = {
         "/residents/",
         "/surveys/",
         "/improvements/",
+        "/knowledge/",
+        "/calls/",
+        "/notifications/",
     ],
     "assistant": [
         "/",
@@ -89,6 +94,9 @@ MAIN_PAGES = {
         "/settings/two-factor/",
         "/audit/",
         "/import/",
+        "/account/password/",
+        "/account/tokens/",
+        "/account/two-factor/",
     ],
 }
 PORTAL_PAGES = [
