@@ -31,6 +31,8 @@ from wuyedesk.tickets.actions import ACTIONS
 from wuyedesk.tickets.categories import active_category
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.intake_calls import call_source, recorded_from
+from wuyedesk.tickets.export import QUEUES as QUEUE_LABELS
+from wuyedesk.tickets.export import filtered, ticket_export
 from wuyedesk.tickets.services import TicketConflict
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
@@ -136,30 +138,35 @@ def ticket_search(request, filters: s.TicketFilters):
 
 def _list(request, f):
     require_staff(request)
-    queryset = selectors.queue(
-        request.auth, f.queue, department_id=f.department if f.queue == "department" else None
-    )
-    queryset = selectors.filter_tickets(
-        queryset,
-        community=f.community,
-        kind=f.kind or "",
-        category=f.category,
-        status=f.status or "",
-        severity=f.severity or "",
-        channel=f.channel or "",
-        date_from=f.date_from,
-        date_to=f.date_to,
-        resident=f.resident,
-        department=f.department if f.queue != "department" else None,
-        due=f.due or "",
-        attention=f.attention or "",
-        due_field=selectors.due_field_of(f.queue),
-    )
-    queryset = selectors.search(queryset, f.q or "").values_list("id", flat=True)
+    queryset = filtered(request.auth, f.queue, f.dict()).values_list("id", flat=True)
     page = keyset_page(queryset, f.limit, f.cursor, key=int)
     page["items"] = rows.list_items(page["items"])
     # Validated by pydantic from the rows' dicts; ninja answers with the page as it is.
     return s.TicketPage.model_validate(page)
+
+
+XLSX = {200: None, **ERRORS}
+
+
+@router.get("/export.xlsx", response=XLSX, operation_id="ticket_export")
+def ticket_export_get(request, filters: Query[s.TicketFilters]):
+    """The list with the same filters as a workbook, in the page's order (soonest deadline
+    first; `limit` and `cursor` are ignored), within the export right (403 without it).
+    Phone numbers masked unless the post may reveal them (then logged). More than
+    EXPORT_MAX_ROWS (20,000) tickets: 422 `too_many`. To search by a phone number, POST."""
+    return _export(request, filters)
+
+
+@router.post("/export.xlsx", response=XLSX, operation_id="ticket_export_search")
+def ticket_export_post(request, filters: s.TicketFilters):
+    """The same with the filters in the body (a phone number never in a URL)."""
+    return _export(request, filters)
+
+
+def _export(request, f):
+    require_staff(request)
+    label = str(QUEUE_LABELS.get(f.queue, f.queue))
+    return ticket_export(user=request.auth, queue=f.queue, label=label, data=f.dict())
 
 
 @router.post("", response={201: s.TicketOut, **ERRORS}, operation_id="ticket_create")

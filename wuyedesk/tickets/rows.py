@@ -26,6 +26,7 @@ statement compiled once per connection and the list's own dict serialiser this r
 """
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from wuyedesk.accounts.choices import UserKind
 from wuyedesk.accounts.models import User
@@ -33,6 +34,7 @@ from wuyedesk.core import reference
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.lib.statements import ValuesByIds
 from wuyedesk.properties.models import Community, Department
+from wuyedesk.tickets.categories import category_label
 from wuyedesk.tickets.choices import Kind, Severity, Status
 from wuyedesk.tickets.display import relative, words
 from wuyedesk.tickets.models import Category, Ticket, overdue_at
@@ -225,6 +227,22 @@ _categories = _names(
         )
     ),
 )
+
+
+def category_labels() -> dict:
+    """category id → "上级/分类" in the page's language, held like the reference data."""
+    language = get_language() or ""
+
+    def build():
+        found = Category.objects.select_related("parent")
+        return {
+            c.pk: f"{category_label(c.parent)}/{category_label(c)}"
+            if c.parent_id
+            else category_label(c)
+            for c in found
+        }
+
+    return reference.memo(f"labels:categories:{language}", build)
 
 
 def _people() -> dict:

@@ -5,6 +5,7 @@ from wuyedesk.tickets.views import tickets as views
 
 urlpatterns = [
     path("", views.ticket_queue, name="ticket_queue"),
+    path("export.xlsx", views.ticket_queue_export, name="ticket_export"),
     path("new/", intake.ticket_intake, name="ticket_intake"),
     path("new/lookup/", intake.intake_lookup, name="ticket_intake_lookup"),
     path("new/history/", intake.intake_history, name="ticket_intake_history"),

@@ -18,6 +18,7 @@ from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
+from wuyedesk.properties.services import may_export
 from wuyedesk.tickets import queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import (
@@ -34,20 +35,12 @@ from wuyedesk.tickets.assignments import services as assignments
 from wuyedesk.tickets.attachments import attachments_of
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.display import clocks
+from wuyedesk.tickets.export import QUEUES, filtered, ticket_export, too_many_message
 from wuyedesk.tickets.services import TicketConflict
 
 PAGE_SIZE = 50
 # A search in one queue counts the matches of every queue up to this many.
 ELSEWHERE_CAP = 1000
-QUEUES = {
-    "mine": gettext_lazy("我的工作"),
-    "team": gettext_lazy("团队工单"),
-    "department": gettext_lazy("部门队列"),
-    "overdue": gettext_lazy("已超时"),
-    "unassigned": gettext_lazy("未分配"),
-    "return_visits": gettext_lazy("待回访"),
-    "all": gettext_lazy("全部工单"),
-}
 CONFLICT = gettext_lazy("工单已被他人修改,请刷新后重试。")
 # Forms drawn inside a row of the page (a dispatch, a measure) rather than in the side column.
 ROW_ACTIONS = {"reply", "findings", "measure"}
@@ -78,46 +71,33 @@ def _default_queue(user) -> str:
     return "department" if posts_of(user) <= {Post.DEPARTMENT.value} else "mine"
 
 
+def _queue_request(request):
+    """(queue name, params, link query, the filters' cleaned data, form or None) of a queue
+    page or its export: GET, or POST for a search by phone number."""
+    params, query = search_params(request)
+    name = request.GET.get("queue") or params.get("queue") or _default_queue(request.user)
+    if name not in QUEUES:
+        raise Http404
+    if any(params.get(field) for field in QueueFilterForm.FIELDS if field != "q"):
+        form = QueueFilterForm(params, user=request.user)
+        form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
+        return name, params, query, getattr(form, "cleaned_data", {}), form
+    return name, params, query, {"q": params.get("q", "").strip()}, None
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
 def ticket_queue(request):
     user = request.user
-    params, query = search_params(request)
-    name = request.GET.get("queue") or params.get("queue") or _default_queue(user)
-    if name not in QUEUES:
-        raise Http404
-    if any(params.get(field) for field in QueueFilterForm.FIELDS if field != "q"):
-        form = QueueFilterForm(params, user=user)
-        form.is_valid()  # invalid fields are shown and left out; the valid ones still filter
-        data = getattr(form, "cleaned_data", {})
+    name, params, query, data, form = _queue_request(request)
+    if form is not None:
         filter_fields = _filter_fields(form, name)
     else:  # the queue as it opens, or searched: the same choices as a minute ago
-        data = {"q": params.get("q", "").strip()}
         filter_fields = queue_filters.unfiltered(
             user, name, lambda: _filter_fields(QueueFilterForm({}, user=user), name)
         )
-    department = data.get("department")
-    tickets = selectors.queue(
-        user, name, department_id=department if name == "department" else None
-    )
-    tickets = selectors.filter_tickets(
-        tickets,
-        community=data.get("community"),
-        kind=data.get("kind", ""),
-        category=data.get("category"),
-        status=data.get("status", ""),
-        severity=data.get("severity", ""),
-        channel=data.get("channel", ""),
-        date_from=data.get("date_from"),
-        date_to=data.get("date_to"),
-        resident=data.get("resident"),
-        department=department if name != "department" else None,
-        due=data.get("due", ""),
-        attention=data.get("attention", ""),
-        due_field=selectors.due_field_of(name),
-    )
+    tickets = filtered(user, name, data)
     searched = data.get("q", "")
-    tickets = selectors.search(tickets, searched)
     elsewhere = None
     if searched and name != "all":
         # The ticket may sit in another queue: say how many the whole scope holds (#12 point 4).
@@ -152,9 +132,24 @@ def ticket_queue(request):
             "elsewhere_cap": ELSEWHERE_CAP,
             "tasks": list(task_selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": assignments.may_give_tasks(user),
+            "may_export": may_export(user),
             "title": QUEUES[name],
         },
     )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def ticket_queue_export(request):
+    """导出 XLSX: the tab as shown, with its filters and search (the export right)."""
+    name, _params, query, data, _form = _queue_request(request)
+    try:
+        return ticket_export(user=request.user, queue=name, label=str(QUEUES[name]), data=data)
+    except ValidationError:
+        messages.error(request, too_many_message())
+        link = f"{reverse('ticket_queue')}?queue={name}"
+        rest = _without_queue(query)
+        return redirect(f"{link}&{rest}" if rest else link)
 
 
 def _tabs(user) -> list[tuple]:
