@@ -30,9 +30,9 @@ from wuyedesk.tickets import schemas as s
 from wuyedesk.tickets.actions import ACTIONS
 from wuyedesk.tickets.categories import active_category
 from wuyedesk.tickets.choices import DispatchPurpose
-from wuyedesk.tickets.intake_calls import call_source, recorded_from
 from wuyedesk.tickets.export import QUEUES as QUEUE_LABELS
 from wuyedesk.tickets.export import filtered, ticket_export
+from wuyedesk.tickets.intake_calls import call_source, recorded_from
 from wuyedesk.tickets.services import TicketConflict
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
