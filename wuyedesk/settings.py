@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "wuyedesk.audit",
     "wuyedesk.channels",
     "wuyedesk.policies",
+    "wuyedesk.archive",
     "wuyedesk.notifications",
     "wuyedesk.tickets",
     "wuyedesk.mailbox",

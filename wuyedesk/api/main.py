@@ -34,6 +34,7 @@ from wuyedesk.api.schemas import (
     TokenInfo,
     TokenOut,
 )
+from wuyedesk.archive import api as archive_api
 from wuyedesk.audit import api as audit_api
 from wuyedesk.audit.services import record_opened
 from wuyedesk.channels import api as portal_api
@@ -370,6 +371,7 @@ api.add_router("/notifications", notifications_api.router)
 api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
 api.add_router("/data-quality", dataquality_api.router)
+api.add_router("/archive", archive_api.router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)

@@ -83,8 +83,10 @@ def duplicate_ids(user) -> list[tuple[int, int, list[str]]]:
     share a phone, or a name and a current room; dismissed pairs left out. Three queries,
     whatever the number of rows (the home counts these)."""
     residents = _residents(user).filter(archived_at__isnull=True)
+    # Phones shared by two records, archived or not: grouped on the phone index alone (no
+    # row read); the active ones among them are kept below.
     shared_phone = (
-        residents.exclude(phone="")
+        Resident.objects.exclude(phone="")
         .order_by()
         .values("phone")
         .annotate(n=Count("id"))

@@ -70,6 +70,13 @@ NAV = [
     ),
     (_("改进计划"), "improvement_list", {}, ALL, QUALITY),
     (_("数据质量"), "dataquality_worklist", {}, (Post.ASSISTANT, Post.MANAGER), CUSTOMERS),
+    (
+        _("客户档案"),
+        "archive_list",
+        {},
+        (Post.ASSISTANT, Post.MANAGER, Post.SPECIALIST),
+        CUSTOMERS,
+    ),
     (_("制度文件"), "policy_list", {}, ALL, QUALITY),
     (
         _("数据看板"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.archive import selectors as archive
 from wuyedesk.core.jobs import stale_job_count
 from wuyedesk.dataquality import selectors as dataquality
 from wuyedesk.dataquality.choices import Problem
@@ -302,6 +303,15 @@ def assistant_home(user) -> dict:
             f"{reverse('survey_analysis_list')}?report=drafts",
         ),
     ]
+    figures.append(
+        Figure(
+            "archive_due",
+            _("待销毁的客户档案"),
+            len(archive.due_for_destruction(user)),
+            reverse("archive_due"),
+            alert=True,
+        )
+    )
     return {
         "figures": figures,
         "data_problems": _data_problems(user),

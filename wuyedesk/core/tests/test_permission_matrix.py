@@ -106,6 +106,7 @@ class Objects:
     @staticmethod
     def _shared(world) -> dict:
         """Objects of the whole company: one variant, no scope."""
+        from wuyedesk.archive.models import DocumentType
         from wuyedesk.surveys.models import Dimension
         from wuyedesk.telephony.services import integration_create
         from wuyedesk.tickets.defaults import load_categories
@@ -132,6 +133,7 @@ class Objects:
             "integration": integration,
             "version": version,
             "dimension": Dimension.objects.order_by("pk").first(),
+            "archive_type": DocumentType.objects.get(code="LEASE"),
             **policy_objects(world),
         }
 
@@ -267,11 +269,30 @@ class Objects:
             "occupancies": Occupancy.objects.filter(resident=resident).first(),
             "departments": department,
             "staff": desk.staff,
+            # A lease in the customer archive (#15 point 8).
+            "document": archive_document(world, rooms[0]),
             # The same person entered twice (the data-quality worklist's merge, #15).
             "twin": Resident.objects.create(
                 name=resident.name, phone=resident.phone, community=community
             ),
         }
+
+
+def archive_document(world, room):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuyedesk.archive.models import DocumentType
+    from wuyedesk.archive.services import document_upload
+    from wuyedesk.testing import make_staff
+
+    keeper = make_staff(f"archivist-{room.community.code}", ["assistant"], [room.community])
+    return document_upload(
+        by=keeper,
+        doc_type_id=DocumentType.objects.get(code="LEASE").pk,
+        title="租赁合同",
+        upload=SimpleUploadedFile("lease.pdf", b"%PDF-1.4\n%%EOF\n"),
+        room_id=room.pk,
+    )
 
 
 def policy_objects(world) -> dict:
@@ -479,6 +500,10 @@ PAGE_PARAMS = {
     "improvements/<int:pk>/progress/": scoped(pk="item"),
     "improvements/<int:pk>/verify/": scoped(pk="item"),
     "data-quality/<str:kind>/": expand("kind", lambda: problem_kinds()),
+    "archive/types/<int:pk>/": single(pk="archive_type"),
+    "archive/<int:pk>/": scoped(pk="document"),
+    "archive/<int:pk>/file/": scoped(pk="document"),
+    "archive/<int:pk>/destroy/": scoped(pk="document"),
     "data-quality/merge/<int:first>/<int:second>/": scoped(first="residents", second="twin"),
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
@@ -501,6 +526,9 @@ API_PARAMS = {
     "api/v1/categories/{pk}/deactivate": single(pk="category"),
     "api/v1/categories/{pk}/activate": single(pk="category"),
     "api/v1/data-quality/{kind}": expand("kind", lambda: problem_kinds()),
+    "api/v1/archive/documents/{pk}": scoped(pk="document"),
+    "api/v1/archive/documents/{pk}/file": scoped(pk="document"),
+    "api/v1/archive/documents/{pk}/destroy": scoped(pk="document"),
     "api/v1/two-factor/staff/{staff_id}/reset": scoped(staff_id="staff"),
     "api/v1/surveys/token/{token}": single(token="not-a-real-token"),
     "api/v1/surveys/token/{token}/answers": single(token="not-a-real-token"),

@@ -18,6 +18,7 @@ DEMO_EXTRAS = (
     "wuyedesk.surveys",
     "wuyedesk.improvements",
     "wuyedesk.dataquality",
+    "wuyedesk.archive",
 )
 
 
