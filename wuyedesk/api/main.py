@@ -54,7 +54,7 @@ from wuyedesk.reports import api as reports_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
 from wuyedesk.tickets import api as tickets_api
-from wuyedesk.tickets import intake_api, search_api
+from wuyedesk.tickets import canned_api, intake_api, search_api
 from wuyedesk.tickets.assignments import api as tasks_api
 from wuyedesk.tickets.category_tree import api as category_api
 from wuyedesk.tickets.knowledge import api as knowledge_api
@@ -360,6 +360,8 @@ def build():
 
 # Before tickets_api: its GET /tickets/{pk} would catch /tickets/duplicates.
 api.add_router("/tickets", intake_api.router)
+api.add_router("/tickets", canned_api.ticket_router)
+api.add_router("/canned-replies", canned_api.router)
 api.add_router("/tickets", tickets_api.router)
 api.add_router("/search", search_api.search_router)
 api.add_router("/knowledge", knowledge_api.router)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from wuyedesk.tickets.views import incidents, intake
+from wuyedesk.tickets.views import canned, incidents, intake
 from wuyedesk.tickets.views import tickets as views
 
 urlpatterns = [
@@ -12,7 +12,13 @@ urlpatterns = [
     path("new/pick/", intake.intake_pick, name="ticket_intake_pick"),
     path("new/contact/", intake.intake_contact_create, name="ticket_intake_contact"),
     path("new/answer/", intake.intake_answer, name="ticket_intake_answer"),
+    path("canned/", canned.canned_list, name="canned_list"),
+    path("canned/new/", canned.canned_create, name="canned_new"),
+    path("canned/<int:pk>/", canned.canned_edit, name="canned_edit"),
+    path("canned/<int:pk>/delete/", canned.canned_delete, name="canned_delete"),
     path("<int:pk>/", views.ticket_detail, name="ticket_detail"),
+    # Before the actions' pattern, which would take "canned" for an action.
+    path("<int:pk>/canned/", canned.canned_for_ticket, name="canned_for_ticket"),
     path(
         "<int:pk>/attachments/<int:attachment_pk>/",
         views.attachment_download,

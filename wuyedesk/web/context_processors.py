@@ -45,6 +45,13 @@ NAV = [
     (_("邮件来信"), "mail_queue", {}, KEEPERS, WORK),
     (_("通话记录"), "call_list", {}, ALL, WORK),
     (_("知识库"), "knowledge_list", {}, ALL, WORK),
+    (
+        _("快捷回复"),
+        "canned_list",
+        {},
+        (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER, Post.DEPARTMENT, Post.ADMIN),
+        WORK,
+    ),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL, CUSTOMERS),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL, CUSTOMERS),
     (

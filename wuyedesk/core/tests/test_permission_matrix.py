@@ -126,8 +126,15 @@ class Objects:
         calendar_day = CalendarDay.objects.create(
             date=dt.date(2026, 10, 8), working=False, name="台风停工"
         )
+        from wuyedesk.tickets.canned import canned_create
+
+        # A reply the engineering department shares (its worker uses it; the manager edits it).
+        shared_reply = canned_create(
+            by=world.manager, title="维修答复", body="{客户}您好", department=world.engineering
+        )
         return {
             "calendar_day": calendar_day,
+            "canned": shared_reply,
             "category": categories["LIFT"],
             "article": article,
             "integration": integration,
@@ -443,6 +450,9 @@ PAGE_PARAMS = {
     "knowledge/<int:pk>/edit/": single(pk="article"),
     "knowledge/<int:pk>/archive/": single(pk="article"),
     "tickets/<int:pk>/": scoped(pk="ticket"),
+    "tickets/<int:pk>/canned/": scoped(pk="ticket"),
+    "tickets/canned/<int:pk>/": single(pk="canned"),
+    "tickets/canned/<int:pk>/delete/": single(pk="canned"),
     "tickets/<int:pk>/attachments/<int:attachment_pk>/": scoped(
         pk="ticket", attachment_pk="attachment"
     ),
@@ -521,6 +531,7 @@ API_PARAMS = {
     "api/v1/tickets/{pk}/measures/{measure_pk}": scoped(pk="ticket", measure_pk=999999),
     "api/v1/telephony/calls/{call_id}/end": single(call_id="no-such-call"),
     "api/v1/policies/calendar/days/{pk}": single(pk="calendar_day"),
+    "api/v1/canned-replies/{pk}": single(pk="canned"),
     "api/v1/categories/{pk}": single(pk="category"),
     "api/v1/categories/{pk}/move": single(pk="category"),
     "api/v1/categories/{pk}/deactivate": single(pk="category"),

@@ -19,7 +19,7 @@ from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
 from wuyedesk.properties.services import may_export
-from wuyedesk.tickets import queue_filters, rows, selectors
+from wuyedesk.tickets import canned, queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
 from wuyedesk.tickets.actions import (
     ACTIONS,
@@ -264,6 +264,8 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "merged": list(ticket.merged.only("pk", "number", "title")),
             "related": ticket.related_visible,
             "title": ticket.number,
+            # Canned replies beside the reply boxes (tickets/canned.py), filled on request.
+            "canned_boxes": canned.BOXES if canned.may_use(user) else {},
         },
         status=status,
     )
