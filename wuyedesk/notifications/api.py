@@ -33,10 +33,18 @@ class PreferencesIn(Schema):
 class NoticeOut(Schema):
     id: int
     kind: str
-    text: str
+    text: str = Field(
+        ...,
+        description="in the requester's language (notices written before "
+        "issue #12 point 9: as written)",
+    )
     link: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_text(obj) -> str:
+        return obj.shown_text
 
 
 class NoticePage(Schema):

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from wuyedesk.lib.messages import shown
+
 
 class Notification(models.Model):
     """An in-app notification; `key` makes a notification happen once per user and key."""
@@ -12,6 +14,9 @@ class Notification(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=30)
     text = models.CharField(_("内容"), max_length=300)
+    # The text as a msgid and its parameters (lib/messages.py), rendered in the reader's
+    # language when shown; empty on rows written before issue #12 point 9 (`text` is shown).
+    message = models.JSONField(default=dict, blank=True)
     link = models.CharField(max_length=200, blank=True)
     key = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
@@ -31,6 +36,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def shown_text(self) -> str:
+        """The text in the active language (the reader's)."""
+        return shown(self.message, self.text)[:300]
 
 
 class ResidentPreference(models.Model):

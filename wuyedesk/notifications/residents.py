@@ -28,11 +28,13 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from huey.contrib.djhuey import db_task
 
 from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
+from wuyedesk.lib.messages import Msg, label
 from wuyedesk.lib.privacy import mask_phone
 from wuyedesk.notifications.models import (
     DeliveryStatus,
@@ -43,7 +45,7 @@ from wuyedesk.notifications.models import (
 from wuyedesk.notifications.services import notify
 from wuyedesk.notifications.signals import ticket_email
 from wuyedesk.properties.models import Resident
-from wuyedesk.tickets.choices import Channel, EventKind
+from wuyedesk.tickets.choices import Channel, EventKind, Kind
 from wuyedesk.tickets.selectors import (
     event_reaches_resident,
     event_text_for_resident,
@@ -129,30 +131,34 @@ def _portal_link(ticket) -> str:
         return ""
 
 
-def _headline(event, ticket) -> str:
+def _headline(event, ticket) -> Msg:
+    """The notice's first line, stored to be shown in the resident's language of the day."""
     number = ticket.number
     kind = event.kind
     if kind == EventKind.CREATED:
-        return _("您的%(kind)s已受理,工单号 %(number)s。") % {
-            "kind": ticket.get_kind_display(),
-            "number": number,
-        }
+        return Msg(
+            gettext_noop("您的%(kind)s已受理,工单号 %(number)s。"),
+            kind=label(Kind(ticket.kind).label),
+            number=number,
+        )
     if kind == EventKind.TRANSFER:
-        return _("工单 %(number)s 已转交%(department)s处理。") % {
-            "number": number,
-            "department": event.data.get("department", ""),
-        }
+        return Msg(
+            gettext_noop("工单 %(number)s 已转交%(department)s处理。"),
+            number=number,
+            department=event.data.get("department", ""),
+        )
     if kind == EventKind.ANSWER:
-        return _("工单 %(number)s 有了答复。") % {"number": number}
+        return Msg(gettext_noop("工单 %(number)s 有了答复。"), number=number)
     if kind == EventKind.MESSAGE:
-        return _("客服中心就工单 %(number)s 给您留言。") % {"number": number}
+        return Msg(gettext_noop("客服中心就工单 %(number)s 给您留言。"), number=number)
     if kind == EventKind.FEEDBACK:
-        return _("工单 %(number)s 的处理结果已出。") % {"number": number}
+        return Msg(gettext_noop("工单 %(number)s 的处理结果已出。"), number=number)
     if event.data.get("reached"):
-        return _("感谢您接受工单 %(number)s 的回访。") % {"number": number}
-    return _("我们就工单 %(number)s 回访您,未能联系上。如有需要,请联系客服中心。") % {
-        "number": number
-    }
+        return Msg(gettext_noop("感谢您接受工单 %(number)s 的回访。"), number=number)
+    return Msg(
+        gettext_noop("我们就工单 %(number)s 回访您,未能联系上。如有需要,请联系客服中心。"),
+        number=number,
+    )
 
 
 def ticket_event_notify(event_id: int) -> set[str]:
@@ -208,12 +214,21 @@ def resident_notify(
         return set()
     language = language_of(resident)
     with translation.override(language):
-        headline, text = message()
-        headline, text = str(headline), str(text)
+        raw_headline, text = message()
+        headline, text = str(raw_headline), str(text)
     short = f"{headline} {text}".strip()[:SHORT]
+    # The portal's notice is rendered in the resident's language whenever it is read.
+    portal_text = short
+    if isinstance(raw_headline, Msg):
+        suffix = text[: max(SHORT - len(str(headline)) - 1, 0)]
+        portal_text = Msg(raw_headline.msgid, suffix=suffix, **raw_headline.params)
     used = set()
     if "portal" in channels and notify(
-        users=[account_of(resident)], kind=f"resident:{kind}", text=short, link=link, key=key
+        users=[account_of(resident)],
+        kind=f"resident:{kind}",
+        text=portal_text,
+        link=link,
+        key=key,
     ):
         used.add("portal")
     if "email" in channels:

@@ -9,23 +9,36 @@ from django.utils import timezone
 from huey.contrib.djhuey import db_task
 
 from wuyedesk.core import versions
+from wuyedesk.lib.messages import Msg
 from wuyedesk.notifications.models import Notification
 from wuyedesk.notifications.selectors import unread_version
 
 log = logging.getLogger(__name__)
 
 
-def notify(*, users, kind: str, text: str, link: str = "", key: str = "", email: bool = False):
-    """Notify each user once per `key` (when given). Returns the notifications created."""
+def notify(
+    *, users, kind: str, text: str | Msg, link: str = "", key: str = "", email: bool = False
+):
+    """Notify each user once per `key` (when given). Returns the notifications created.
+
+    `text` as a Msg (lib/messages.py) is stored as its msgid and parameters and shown in the
+    reader's language; the row's `text` (and the e-mail) is it in the recipient's language."""
     created = []
+    message = text.stored() if isinstance(text, Msg) else {}
     for user in users:
         if user is None:
             continue
+        rendered = text.in_language(getattr(user, "language", "")) if message else text
         try:
             with transaction.atomic():
                 created.append(
                     Notification.objects.create(
-                        user=user, kind=kind, text=text[:300], link=link, key=key
+                        user=user,
+                        kind=kind,
+                        text=rendered[:300],
+                        message=message,
+                        link=link,
+                        key=key,
                     )
                 )
         except IntegrityError:  # already notified for this key

@@ -28,7 +28,7 @@ from wuyedesk.tickets.choices import (
 from wuyedesk.tickets.display import clocks
 from wuyedesk.tickets.models import Category
 from wuyedesk.tickets.selectors import ATTENTIONS, DUE_WINDOWS, timeline_of
-from wuyedesk.tickets.visibility import audience_of
+from wuyedesk.tickets.visibility import audience_of, event_body
 
 KindName = Literal[tuple(Kind.values)]
 ChannelName = Literal[tuple(Channel.values)]
@@ -192,6 +192,10 @@ class EventOut(Schema):
     @staticmethod
     def resolve_audience(obj):
         return audience_of(obj)
+
+    @staticmethod
+    def resolve_body(obj):
+        return event_body(obj)  # in the requester's language (issue #12 point 9)
 
 
 class DispatchOut(Schema):

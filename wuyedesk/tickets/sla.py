@@ -13,9 +13,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.models import User
+from wuyedesk.lib.messages import Msg
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.models import Ticket, TicketEvent
@@ -44,7 +45,7 @@ def sweep(now=None) -> dict:
             notify_staff(
                 users=[User.objects.get(pk=owner_id)],
                 kind="due_soon",
-                text=_("工单 %(number)s 即将到期") % {"number": number},
+                text=Msg(gettext_noop("工单 %(number)s 即将到期"), number=number),
                 link=_link(pk),
                 key=f"due_soon:{pk}:{due.isoformat()}",
             )
@@ -68,9 +69,9 @@ def sweep(now=None) -> dict:
             # A ticket both overdue and recorded late is one notice to the manager (CMP-1).
             late = Ticket.objects.filter(LATE_UNNOTIFIED, pk=pk).update(late_notified_at=now)
             if late:
-                text = _("工单 %(number)s 已超时,且登记迟于客户联系") % {"number": number}
+                text = Msg(gettext_noop("工单 %(number)s 已超时,且登记迟于客户联系"), number=number)
             else:
-                text = _("工单 %(number)s 已超时") % {"number": number}
+                text = Msg(gettext_noop("工单 %(number)s 已超时"), number=number)
             transaction.on_commit(
                 lambda m=managers, t=text, p=pk, d=due: notify_staff(
                     users=m,
@@ -104,7 +105,7 @@ def _late_recorded(now) -> int:
         notify_staff(
             users=managers_of(community_id),
             kind="late_recorded",
-            text=_("工单 %(number)s 登记迟于客户联系") % {"number": number},
+            text=Msg(gettext_noop("工单 %(number)s 登记迟于客户联系"), number=number),
             link=_link(pk),
             key=f"late_recorded:{pk}",
             email=True,

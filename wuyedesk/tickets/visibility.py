@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from wuyedesk.lib.messages import shown
 from wuyedesk.tickets.choices import Audience, EventKind
 
 # Rows the customer is told of without their text.
@@ -58,6 +59,12 @@ class CustomerRow:
     stars: int | None
 
 
+def event_body(event) -> str:
+    """The row's text in the reader's language: a text the software wrote (`data["msg"]`,
+    lib/messages.py) rendered now; what a person typed, and rows from before, as stored."""
+    return shown((event.data or {}).get("msg"), event.body)
+
+
 def progress_text(event) -> str:
     """What the customer is told of a PROGRESS row, in the active language."""
     if event.kind == EventKind.TRANSFER:
@@ -74,7 +81,7 @@ def customer_row(event) -> CustomerRow | None:
     audience = audience_of(event)
     if audience == Audience.INTERNAL:
         return None
-    body = event.body if audience == Audience.CUSTOMER else progress_text(event)
+    body = event_body(event) if audience == Audience.CUSTOMER else progress_text(event)
     return CustomerRow(
         id=event.pk,
         kind=event.kind,
@@ -88,4 +95,4 @@ def customer_row(event) -> CustomerRow | None:
 
 def customer_text(event) -> str:
     """The text of `event` that may be sent to the customer with a notice ('' if none)."""
-    return event.body if audience_of(event) == Audience.CUSTOMER else ""
+    return event_body(event) if audience_of(event) == Audience.CUSTOMER else ""

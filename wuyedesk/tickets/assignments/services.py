@@ -10,9 +10,11 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.lib.messages import Msg
 from wuyedesk.tickets.models import Task
 from wuyedesk.tickets.signals import notify_staff
 
@@ -65,7 +67,7 @@ def task_create(*, by, assignee, title: str, due, description: str = "", ticket=
     )
     task.full_clean()
     task.save()
-    text = _("新任务:%(title)s") % {"title": task.title}
+    text = Msg(gettext_noop("新任务:%(title)s"), title=task.title)
     link = reverse("ticket_queue") + "?queue=mine"
     transaction.on_commit(
         lambda: notify_staff(
@@ -87,7 +89,7 @@ def task_done(*, by, task: Task, result: str = "") -> Task:
     if not claimed:
         raise ValidationError(_("该任务已完成。"), code="invalid_state")
     task.done_at, task.result = now, result or ""
-    text = _("任务已完成:%(title)s") % {"title": task.title}
+    text = Msg(gettext_noop("任务已完成:%(title)s"), title=task.title)
     giver = task.created_by
     transaction.on_commit(
         lambda: notify_staff(

@@ -3,16 +3,19 @@ update, the timeline row, the clocks, the search text and the report to the mana
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import has_post, in_scope
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.core import versions
+from wuyedesk.lib.messages import Msg
 from wuyedesk.lib.search import index_text
 from wuyedesk.policies import calendar
 from wuyedesk.policies.choices import ClockStart
@@ -59,6 +62,12 @@ def _invalid(field: str, message: str, code: str = "invalid"):
 
 
 def _event(ticket, kind, by, body="", *, public=False, channel="", at=None, **data):
+    """A timeline row. A `body` the software writes is a Msg (lib/messages.py): kept as its
+    msgid and parameters in `data["msg"]` and shown in the reader's language
+    (visibility.event_body); `body` holds it in the company's language, for the search."""
+    if isinstance(body, Msg):
+        data["msg"] = body.stored()
+        body = body.in_language(settings.LANGUAGE_CODE)
     event = TicketEvent.objects.create(
         ticket=ticket,
         kind=kind,
@@ -211,7 +220,11 @@ def _report(ticket, by, now, reason="", *, reopened=False):
     start_clock(ticket, "investigation", events)
     _event(ticket, EventKind.REPORTED, by, reason, due=ticket.investigation_due.isoformat())
     managers = managers_of(ticket.community_id)
-    text = _("投诉 %(number)s 已上报:%(title)s") % {"number": ticket.number, "title": ticket.title}
+    text = Msg(
+        gettext_noop("投诉 %(number)s 已上报:%(title)s"),
+        number=ticket.number,
+        title=ticket.title,
+    )
     transaction.on_commit(
         lambda: notify_staff(
             users=managers,

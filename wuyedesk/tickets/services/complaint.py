@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import has_post, in_scope, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.lib.messages import Msg
 from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import (
@@ -80,7 +82,7 @@ def ticket_investigate(*, by, ticket, departments, note: str, version=None) -> l
     _save(ticket, version, "status", "reported_at", "investigation_due", "clock_basis")
     _event(ticket, EventKind.INVESTIGATION, by, note, departments=[d.name for d in departments])
     for dispatch in made:
-        _notify_department(dispatch, _("投诉 %(number)s 需要调查:%(title)s"))
+        _notify_department(dispatch, gettext_noop("投诉 %(number)s 需要调查:%(title)s"))
     return made
 
 
@@ -135,7 +137,7 @@ def ticket_decide(*, by, ticket, decision: str, measures: list[dict], version=No
         measures=[m["what"] for m in measures],
     )
     if ticket.owner_id:
-        text = _("投诉 %(number)s 已有处理决定,请反馈客户") % {"number": ticket.number}
+        text = Msg(gettext_noop("投诉 %(number)s 已有处理决定,请反馈客户"), number=ticket.number)
         transaction.on_commit(
             lambda: notify_staff(
                 users=[ticket.owner],

@@ -4,10 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import has_post, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
+from wuyedesk.lib.messages import Msg
 from wuyedesk.tickets.choices import (
     DispatchPurpose,
     EventKind,
@@ -72,7 +74,7 @@ def ticket_transfer(*, by, ticket, department, note: str, assignee=None, version
         department=department.name,
         previous=[d.department.name for d in previous],
     )
-    _notify_department(dispatch, _("新转办工单 %(number)s:%(title)s"))
+    _notify_department(dispatch, gettext_noop("新转办工单 %(number)s:%(title)s"))
     return dispatch
 
 
@@ -88,7 +90,7 @@ def _notify_department(dispatch, template):
                 is_active=True,
             )
         )
-    text = template % {"number": ticket.number, "title": ticket.title}
+    text = Msg(template, number=ticket.number, title=ticket.title)
     transaction.on_commit(
         lambda: notify_staff(
             users=people,
@@ -145,10 +147,11 @@ def dispatch_reply(*, by, dispatch, text: str, version=None) -> Dispatch:
     _save(ticket, version)
     _event(ticket, kind, by, text, department=dispatch.department.name, dispatch=dispatch.pk)
     if ticket.owner_id:
-        note = _("%(department)s 已答复工单 %(number)s") % {
-            "department": dispatch.department.name,
-            "number": ticket.number,
-        }
+        note = Msg(
+            gettext_noop("%(department)s 已答复工单 %(number)s"),
+            department=dispatch.department.name,
+            number=ticket.number,
+        )
         transaction.on_commit(
             lambda: notify_staff(
                 users=[ticket.owner],

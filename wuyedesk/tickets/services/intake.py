@@ -17,10 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import has_post, require_community, staff_of
 from wuyedesk.accounts.services import SYSTEM_USERNAME, system_user
 from wuyedesk.core import versions
+from wuyedesk.lib.messages import Msg, label
 from wuyedesk.policies.choices import ClockStart
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.selectors import resident_households
@@ -289,11 +291,12 @@ def _insert(ticket, by, now, answer, settings_now) -> None:
         _report(ticket, by, now)
     if ticket.severity != Severity.NORMAL:
         managers = managers_of(ticket.community_id)
-        text = _("%(severity)s:%(number)s %(title)s") % {
-            "severity": ticket.get_severity_display(),
-            "number": ticket.number,
-            "title": ticket.title,
-        }
+        text = Msg(
+            gettext_noop("%(severity)s:%(number)s %(title)s"),
+            severity=label(Severity(ticket.severity).label),
+            number=ticket.number,
+            title=ticket.title,
+        )
         transaction.on_commit(
             lambda: notify_staff(
                 users=managers,
@@ -346,6 +349,11 @@ def ticket_link_resident(*, by, ticket, resident, version=None) -> Ticket:
         if len(homes) == 1:
             ticket.room = homes[0]
     _save(ticket, version, "resident", "room")
-    _event(ticket, EventKind.COMMENT, by, _("关联客户:%(name)s") % {"name": resident.name})
+    _event(
+        ticket,
+        EventKind.COMMENT,
+        by,
+        Msg(gettext_noop("关联客户:%(name)s"), name=resident.name),
+    )
     refresh_search_text(ticket)
     return ticket

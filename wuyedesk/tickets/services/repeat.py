@@ -11,7 +11,9 @@ same transaction.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from wuyedesk.lib.messages import Msg
 from wuyedesk.tickets.choices import Channel, EventKind, Status
 from wuyedesk.tickets.models import TicketEvent
 from wuyedesk.tickets.services.base import (
@@ -59,7 +61,7 @@ def ticket_add_contact(
         contact_at=contact_at.isoformat(),
     )
     people = [ticket.owner] if ticket.owner_id else managers_of(ticket.community_id)
-    note = _("客户再次来电:工单 %(number)s") % {"number": ticket.number}
+    note = Msg(gettext_noop("客户再次来电:工单 %(number)s"), number=ticket.number)
     transaction.on_commit(
         lambda: notify_staff(
             users=people,

@@ -5,9 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import require_community
 from wuyedesk.accounts.services import system_user
+from wuyedesk.lib.messages import Msg
 from wuyedesk.policies.services import policy
 from wuyedesk.tickets.choices import (
     Channel,
@@ -60,7 +62,7 @@ def _customer_reply(ticket, by, text, channel, version) -> TicketEvent:
         _save(ticket, version)
     event = _event(ticket, EventKind.CUSTOMER_REPLY, by, text, public=True, channel=channel)
     people = [ticket.owner] if ticket.owner_id else managers_of(ticket.community_id)
-    note = _("客户回复了工单 %(number)s") % {"number": ticket.number}
+    note = Msg(gettext_noop("客户回复了工单 %(number)s"), number=ticket.number)
     transaction.on_commit(
         lambda: notify_staff(
             users=people,

@@ -7,11 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import has_post, require_community
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.core import versions
+from wuyedesk.lib.messages import Msg
 from wuyedesk.tickets import selectors
 from wuyedesk.tickets.choices import (
     AckMethod,
@@ -211,7 +213,7 @@ def ticket_assign(*, by, ticket, owner, version=None) -> Ticket:
         lambda: notify_staff(
             users=[owner],
             kind="assigned",
-            text=_("工单 %(number)s 已指派给您") % {"number": ticket.number},
+            text=Msg(gettext_noop("工单 %(number)s 已指派给您"), number=ticket.number),
             link=_link(ticket),
             key=f"assign:{ticket.pk}:{ticket.version}",
         )

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from wuyedesk.tickets.choices import Audience, Satisfaction
 from wuyedesk.tickets.display import relative
-from wuyedesk.tickets.visibility import audience_of
+from wuyedesk.tickets.visibility import audience_of, event_body
 
 register = template.Library()
 
@@ -49,3 +49,9 @@ def audience(event):
 @register.filter
 def audience_label(value):
     return Audience(value).label
+
+
+@register.filter
+def event_text(event) -> str:
+    """A timeline row's text in the reader's language (visibility.event_body)."""
+    return event_body(event)
