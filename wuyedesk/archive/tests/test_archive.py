@@ -276,3 +276,18 @@ def test_the_api(world, id_copy, api_as, client):
         "method",
     )
     assert len(api.get("/api/v1/archive/types").json()) == 6
+
+
+def test_the_room_and_resident_pages_link_to_their_documents(world, id_copy, client_as):
+    room_url = f"/rooms/{world.rooms_a[0].pk}/"
+    page = client_as(world.assistant).get(room_url).content.decode()
+    assert 'id="archive-section"' in page and f"/archive/?room={world.rooms_a[0].pk}" in page
+    assert "/archive/new/?room=" in page
+    specialist = client_as(world.specialist).get(room_url).content.decode()
+    assert 'id="archive-section"' in specialist and "/archive/new/" not in specialist
+    resident_url = f"/residents/{world.resident_a.pk}/"
+    assert f"/archive/?resident={world.resident_a.pk}" in (
+        client_as(world.manager).get(resident_url).content.decode()
+    )
+    worker = client_as(world.worker).get(resident_url)
+    assert worker.status_code != 200 or 'id="archive-section"' not in worker.content.decode()
