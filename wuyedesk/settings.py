@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "wuyedesk.surveys",
     "wuyedesk.improvements",
     "wuyedesk.dataquality",
+    "wuyedesk.workplans",
     "wuyedesk.reports",
     "wuyedesk.api",
     "wuyedesk.web",

@@ -60,6 +60,7 @@ from wuyedesk.tickets.category_tree import api as category_api
 from wuyedesk.tickets.knowledge import api as knowledge_api
 from wuyedesk.tickets.services import TicketConflict
 from wuyedesk.web import api as system_api
+from wuyedesk.workplans import api as workplans_api
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
@@ -374,6 +375,8 @@ api.add_router("/surveys", surveys_api.router)
 api.add_router("/improvements", improvements_api.router)
 api.add_router("/data-quality", dataquality_api.router)
 api.add_router("/archive", archive_api.router)
+api.add_router("/workplans", workplans_api.router)
+api.add_router("/workreports", workplans_api.report_router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)

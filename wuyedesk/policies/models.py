@@ -275,6 +275,17 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(60)],
     )
 
+    # --- work plans and work reports (issue #15 points 5-6, MGR-1, AST-2) ---------------------
+    target_amber_margin = models.PositiveSmallIntegerField(
+        _("工作目标黄灯区间"),
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(50)],
+        help_text=_("实际值未达目标、但差距不超过此值(按指标自身单位,多为百分点)时显示黄灯。"),
+    )
+    work_report_weekly = models.BooleanField(_("自动起草工作周报"), default=False)
+    work_report_monthly = models.BooleanField(_("自动起草工作月报"), default=True)
+    work_report_quarterly = models.BooleanField(_("自动起草工作季报"), default=True)
+
     class Meta:
         verbose_name = _("服务时限设置")
         verbose_name_plural = pgettext_lazy("plural", "服务时限设置")

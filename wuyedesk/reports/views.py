@@ -13,6 +13,20 @@ from wuyedesk.reports.dashboard_export import dashboard_export
 from wuyedesk.reports.forms import ScopeForm
 from wuyedesk.tickets.selectors import LIST_RELATED
 
+# Panels of the dashboard that higher apps add (registered at start-up in their
+# receivers.py; reports cannot import them): fn(user, scope) -> {"template", ...} or None.
+# workplans registers the targets of the current work plans (MGR-1).
+PANELS = []
+
+
+def register_panel(fn) -> None:
+    if fn not in PANELS:
+        PANELS.append(fn)
+
+
+def _panels(user, scope) -> list[dict]:
+    return [panel for panel in (fn(user, scope) for fn in PANELS) if panel]
+
 
 def _scope_form(request):
     if not metrics.may_read_reports(request.user):
@@ -31,6 +45,7 @@ def dashboard(request):
         {
             "form": form,
             "data": data,
+            "panels": _panels(request.user, form.scope()) if data else [],
             "query": _query(form),
             "may_export": may_export(request.user),
             "title": _("客服数据看板"),

@@ -99,6 +99,15 @@ NAV = [
         (*KEEPERS, Post.SPECIALIST, Post.EXECUTIVE),
         REPORTS,
     ),
+    # MGR-1, AST-2 (#15): plans for the posts that read them (workplans.selectors), reports too.
+    (
+        _("工作计划"),
+        "workplan_list",
+        {},
+        (Post.MANAGER, Post.ASSISTANT, Post.EXECUTIVE, Post.SPECIALIST),
+        REPORTS,
+    ),
+    (_("工作报告"), "workreport_list", {}, (Post.MANAGER, Post.ASSISTANT, Post.EXECUTIVE), REPORTS),
     (pgettext_lazy("plural", "小区"), "record_list", {"key": "communities"}, ALL, SETTINGS),
     (pgettext_lazy("plural", "部门"), "record_list", {"key": "departments"}, ALL, SETTINGS),
     (

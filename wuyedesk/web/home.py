@@ -32,6 +32,8 @@ from wuyedesk.reports import metrics, survey_reports
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
+from wuyedesk.workplans import homes as workplans
+from wuyedesk.workplans.selectors import filter_reports, reports_visible_to
 
 # A person with several posts lands on the home of the first one here.
 HOME_ORDER = [
@@ -180,6 +182,14 @@ def manager_home(user) -> dict:
             f"{reverse('survey_analysis_list')}?report=submitted",
         )
     )
+    attention.append(
+        Figure(
+            "work_reports_to_approve",
+            _("待审批的工作报告"),
+            filter_reports(reports_visible_to(user), status="submitted").count(),
+            f"{reverse('workreport_list')}?status=submitted",
+        )
+    )
     deadlines = _ticket_figures(
         user,
         [
@@ -190,7 +200,12 @@ def manager_home(user) -> dict:
             ("due_today", gettext_lazy("今天到期"), "team", {"due": "today"}, False),
         ],
     )
-    return {"attention": attention, "deadlines": deadlines, "weeks": _weeks(user)}
+    return {
+        "attention": attention,
+        "deadlines": deadlines,
+        "weeks": _weeks(user),
+        "targets": workplans.current_targets(user),  # MGR-1: each links to its plan
+    }
 
 
 def _weeks(user) -> list[Figure]:
@@ -425,6 +440,7 @@ def quality_home(user) -> dict:
         "quality_days": QUALITY_DAYS,
         "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
         "dashboard": f"{reverse('dashboard')}?{urlencode(period)}",
+        "targets": workplans.current_targets(user),  # MGR-1 (executives; [] for supervisors)
     }
 
 

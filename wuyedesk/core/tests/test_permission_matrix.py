@@ -245,6 +245,7 @@ class Objects:
         invitation = campaign.invitations.first()
         notify(users=[manager], kind="test", text="测试通知")
         token, _raw = token_create(user=manager, name="matrix")
+        work = work_objects(community, manager, desk)
         department = Department.objects.create(code=f"D{code}", name=f"{code}保洁")
         department.communities.set([community])
         return {
@@ -282,6 +283,7 @@ class Objects:
             "twin": Resident.objects.create(
                 name=resident.name, phone=resident.phone, community=community
             ),
+            **work,
         }
 
 
@@ -300,6 +302,27 @@ def archive_document(world, room):
         upload=SimpleUploadedFile("lease.pdf", b"%PDF-1.4\n%%EOF\n"),
         room_id=room.pk,
     )
+
+
+def work_objects(community, manager, desk) -> dict:
+    """A work plan with a target and an initiative, and a drafted monthly work report, of
+    the community (issue #15 points 5-6)."""
+    from wuyedesk.workplans.services import plans, reports
+
+    today = timezone.localdate()
+    plan = plans.plan_create(
+        by=manager, title="月度计划", period="month", day=today, community=community
+    )
+    target = plans.target_set(by=manager, plan=plan, metric="satisfied", value=95)
+    initiative = plans.initiative_add(by=manager, plan=plan, text="培训", owner=desk, due=plan.end)
+    report = reports.report_request(by=manager, cadence="monthly", day=today, community=community)
+    reports.run_draft(report.pk, report.draft_requested_at.isoformat())
+    return {
+        "workplan": plan,
+        "target": target,
+        "initiative": initiative,
+        "workreport": report,
+    }
 
 
 def policy_objects(world) -> dict:
@@ -515,6 +538,21 @@ PAGE_PARAMS = {
     "archive/<int:pk>/file/": scoped(pk="document"),
     "archive/<int:pk>/destroy/": scoped(pk="document"),
     "data-quality/merge/<int:first>/<int:second>/": scoped(first="residents", second="twin"),
+    "workplans/<int:pk>/": scoped(pk="workplan"),
+    "workplans/<int:pk>/<str:action>/": expand(
+        "action",
+        ["target", "initiative", "remove-target", "done", "publish"],
+        lambda _a: scoped(pk="workplan"),
+    ),
+    "workplans/reports/<int:pk>/": scoped(pk="workreport"),
+    "workplans/reports/<int:pk>/status/": scoped(pk="workreport"),
+    "workplans/reports/<int:pk>/report.pdf": scoped(pk="workreport"),
+    "workplans/reports/<int:pk>/report.xlsx": scoped(pk="workreport"),
+    "workplans/reports/<int:pk>/<str:action>/": expand(
+        "action",
+        ["save", "submit", "approve", "return", "redraft", "pdf"],
+        lambda _a: scoped(pk="workreport"),
+    ),
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
     "<str:key>/export.csv": expand("key", record_kinds),
@@ -554,6 +592,10 @@ API_PARAMS = {
     "api/v1/policies/versions/{pk}/sections/{section_id}": single(
         pk="policy_draft", section_id="policy_section"
     ),
+    "api/v1/workplans/{pk}/targets/{target_id}": scoped(pk="workplan", target_id="target"),
+    "api/v1/workplans/{pk}/initiatives/{initiative_id}/done": scoped(
+        pk="workplan", initiative_id="initiative"
+    ),
     "api/v1/portal/tickets/{pk}/files/{attachment_id}": scoped(
         pk="mine", attachment_id="mine_attachment"
     ),
@@ -571,6 +613,8 @@ API_KINDS = [
     ("api/v1/surveys/invitations/", "invitation"),
     ("api/v1/surveys/my/invitations/", "invitation"),
     ("api/v1/improvements/", "item"),
+    ("api/v1/workplans/", "workplan"),
+    ("api/v1/workreports/", "workreport"),
     ("api/v1/reports/surveys/", "campaign"),
     ("api/v1/portal/tickets/", "mine"),
     ("api/v1/policies/documents/", "policy_document"),

@@ -50,6 +50,10 @@ READERS = {
     "analysis_target_share": ["reports/survey_analysis.py"],
     "analysis_previous_campaigns": ["reports/survey_analysis.py"],
     **{f"weight_{code}": ["reports/survey_analysis.py"] for code in DIMENSION_CODES},
+    "target_amber_margin": ["workplans/figures.py"],
+    "work_report_weekly": ["workplans/services/reports.py"],
+    "work_report_monthly": ["workplans/services/reports.py"],
+    "work_report_quarterly": ["workplans/services/reports.py"],
 }
 # Read through a method of the settings (PolicySettings.dimension_weights()).
 THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES}
