@@ -37,9 +37,13 @@ def test_canned_reply_inserted_in_the_message_box(page, live_server, browser_wor
     action.locator("summary").first.click()
     box = page.locator("#message-text")
     box.fill("补充:")
-    picker = page.locator("details[data-canned-for=message-text]")
-    picker.locator("summary").click()
+    picker = page.locator("[data-canned-for=message-text]")
+    picker.get_by_role("button", name="插入快捷回复").click()
     picker.get_by_role("button", name="已安排维修").click()
     expect(box).to_have_value(f"补充:张伟您好,工单{ticket.number}已安排维修。")
     expect(box).to_be_focused()
+    expect(picker.locator(".canned-options")).to_be_hidden()
+    # Opened again, the list is there without a second request.
+    picker.get_by_role("button", name="插入快捷回复").click()
+    expect(picker.get_by_role("button", name="已安排维修")).to_be_visible()
     assert not [e for e in errors if "Content Security Policy" in e], errors

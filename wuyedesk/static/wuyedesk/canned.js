@@ -1,6 +1,25 @@
-// Canned replies (issue #12 point 7): a reply of the picker beside a box of the ticket page is
-// inserted at the cursor of that box, as the server filled it for this ticket and box.
+// Canned replies (issue #12 point 7): the toggle beside a box of the ticket page opens the list
+// (fetched once by htmx, filled by the server for this ticket and box); a reply chosen there is
+// inserted at the cursor of that box. Without JavaScript the toggle opens the management page.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".canned-picker[data-canned-for]").forEach((picker) => {
+    const box = document.getElementById(picker.dataset.cannedFor);
+    if (box) box.after(picker);
+  });
+});
+function cannedClose(picker) {
+  picker.querySelector(".canned-options").hidden = true;
+  picker.querySelector("[data-canned-toggle]").setAttribute("aria-expanded", "false");
+}
 document.addEventListener("click", (event) => {
+  const toggle = event.target.closest("[data-canned-toggle]");
+  if (toggle) {
+    event.preventDefault();
+    const open = toggle.getAttribute("aria-expanded") === "true";
+    toggle.setAttribute("aria-expanded", String(!open));
+    toggle.nextElementSibling.hidden = open;
+    return;
+  }
   const item = event.target.closest("[data-canned-text]");
   if (!item) return;
   const box = document.getElementById(item.dataset.cannedTarget);
@@ -10,7 +29,7 @@ document.addEventListener("click", (event) => {
   const end = typeof box.selectionEnd === "number" ? box.selectionEnd : box.value.length;
   box.setRangeText(text, start, end, "end");
   box.dispatchEvent(new Event("input", { bubbles: true }));
-  const picker = item.closest("details");
-  if (picker) picker.open = false;
+  const picker = item.closest(".canned-picker");
+  if (picker) cannedClose(picker);
   box.focus();
 });
