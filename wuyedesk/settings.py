@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wuyedesk.improvements",
     "wuyedesk.dataquality",
     "wuyedesk.workplans",
+    "wuyedesk.supervision",
     "wuyedesk.reports",
     "wuyedesk.api",
     "wuyedesk.web",

@@ -73,6 +73,7 @@ urlpatterns = [
     path("data-quality/", include("wuyedesk.dataquality.urls")),
     path("archive/", include("wuyedesk.archive.urls")),
     path("workplans/", include("wuyedesk.workplans.urls")),
+    path("supervision/", include("wuyedesk.supervision.urls")),
     path("policies/", include("wuyedesk.policies.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
     path("settings/calendar/", calendar_views.calendar_page, name="calendar_days"),

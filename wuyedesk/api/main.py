@@ -51,6 +51,7 @@ from wuyedesk.properties import services as property_services
 from wuyedesk.properties.exports import FORMATS, resource_export
 from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.reports import api as reports_api
+from wuyedesk.supervision import api as supervision_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
 from wuyedesk.tickets import api as tickets_api
@@ -377,6 +378,7 @@ api.add_router("/data-quality", dataquality_api.router)
 api.add_router("/archive", archive_api.router)
 api.add_router("/workplans", workplans_api.router)
 api.add_router("/workreports", workplans_api.report_router)
+api.add_router("/supervision", supervision_api.router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)

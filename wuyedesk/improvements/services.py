@@ -6,7 +6,9 @@ Who does what:
 - the owner, the responsible department's staff, the manager and the assistant post progress
   and mark an item done (a complaint's measure: also the community's customer-service desk,
   and only customer service marks it done, as on the ticket page);
-- the manager verifies a done item as effective or not, with a note.
+- the manager verifies a done item as effective or not, with a note;
+- the supervision group's close of an inspection makes the rectification of each failed
+  item (`item_from_finding`, source 检查发现).
 
 Items from a complaint's corrective measure: the measure is the one source of truth for done
 and verified. Marking such an item done or verified effective calls the ticket's own
@@ -194,6 +196,28 @@ def item_from_measure(*, measure, by) -> ImprovementItem:
     ImprovementUpdate.objects.create(
         item=item, by=by, text=_("来自投诉 %(number)s 的整改措施") % {"number": ticket.number}
     )
+    _notify_owner(item, _("您负责的改进事项:%(title)s"), f"improvement:{item.pk}:owner")
+    return item
+
+
+def item_from_finding(
+    *, by, title: str, department, owner, measures: str, due: dt.date, community=None
+) -> ImprovementItem:
+    """A failed item of a closed inspection becomes a rectification (source 检查发现). Called
+    inside the supervision group's close, which checked that `by` may inspect the person;
+    the item then follows this app's flow (the owner works it, the manager verifies it)."""
+    item = ImprovementItem.objects.create(
+        title=title.strip()[:120],
+        source=Source.INSPECTION,
+        department=department,
+        owner=owner,
+        community=community,
+        measures=measures.strip(),
+        due=due,
+        created_by=by,
+    )
+    ImprovementUpdate.objects.create(item=item, by=by, text=_("来自监督检查的整改"))
+    audit_record(actor=by, action=AuditAction.CREATE, obj=item)
     _notify_owner(item, _("您负责的改进事项:%(title)s"), f"improvement:{item.pk}:owner")
     return item
 

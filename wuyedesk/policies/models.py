@@ -233,6 +233,25 @@ class PolicySettings(models.Model):
         default=4,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
+    # --- the supervision group's inspections (SUP-1) -------------------------------------------
+    supervision_rectification_days = models.PositiveSmallIntegerField(
+        _("检查发现整改期限(天)"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(180)],
+        help_text=_("SUP-1:不合格检查项生成的整改事项,默认在此天数内完成。"),
+    )
+    supervision_repeat_days = models.PositiveSmallIntegerField(
+        _("重复问题判定期(天)"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(730)],
+        help_text=_("同一人同一检查项在此天数内再次不合格,标记为重复问题。"),
+    )
+    supervision_calibration_divergence = models.PositiveSmallIntegerField(
+        _("校准评分差异上限(%)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("两名监督员对同一样本的得分相差超过此比例,标记为待讨论。"),
+    )
     # --- staff appraisal and attendance (for the staff issue that follows) --------------------
     appraisal_every_months = models.PositiveSmallIntegerField(
         _("考核周期(月)"),

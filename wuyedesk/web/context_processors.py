@@ -84,6 +84,7 @@ NAV = [
         (Post.ASSISTANT, Post.MANAGER, Post.SPECIALIST),
         CUSTOMERS,
     ),
+    (_("监督检查"), "supervision:overview", {}, ALL, QUALITY),
     (_("制度文件"), "policy_list", {}, ALL, QUALITY),
     (
         _("数据看板"),

@@ -29,6 +29,7 @@ from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.properties import selectors
 from wuyedesk.reports import metrics, survey_reports
+from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
@@ -275,7 +276,38 @@ def specialist_home(user) -> dict:
             f"{reverse('ticket_queue')}?queue=mine#my-tasks",
         ),
     )
+    mine.append(_my_items(user))
     return {"figures": mine, "calls": _call_lists(user)}
+
+
+def _my_items(user) -> Figure:
+    """My open improvement items (rectifications of inspections among them)."""
+    items = improvements.filter_items(
+        improvements.items_visible_to(user), owner=user.pk, active=True
+    )
+    return Figure(
+        "my_items",
+        _("我负责的改进事项(未完成)"),
+        items.count(),
+        f"{reverse('improvement_list')}?mine=on&active=on",
+    )
+
+
+def supervisor_home(user) -> dict:
+    """The quality figures, and the group's work: inspections due this period, open
+    calibrations, rectifications overdue (supervision.selectors.home_counts)."""
+    counts = supervision.home_counts(user)
+    links = supervision.home_links()
+    work = [
+        Figure("inspections_due", _("本期待检查"), counts["due"], links["due"]),
+        Figure(
+            "calibrations_open", _("进行中的校准"), counts["calibrations"], links["calibrations"]
+        ),
+        Figure(
+            "rectifications_overdue", _("逾期整改"), counts["overdue"], links["overdue"], alert=True
+        ),
+    ]
+    return {**quality_home(user), "supervision": work}
 
 
 def _call_lists(user) -> list[Figure]:
@@ -504,7 +536,7 @@ BUILDERS = {
     Post.ADMIN: admin_home,
     Post.MANAGER: manager_home,
     Post.EXECUTIVE: quality_home,
-    Post.SUPERVISOR: quality_home,
+    Post.SUPERVISOR: supervisor_home,
     Post.ASSISTANT: assistant_home,
     Post.SPECIALIST: specialist_home,
     Post.DEPARTMENT: department_home,

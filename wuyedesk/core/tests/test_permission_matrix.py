@@ -132,7 +132,10 @@ class Objects:
         shared_reply = canned_create(
             by=world.manager, title="维修答复", body="{客户}您好", department=world.engineering
         )
+        from wuyedesk.supervision.models import Checklist
+
         return {
+            "checklist": Checklist.objects.order_by("pk").first(),
             "calendar_day": calendar_day,
             "canned": shared_reply,
             "category": categories["LIFT"],
@@ -248,7 +251,9 @@ class Objects:
         work = work_objects(community, manager, desk)
         department = Department.objects.create(code=f"D{code}", name=f"{code}保洁")
         department.communities.set([community])
+        supervision = supervision_objects(world, community, desk, ticket, call)
         return {
+            **supervision,
             "ticket": ticket,
             "attachment": attachment,
             "mine": mine,
@@ -322,6 +327,63 @@ def work_objects(community, manager, desk) -> dict:
         "target": target,
         "initiative": initiative,
         "workreport": report,
+    }
+
+
+def supervision_objects(world, community, desk, ticket, call) -> dict:
+    """The supervision group (issue #15): in community A the world's supervisor and a second
+    one (appointed), in B two of B's own; a checklist, an inspection of the desk's ticket, an
+    on-site check with a photo, a plan and a calibration."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.supervision.models import Checklist, GroupMember
+    from wuyedesk.supervision.services import calibration, group, inspections, sampling
+    from wuyedesk.testing import make_staff
+
+    code = community.code
+    first = (
+        world.supervisor
+        if code == "A"
+        else make_staff(f"sup-{code}", [Post.SUPERVISOR], [community], name=f"{code}监督")
+    )
+    second = make_staff(f"sup2-{code}", [Post.SUPERVISOR], [community], name=f"{code}监督二")
+    member = group.member_appoint(by=world.executive, user=first, remit="检查")
+    group.member_appoint(by=world.executive, user=second, remit="校准")
+    if not Checklist.objects.exists():
+        group.checklist_save(
+            by=world.executive,
+            post=Post.SPECIALIST,
+            title="专员检查表",
+            items=[{"code": "G1", "text": "礼貌用语", "weight": 100}],
+        )
+    inspection = inspections.inspection_create(by=first, kind="ticket", person=desk, ticket=ticket)
+    twin_of = inspections.inspection_create(by=first, kind="call", person=desk, call=call)
+    pair = calibration.calibration_create(by=first, inspection=twin_of, second=second)
+    onsite = inspections.inspection_create(by=first, kind="onsite", person=desk)
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+    photo = inspections.photo_add(
+        by=first,
+        inspection=onsite,
+        upload=SimpleUploadedFile("p.png", png, content_type="image/png"),
+    )
+    plan = sampling.plan_create(
+        by=first,
+        month=timezone.localdate(),
+        tickets_per_person=1,
+        calls_per_person=0,
+        people=[desk],
+        seed=1,
+    )
+    assert GroupMember.objects.filter(pk=member.pk).exists()
+    return {
+        "member": member,
+        "inspection": inspection,
+        "onsite": onsite,
+        "photo": photo,
+        "plan": plan,
+        "calibration": pair,
+        "desk": desk,
     }
 
 
@@ -553,6 +615,19 @@ PAGE_PARAMS = {
         ["save", "submit", "approve", "return", "redraft", "pdf"],
         lambda _a: scoped(pk="workreport"),
     ),
+    "supervision/members/<int:pk>/end/": scoped(pk="member"),
+    "supervision/checklists/<int:pk>/": single(pk="checklist"),
+    "supervision/plans/<int:pk>/": scoped(pk="plan"),
+    "supervision/plans/<int:pk>/progress/": scoped(pk="plan"),
+    "supervision/plans/<int:pk>/sample/": scoped(pk="plan"),
+    "supervision/inspections/<int:pk>/photos/<int:photo>/": scoped(pk="onsite", photo="photo"),
+    **{
+        f"supervision/inspections/<int:pk>/{_action}/": scoped(pk="inspection")
+        for _action in ("score", "close", "answer", "replace", "photos", "calibrate")
+    },
+    "supervision/inspections/<int:pk>/": scoped(pk="inspection"),
+    "supervision/calibrations/<int:pk>/": scoped(pk="calibration"),
+    "supervision/people/<int:user_id>/": scoped(user_id="desk"),
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
     "<str:key>/export.csv": expand("key", record_kinds),
@@ -615,6 +690,11 @@ API_KINDS = [
     ("api/v1/improvements/", "item"),
     ("api/v1/workplans/", "workplan"),
     ("api/v1/workreports/", "workreport"),
+    ("api/v1/supervision/members/", "member"),
+    ("api/v1/supervision/checklists/", "checklist"),
+    ("api/v1/supervision/plans/", "plan"),
+    ("api/v1/supervision/inspections/", "inspection"),
+    ("api/v1/supervision/calibrations/", "calibration"),
     ("api/v1/reports/surveys/", "campaign"),
     ("api/v1/portal/tickets/", "mine"),
     ("api/v1/policies/documents/", "policy_document"),
@@ -636,7 +716,14 @@ API_KINDS = [
         )
     ],
 ]
-SHARED_KINDS = {"article", "version", "policy_document", "policy_draft", "policy_evaluation"}
+SHARED_KINDS = {
+    "article",
+    "version",
+    "policy_document",
+    "policy_draft",
+    "policy_evaluation",
+    "checklist",
+}
 PARAM = re.compile(r"[{<](?:\w+:)?(\w+)[}>]")
 
 

@@ -19,6 +19,7 @@ DEMO_EXTRAS = (
     "wuyedesk.improvements",
     "wuyedesk.dataquality",
     "wuyedesk.archive",
+    "wuyedesk.supervision",
     "wuyedesk.workplans",
 )
 
