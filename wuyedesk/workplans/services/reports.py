@@ -15,11 +15,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from huey.contrib.djhuey import db_task
 
 from wuyedesk.accounts.access import community_ids, in_scope
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
+from wuyedesk.lib.messages import Msg, label
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.workplans import drafting, periods, selectors
@@ -47,6 +49,16 @@ def _lock(report) -> WorkReport:
 
 def link(report) -> str:
     return reverse("workreport_detail", kwargs={"pk": report.pk})
+
+
+def _title(report) -> Msg:
+    """The report's name in the reader's language (a notification is read later)."""
+    return Msg(
+        gettext_noop("%(cadence)s %(start)s–%(end)s"),
+        cadence=label(Cadence(report.cadence).label),
+        start=report.start.isoformat(),
+        end=report.end.isoformat(),
+    )
 
 
 def _people(post, community_id):
@@ -193,7 +205,7 @@ def report_submit(*, by, report, commentary: dict | None = None) -> WorkReport:
     report.save()
     _event(report, ReportEventKind.SUBMITTED, by)
     managers = [m for m in _people(Post.MANAGER, report.community_id) if m.pk != by.pk]
-    text = _("工作报告待您审批:%(name)s") % {"name": str(report)}
+    text = Msg(gettext_noop("工作报告待您审批:%(name)s"), name=_title(report))
     transaction.on_commit(
         lambda: notify(
             users=managers,
@@ -230,8 +242,8 @@ def report_approve(*, by, report, remarks: str = "") -> WorkReport:
     report = _decide(by, report, ReportStatus.APPROVED, remarks, ReportEventKind.APPROVED)
     executives = _people(Post.EXECUTIVE, report.community_id)
     preparer = [report.submitted_by] if report.submitted_by_id else []
-    text = _("客服部工作报告:%(name)s") % {"name": str(report)}
-    done = _("工作报告已批准:%(name)s") % {"name": str(report)}
+    text = Msg(gettext_noop("客服部工作报告:%(name)s"), name=_title(report))
+    done = Msg(gettext_noop("工作报告已批准:%(name)s"), name=_title(report))
     stamp = report.decided_at.isoformat()
 
     def send():
@@ -261,7 +273,7 @@ def report_return(*, by, report, remarks: str) -> WorkReport:
         raise invalid("remarks", _("退回时请写明修改意见。"), "required")
     report = _decide(by, report, ReportStatus.RETURNED, remarks, ReportEventKind.RETURNED)
     preparer = [report.submitted_by] if report.submitted_by_id else []
-    text = _("工作报告被退回修改:%(name)s") % {"name": str(report)}
+    text = Msg(gettext_noop("工作报告被退回修改:%(name)s"), name=_title(report))
     stamp = report.decided_at.isoformat()
     transaction.on_commit(
         lambda: notify(

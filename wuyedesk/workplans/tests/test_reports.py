@@ -7,7 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from wuyedesk.notifications.models import Notification
 from wuyedesk.reports import metrics
@@ -118,6 +118,14 @@ def test_workflow_commentary_submit_return_approve_notifies_executives(
     drafted.refresh_from_db()
     assert drafted.status == "approved"
     assert Notification.objects.filter(user=world.executive, kind="work_report").count() == 1
+    # In the reader's language, whoever approved it (#12 point 9's Msg).
+    sent = Notification.objects.get(user=world.executive, kind="work_report")
+    with translation.override("en"):
+        from wuyedesk.lib.messages import render
+
+        assert render(sent.message) == (
+            f"Customer service work report: Monthly report {drafted.start}–{drafted.end}"
+        )
     assert (
         client_as(world.executive).get(reverse("workreport_detail", args=[drafted.pk])).status_code
         == 200
