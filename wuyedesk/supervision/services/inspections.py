@@ -19,12 +19,14 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.improvements.services import item_from_finding
 from wuyedesk.lib.files import sniff
+from wuyedesk.lib.messages import Msg
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies.services import policy
 from wuyedesk.supervision import access
@@ -275,7 +277,7 @@ def inspection_close(*, by, inspection, due: dt.date | None = None, owner=None) 
         changes={"status": [Status.OPEN, Status.CLOSED], "score": [None, str(current.score)]},
     )
     _compare_calibration(current)
-    person, text = current.inspected, _("您有一项检查已结束,可以查看并回复。")
+    person, text = current.inspected, Msg(gettext_noop("您有一项检查已结束,可以查看并回复。"))
     transaction.on_commit(
         lambda: notify(
             users=[person],
@@ -362,7 +364,7 @@ def inspection_answer(*, by, inspection, text: str) -> Inspection:
     current.save(update_fields=["answer", "answered_at"])
     audit_record(actor=by, action=AuditAction.UPDATE, obj=current, changes={"answer": ["", "…"]})
     if current.inspector_id:
-        inspector, text_ = current.inspector, _("被检查人回复了检查结果。")
+        inspector, text_ = current.inspector, Msg(gettext_noop("被检查人回复了检查结果。"))
         transaction.on_commit(
             lambda: notify(
                 users=[inspector],

@@ -254,3 +254,20 @@ def test_the_deadline_check_is_computed_from_the_data(group, tickets):
             period_start=today,
             period_end=today - dt.timedelta(days=1),
         )
+
+
+def test_the_person_is_told_in_their_language_when_it_is_closed(group, tickets):
+    from wuyedesk.notifications.models import Notification
+
+    world = group
+    world.specialist.language = "en"
+    world.specialist.save(update_fields=["language"])
+    inspection = inspections.inspection_create(
+        by=world.supervisor, kind=Kind.TICKET, person=world.specialist, ticket=tickets[0]
+    )
+    inspections.score_save(by=world.supervisor, inspection=inspection, scores=all_pass(inspection))
+    with django.test.TestCase.captureOnCommitCallbacks(execute=True):
+        inspections.inspection_close(by=world.supervisor, inspection=inspection)
+    notice = Notification.objects.get(user=world.specialist, kind="inspection")
+    assert notice.text.startswith("An inspection of you has been closed")
+    assert notice.link == f"/supervision/inspections/{inspection.pk}/"
