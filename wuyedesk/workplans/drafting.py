@@ -18,6 +18,7 @@ from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import ACTIVE_STATUSES, ItemStatus
 from wuyedesk.properties.models import Community
 from wuyedesk.reports import metrics
+from wuyedesk.supervision.selectors import inspection_figures
 from wuyedesk.tickets.choices import Kind, Outcome, Status
 from wuyedesk.workplans import figures as target_figures
 from wuyedesk.workplans import selectors
@@ -87,13 +88,10 @@ def complaints_section(user, scope) -> dict:
 
 
 def inspection_section(user, scope) -> dict:
-    """Extension point for the supervision group's inspections (issue #15 point 1).
-
-    `wuyedesk.supervision` (the layer below this app) is being built beside this one; once
-    `supervision.selectors.inspection_figures(user, start=…, end=…, community_id=…)` exists,
-    this function returns its answer and the report's section shows it. Until then the
-    section says the figures are not available."""
-    return {"available": False}
+    """The supervision group's inspections closed in the period, as
+    `supervision.selectors.inspection_figures` counts them for the drafter (it takes the
+    drafter's scope; it has no community filter of its own)."""
+    return {"available": True, **inspection_figures(user, scope.start, scope.end)}
 
 
 def improvements_section(user, scope) -> dict:

@@ -41,7 +41,12 @@ def test_monthly_report_equals_the_dashboard_for_that_month(world, drafted, last
     assert drafted.figures["dashboard"]["total"] == 4
     assert drafted.figures["complaints"]["total"] == 1
     assert {c["id"]: c["n"] for c in drafted.figures["communities"]} == {world.a.pk: 4}
-    assert drafted.figures["inspections"] == {"available": False}
+    from wuyedesk.supervision.selectors import inspection_figures
+
+    assert drafted.figures["inspections"] == {
+        "available": True,
+        **inspection_figures(world.assistant, start, end),
+    }
 
 
 def test_report_page_shows_the_figures_and_progress(world, drafted, client_as):
