@@ -1,4 +1,6 @@
-"""Service-desk benchmark (issue #3): queue pages, ticket list API, search, creation, sweep.
+"""Service-desk benchmark (issue #3): queue pages, ticket list API, search, creation, sweep;
+and (issue #12) the ticket page, each post's home, the global search and the portal's
+ticket page.
 
 Seed once (takes a while for 1,000,000 tickets), then run as often as needed:
 
@@ -40,19 +42,19 @@ def request(method, path, body=None, headers=None):
     return response, data
 
 
-def login(username, password):
-    response, page = request("GET", "/login/")
+def login(username, password, *, path="/login/", field="username"):
+    response, page = request("GET", path)
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.decode()).group(1)
     cookie = response.getheader("Set-Cookie").split(";")[0]
-    body = urlencode({"username": username, "password": password, "csrfmiddlewaretoken": csrf})
+    body = urlencode({field: username, "password": password, "csrfmiddlewaretoken": csrf})
     response, _ = request(
         "POST",
-        "/login/",
+        path,
         body,
         {
             "Cookie": cookie,
             "Content-Type": "application/x-www-form-urlencoded",
-            "Referer": BASE + "/login/",
+            "Referer": BASE + path,
         },
     )
     cookies = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or []]
@@ -78,6 +80,55 @@ def wait_up():
         except OSError:
             time.sleep(0.2)
     raise SystemExit("server did not start")
+
+
+# The complaint of the ticket page's "long timeline" target: found by its title, made once.
+LONG_TITLE = "基准测试:长时间线投诉"
+LONG_EVENTS = 60
+
+
+def page_targets():
+    """The tickets of issue #12's page targets, made through the services in-process before
+    the server starts: a complaint with a long timeline (LONG_EVENTS notes and messages, made
+    once), a fresh inquiry (made at each run), and the portal resident's newest ticket."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wuyedesk.settings")
+    import django
+
+    django.setup()
+    from wuyedesk.accounts.models import User
+    from wuyedesk.tickets import services
+    from wuyedesk.tickets.models import Ticket
+
+    manager = User.objects.get(username="manager")
+    sample = Ticket.objects.filter(kind="complaint", room__isnull=False).order_by("-id").first()
+    made = {"kind": "complaint", "channel": "phone", "category": sample.category}
+    where = {"room": sample.room, "resident": sample.resident}
+    long = Ticket.objects.filter(title=LONG_TITLE).first()
+    if long is None:
+        long = services.ticket_create(
+            by=manager, **made, **where, title=LONG_TITLE, description="楼上漏水,多次沟通。"
+        )
+        for n in range(LONG_EVENTS // 2):
+            services.ticket_comment(by=manager, ticket=long, text=f"内部备注 {n}:已联系工程部。")
+            services.ticket_comment(
+                by=manager, ticket=long, text=f"给业主的消息 {n}:师傅今天下午上门。", public=True
+            )
+    fresh = services.ticket_create(
+        by=manager,
+        **{**made, "kind": "inquiry"},
+        **where,
+        title="基准测试:新咨询",
+        description="物业费怎么交?",
+    )
+    resident = User.objects.filter(kind="resident").select_related("resident").first()
+    theirs = Ticket.objects.filter(resident=resident.resident).order_by("-id").first()
+    return {
+        "long": long.pk,
+        "fresh": fresh.pk,
+        "fresh_number": fresh.number,
+        "phone": resident.resident.phone,
+        "portal_ticket": theirs.pk if theirs else None,
+    }
 
 
 def sweep_timing():
@@ -120,6 +171,10 @@ def main():
     )
     args = parser.parse_args()
     env = {**os.environ, "ALLOWED_HOSTS": "127.0.0.1", "LOG_LEVEL": "WARNING"}
+    pages = page_targets()
+    from django.db import connections
+
+    connections.close_all()
     subprocess.run(
         [sys.executable, "-m", "wuyedesk.cli", "collectstatic", "--noinput", "-v0"],
         env=env,
@@ -158,7 +213,32 @@ def main():
             ("ticket list API", "/api/v1/tickets?limit=50", api),
             ("search page 漏水", f"/tickets/?queue=all&{q}", manager),
             ("search API 漏水", f"/api/v1/tickets?{q}", api),
+            # Issue #12: the ticket page, each post's home, global search, the portal.
+            (
+                f"ticket page: complaint, {LONG_EVENTS} events",
+                f"/tickets/{pages['long']}/",
+                manager,
+            ),
+            ("ticket page: fresh inquiry", f"/tickets/{pages['fresh']}/", manager),
+            *(
+                (f"home: {name}", "/", login(name, args.password))
+                for name in (
+                    "manager",
+                    "kf0001",
+                    "assistant",
+                    "engineer",
+                    "supervisor",
+                    "executive",
+                )
+            ),
+            ("global search 漏水", f"/search/?{q}", manager),
+            ("global search by number", f"/search/?q={pages['fresh_number']}", manager),
         ]
+        if pages["portal_ticket"]:
+            resident = login(pages["phone"], args.password, path="/portal/login/", field="mobile")
+            targets.append(
+                ("portal ticket page", f"/portal/tickets/{pages['portal_ticket']}/", resident)
+            )
         results = []
         for label, path, headers in targets:
             if args.only and args.only not in label:

@@ -17,7 +17,7 @@ from wuyedesk.properties.selectors import (
     active_communities,
     active_departments,
 )
-from wuyedesk.tickets import selectors
+from wuyedesk.tickets import pickers, selectors
 from wuyedesk.tickets.choices import (
     AckMethod,
     Audience,
@@ -108,6 +108,12 @@ class TransferForm(ActionForm):
         self.fields["assignee"].queryset = selectors.department_people(departments)
         # The category's default department (the category tree editor) comes preselected.
         self.fields["department"].initial = _default_department(self.ticket)
+        # The options as plain rows grouped by department: a company's few hundred people
+        # cost a page ~18 ms read as model instances (bench/README.md, issue #12 Speed).
+        empty = [("", self.fields["assignee"].empty_label)]
+        self.fields["assignee"].choices = RowChoices(
+            empty + pickers.department_people_choices(departments)
+        )
 
     def clean(self):
         data = super().clean()
@@ -321,8 +327,10 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.staff_users(
-            communities=[self.ticket.community_id], posts=DESK_POSTS
+        owners = selectors.staff_users(communities=[self.ticket.community_id], posts=DESK_POSTS)
+        self.fields["owner"].queryset = owners
+        self.fields["owner"].choices = RowChoices(
+            [("", self.fields["owner"].empty_label), *pickers.staff_user_choices(owners)]
         )
         self.fields["owner"].initial = self.ticket.owner_id
 

@@ -264,6 +264,18 @@ class Ticket(models.Model):
                 name="ticket_unacked_idx",
                 condition=Q(manager_acknowledged_at__isnull=True, closed_at__isnull=True),
             ),
+            # The homes' counts (issue #12 Speed): overdue open tickets of one kind, and the
+            # complaints whose investigation deadline passed with no decision.
+            models.Index(
+                fields=["kind", "next_due"],
+                name="ticket_open_kind_due_idx",
+                condition=Q(closed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["investigation_due"],
+                name="ticket_investigation_idx",
+                condition=Q(closed_at__isnull=True, decided_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -9,16 +9,18 @@ whatever the number of rows (tests in web/tests/test_homes.py).
 """
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from wuyedesk.accounts.access import posts_of, staff_of
+from wuyedesk.accounts.access import community_ids, posts_of, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.archive import selectors as archive
 from wuyedesk.core.jobs import stale_job_count
@@ -52,6 +54,27 @@ QUALITY_DAYS = 30
 WORST_COMMUNITIES = 5
 # The rows of the department's open work the department worker's home lists.
 DEPARTMENT_ROWS = 10
+
+
+# The period figures (this week against last, the quality figures, the communities with the
+# most complaints) read weeks of tickets: seconds at 1,000,000 tickets. They are kept in the
+# cache until anything happens to a ticket (tickets.selectors.data_version) and at most
+# KEEP_SECONDS, for what moves with the clock alone (bench/README.md, issue #12 Speed).
+KEEP_SECONDS = 300
+
+
+def _kept(user, name: str, build):
+    """`build()`, kept per person, scope, language, day and ticket data version."""
+    ids = community_ids(user)
+    scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
+    version = "-".join(map(str, tickets.data_version()))
+    parts = f"{user.pk}:{sorted(posts_of(user))}:{scope}:{get_language()}:{timezone.localdate()}"
+    key = f"wuyedesk:home:{name}:{version}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, KEEP_SECONDS)
+    return found
 
 
 @dataclass
@@ -204,7 +227,7 @@ def manager_home(user) -> dict:
     return {
         "attention": attention,
         "deadlines": deadlines,
-        "weeks": _weeks(user),
+        "weeks": _kept(user, "weeks", lambda: _weeks(user)),
         "targets": workplans.current_targets(user),  # MGR-1: each links to its plan
     }
 
@@ -425,7 +448,17 @@ def department_home(user) -> dict:
 def quality_home(user) -> dict:
     """The supervisor's and the executive's: the figures of their scope over the last
     QUALITY_DAYS days beside the QUALITY_DAYS before, and the communities with the most
-    complaints. Each figure opens the dashboard's list of the tickets behind it."""
+    complaints (kept, `_kept`). Each figure opens the dashboard's list of the tickets behind
+    it. "Overdue now" is counted at each request."""
+    overdue = tickets.ticket_counts(user, {"overdue": {"queue": "overdue"}})["overdue"]
+    return {
+        **_kept(user, "quality", lambda: _quality_period(user)),
+        "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
+        "targets": workplans.current_targets(user),  # MGR-1 (executives; [] for supervisors)
+    }
+
+
+def _quality_period(user) -> dict:
     today = timezone.localdate()
     now = metrics.Scope(start=today - dt.timedelta(days=QUALITY_DAYS - 1), end=today)
     before = metrics.Scope(
@@ -464,15 +497,12 @@ def quality_home(user) -> dict:
         row["url"] = (
             f"{drill}?{urlencode({**period, 'community': row['id'], 'kind': Kind.COMPLAINT})}"
         )
-    overdue = tickets.ticket_counts(user, {"overdue": {"queue": "overdue"}})["overdue"]
     return {
         "figures": figures,
         "worst": worst,
         "period": now,
         "quality_days": QUALITY_DAYS,
-        "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
         "dashboard": f"{reverse('dashboard')}?{urlencode(period)}",
-        "targets": workplans.current_targets(user),  # MGR-1 (executives; [] for supervisors)
     }
 
 
