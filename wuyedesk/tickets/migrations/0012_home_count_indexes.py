@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("properties", "0003_company_rate_metrics"),
-        ("tickets", "0010_acknowledged_event"),
+        ("tickets", "0011_canned_replies"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
