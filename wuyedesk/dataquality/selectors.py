@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from wuyedesk.accounts.access import community_ids, has_post, is_staff_member
 from wuyedesk.accounts.choices import Post
+from wuyedesk.core import versions
 from wuyedesk.dataquality.choices import Problem
 from wuyedesk.dataquality.models import Dismissal, Snapshot
 from wuyedesk.mailbox.choices import InboundStatus
@@ -42,7 +43,7 @@ from wuyedesk.properties.selectors import (
 )
 from wuyedesk.tickets.choices import Channel
 from wuyedesk.tickets.models import Category, Ticket
-from wuyedesk.tickets.selectors import tickets_visible_to
+from wuyedesk.tickets.selectors import data_version, tickets_visible_to
 
 # Who works the worklist: the assistant keeps the records (AST-3), the manager answers for them.
 KEEPERS = (Post.ASSISTANT, Post.MANAGER)
@@ -51,6 +52,12 @@ CATCH_ALL_CATEGORY = "OTHER"
 # caller (a ticket from the portal or the API always names its resident).
 CALLER_CHANNELS = (Channel.PHONE, Channel.WALK_IN, Channel.EMAIL)
 TREND_DAYS = 14
+# The home's counts (`kept_problem_counts`): kept in the cache under this version, which the
+# worklist's fixes bump, the tickets' data version and at most KEEP_SECONDS (an edit on a
+# record page shows by then). Counting every kind reads 200,000 residents: ~0.6 s of CPU on
+# the bench data (bench/README.md, issue #12 Speed), too much for each home view.
+DATA_QUALITY = "data-quality"
+KEEP_SECONDS = 120
 
 
 def may_keep(user) -> bool:
@@ -216,6 +223,15 @@ def problem_counts(user) -> dict[str, int]:
     for kind, query in QUERIES.items():
         counts[kind.value] = query(user).count()
     return counts
+
+
+def kept_problem_counts(user) -> dict[str, int]:
+    """`problem_counts`, kept (see KEEP_SECONDS) per person and scope."""
+    ids = community_ids(user)
+    scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
+    tickets, events = data_version()
+    key = f"{user.pk}:{scope}:{tickets}:{events}"
+    return versions.cached(DATA_QUALITY, key, lambda: problem_counts(user), KEEP_SECONDS)
 
 
 def counts_by_community(kind: str) -> dict[int | None, int]:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
+from wuyedesk.core import versions
 from wuyedesk.dataquality import selectors
 from wuyedesk.dataquality.choices import Problem
 from wuyedesk.dataquality.models import Dismissal, Snapshot
@@ -150,6 +151,7 @@ def residents_merge(*, by, survivor_id, duplicate_id) -> Resident:
             details={"merged_into": survivor.pk, **details},
         )
         resident_archived(by=by, instance=duplicate)
+    versions.bump(selectors.DATA_QUALITY)  # the home's kept counts
     return survivor
 
 
@@ -177,6 +179,7 @@ def occupancies_end(*, by, ids) -> int:
                 changes={"move_out": [None, occupancy.move_out.isoformat()]},
                 details={"worklist": Problem.STALE_OCCUPANCY.value},
             )
+    versions.bump(selectors.DATA_QUALITY)  # the home's kept counts
     return len(rows)
 
 
@@ -213,6 +216,7 @@ def problem_dismiss(*, by, kind: str, object_id, other_id=0, reason: str = "") -
             label=f"{Problem(kind).label} #{object_id}" + (f"/{other_id}" if other_id else ""),
             details={"kind": kind, "object_id": object_id, "other_id": other_id},
         )
+    versions.bump(selectors.DATA_QUALITY)  # the home's kept counts
     return dismissal
 
 

@@ -393,7 +393,7 @@ def assistant_home(user) -> dict:
 
 def _data_problems(user) -> list[Figure]:
     """Each kind of the data-quality worklist (AST-3): its count, opening its list."""
-    counts = dataquality.problem_counts(user)
+    counts = dataquality.kept_problem_counts(user)
     return [
         Figure(
             f"dq_{kind.value}", str(kind.label), counts[kind.value], dq_url(kind.value), alert=True
