@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "wuyedesk.workplans",
     "wuyedesk.supervision",
     "wuyedesk.reports",
+    "wuyedesk.meetings",
     "wuyedesk.api",
     "wuyedesk.web",
 ]

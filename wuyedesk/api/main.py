@@ -42,6 +42,7 @@ from wuyedesk.core.resources import REGISTRY, Resource
 from wuyedesk.dataquality import api as dataquality_api
 from wuyedesk.improvements import api as improvements_api
 from wuyedesk.mailbox import api as mailbox_api
+from wuyedesk.meetings import api as meetings_api
 from wuyedesk.notifications import api as notifications_api
 from wuyedesk.policies import api as policies_api
 from wuyedesk.policies import calendar_api
@@ -379,6 +380,8 @@ api.add_router("/archive", archive_api.router)
 api.add_router("/workplans", workplans_api.router)
 api.add_router("/workreports", workplans_api.report_router)
 api.add_router("/supervision", supervision_api.router)
+api.add_router("/meetings", meetings_api.router)
+api.add_router("/notices", meetings_api.notice_router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)

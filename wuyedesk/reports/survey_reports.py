@@ -57,6 +57,37 @@ def campaigns_with_report(user, which: str):
     return campaigns_visible_to(user).filter(pk__in=reports)
 
 
+def findings_reported(user, since, until) -> list[dict]:
+    """The survey findings (a community's dimension below target or below the others) of the
+    quarterly reports submitted in [since, until), as the report froze them, in the
+    campaigns the user may see: what a department meeting's agenda proposes (#15, SUP-3)."""
+    reports = (
+        QuarterlyReport.objects.filter(
+            campaign__in=campaigns_visible_to(user),
+            submitted_at__gte=since,
+            submitted_at__lt=until,
+        )
+        .select_related("campaign")
+        .order_by("submitted_at", "id")
+    )
+    out = []
+    for report in reports:
+        for finding in (report.figures or {}).get("findings", []):
+            out.append(
+                {
+                    "campaign_id": report.campaign_id,
+                    "campaign": report.campaign.name,
+                    "dimension_id": finding.get("dimension"),
+                    "dimension": finding.get("label", ""),
+                    "community_id": finding.get("community"),
+                    "community": finding.get("community_name", ""),
+                    "satisfied": finding.get("satisfied_r", finding.get("satisfied")),
+                    "url": reverse("survey_report", args=[report.campaign_id]),
+                }
+            )
+    return out
+
+
 def may_view(user) -> bool:
     return has_post(user, *VIEWERS)
 

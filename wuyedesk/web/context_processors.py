@@ -52,6 +52,9 @@ NAV = [
         (Post.SPECIALIST, Post.ASSISTANT, Post.MANAGER, Post.DEPARTMENT, Post.ADMIN),
         WORK,
     ),
+    # #15 (SUP-3, AST-5): every post attends meetings and receives notices.
+    (_("部门会议"), "meetings:meeting_list", {}, ALL, WORK),
+    (_("内部通知"), "meetings:notice_list", {}, ALL, WORK),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL, CUSTOMERS),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL, CUSTOMERS),
     (

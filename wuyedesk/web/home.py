@@ -29,6 +29,7 @@ from wuyedesk.dataquality.choices import Problem
 from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.mailbox.selectors import mail_queue
+from wuyedesk.meetings import selectors as meetings
 from wuyedesk.properties import selectors
 from wuyedesk.reports import metrics, survey_reports
 from wuyedesk.supervision import selectors as supervision
@@ -54,6 +55,8 @@ QUALITY_DAYS = 30
 WORST_COMMUNITIES = 5
 # The rows of the department's open work the department worker's home lists.
 DEPARTMENT_ROWS = 10
+# The unread internal notices a home lists (the figure counts them all).
+NOTICE_ROWS = 5
 
 
 # The period figures (this week against last, the quality figures, the communities with the
@@ -106,6 +109,7 @@ def render_home(request):
     builder = BUILDERS.get(post)
     if builder is not None:
         context.update(builder(user))
+    context.update(daily_affairs(user))
     return render(request, f"web/home_{post.value}.html", context)
 
 
@@ -156,6 +160,54 @@ def _soon_label() -> str:
 
 
 # --- the homes -----------------------------------------------------------------------------
+
+
+def daily_affairs(user) -> dict:
+    """On every home (#15, AST-5, SUP-3): my open meeting action items, the notices I have not
+    read (listed until read), minutes waiting for the assistant or the manager, the next
+    meeting."""
+    actions = reverse("meetings:action_list")
+    meeting_list = reverse("meetings:meeting_list")
+    daily = [
+        Figure(
+            "my_actions",
+            _("我的会议行动项(未完成)"),
+            meetings.open_actions_of(user).count(),
+            f"{actions}?mine=1",
+        )
+    ]
+    waiting = meetings.minutes_waiting(user)
+    if "to_draft" in waiting:
+        daily.append(
+            Figure(
+                "minutes_to_draft",
+                _("待编写的会议纪要"),
+                waiting["to_draft"],
+                f"{meeting_list}?minutes=to_draft",
+            )
+        )
+    if "submitted" in waiting:
+        daily.append(
+            Figure(
+                "minutes_to_approve",
+                _("待审批的会议纪要"),
+                waiting["submitted"],
+                f"{meeting_list}?minutes=submitted",
+                alert=True,
+            )
+        )
+    unread = meetings.unread_notices_of(user).order_by("-created_at", "-id")
+    return {
+        "daily": daily,
+        "unread_notices": list(unread[:NOTICE_ROWS]),
+        "unread_count": Figure(
+            "unread_notices",
+            _("未读内部通知"),
+            unread.count(),
+            f"{reverse('meetings:notice_list')}?unread=1",
+        ),
+        "next_meeting": meetings.next_meeting(user),
+    }
 
 
 def manager_home(user) -> dict:
@@ -520,7 +572,7 @@ def home_numbers(user) -> tuple[Post, list[dict]]:
     """The person's post and every number of their home as {key, label, n, url}: the same
     keys, numbers and links as the page's `data-figure` links (GET /api/v1/home)."""
     post = primary_post(user)
-    context = BUILDERS[post](user)
+    context = BUILDERS[post](user) | daily_affairs(user)
     numbers = []
     for value in context.values():
         for item in value if isinstance(value, list) else [value]:

@@ -289,6 +289,7 @@ class Objects:
                 name=resident.name, phone=resident.phone, community=community
             ),
             **work,
+            **meeting_objects(world, community),
         }
 
 
@@ -384,6 +385,65 @@ def supervision_objects(world, community, desk, ticket, call) -> dict:
         "plan": plan,
         "calibration": pair,
         "desk": desk,
+    }
+
+
+def meeting_objects(world, community) -> dict:
+    """#15: a weekly series of the customer-service department in the community, a meeting
+    of it held yesterday with approved minutes (one decision, one action item of the
+    community's specialist), an agenda item, and a notice to the community's staff."""
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.meetings import notices
+    from wuyedesk.meetings import services as meetings
+    from wuyedesk.testing import make_staff
+
+    kf = world.manager.staff.department
+    if community == world.a:
+        manager, assistant, desk = world.manager, world.assistant, world.specialist
+    else:
+        manager = make_staff("mtg-mgr-B", [Post.MANAGER], [community], kf, "B经理")
+        assistant = make_staff("mtg-ast-B", [Post.ASSISTANT], [community], kf, "B助理")
+        desk = world.specialist_b
+    people = [manager, assistant, desk]
+    series = meetings.series_create(
+        by=manager,
+        title="周例会",
+        weekday=0,
+        start_time=dt.time(9),
+        duration_minutes=60,
+        attendees=people,
+        community=community,
+    )
+    meeting = meetings.meeting_create(
+        by=manager,
+        title="周例会",
+        starts_at=timezone.now() - dt.timedelta(days=1),
+        duration_minutes=60,
+        attendees=people,
+        community=community,
+        series=series,
+    )
+    agenda_item = meetings.agenda_add(by=manager, meeting=meeting, title="本周投诉")
+    meetings.minutes_save(by=assistant, meeting=meeting, discussion="讨论", decisions=["加强巡查"])
+    action = meetings.action_add(
+        by=assistant,
+        meeting=meeting,
+        title="回访",
+        owner=desk,
+        due=timezone.localdate() + dt.timedelta(days=3),
+    )
+    meetings.minutes_submit(by=assistant, meeting=meeting)
+    meetings.minutes_approve(by=manager, meeting=meeting)
+    notice = notices.notice_create(
+        by=manager, title="排班调整", body="下周起早班提前", community=community
+    )
+    return {
+        "series": series,
+        "meeting": meeting,
+        "agenda_item": agenda_item,
+        "action": action,
+        "decision": meeting.decisions.get(),
+        "notice": notice,
     }
 
 
@@ -628,6 +688,26 @@ PAGE_PARAMS = {
     "supervision/inspections/<int:pk>/": scoped(pk="inspection"),
     "supervision/calibrations/<int:pk>/": scoped(pk="calibration"),
     "supervision/people/<int:user_id>/": scoped(user_id="desk"),
+    "meetings/series/<int:pk>/": scoped(pk="series"),
+    "meetings/series/<int:pk>/next/": scoped(pk="series"),
+    "meetings/<int:pk>/": scoped(pk="meeting"),
+    "meetings/<int:pk>/agenda/propose/": scoped(pk="meeting"),
+    "meetings/<int:pk>/agenda/add/": scoped(pk="meeting"),
+    "meetings/<int:pk>/agenda/<int:item_pk>/": scoped(pk="meeting", item_pk="agenda_item"),
+    "meetings/<int:pk>/agenda/<int:item_pk>/remove/": scoped(pk="meeting", item_pk="agenda_item"),
+    "meetings/<int:pk>/attendance/": scoped(pk="meeting"),
+    "meetings/<int:pk>/minutes/": scoped(pk="meeting"),
+    "meetings/<int:pk>/minutes/pdf-status/": scoped(pk="meeting"),
+    "meetings/<int:pk>/minutes.pdf": scoped(pk="meeting"),
+    "meetings/<int:pk>/minutes/<str:action>/": expand(
+        "action", ["submit", "approve", "return", "pdf"], lambda _a: scoped(pk="meeting")
+    ),
+    "meetings/<int:pk>/actions/add/": scoped(pk="meeting"),
+    "meetings/<int:pk>/actions/<int:action_pk>/remove/": scoped(pk="meeting", action_pk="action"),
+    "meetings/actions/<int:action_pk>/done/": scoped(action_pk="action"),
+    "meetings/decisions/<int:decision_pk>/improvement/": scoped(decision_pk="decision"),
+    "meetings/notices/<int:pk>/": scoped(pk="notice"),
+    "meetings/notices/<int:pk>/read/": scoped(pk="notice"),
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
     "<str:key>/export.csv": expand("key", record_kinds),
@@ -674,6 +754,10 @@ API_PARAMS = {
     "api/v1/portal/tickets/{pk}/files/{attachment_id}": scoped(
         pk="mine", attachment_id="mine_attachment"
     ),
+    "api/v1/meetings/{pk}/agenda/{item_id}": scoped(pk="meeting", item_id="agenda_item"),
+    "api/v1/meetings/{pk}/minutes/{step}": expand(
+        "step", ["submit", "approve", "return", "pdf"], lambda _a: scoped(pk="meeting")
+    ),
 }
 # Otherwise the path's beginning names the object of its {pk} (or {mail_id} …).
 API_KINDS = [
@@ -702,6 +786,11 @@ API_KINDS = [
     ("api/v1/policies/evaluations/", "policy_evaluation"),
     ("api/v1/portal/staff/signups/", "signup"),
     ("api/v1/portal/staff/announcements/", "announcement"),
+    ("api/v1/meetings/series/", "series"),
+    ("api/v1/meetings/actions/", "action"),
+    ("api/v1/meetings/decisions/", "decision"),
+    ("api/v1/meetings/", "meeting"),
+    ("api/v1/notices/", "notice"),
     *[
         (f"api/v1/{key}/", key)
         for key in (

@@ -1,4 +1,5 @@
-"""Tasks from superiors (SPE-5): the manager gives a staff member a task with a deadline.
+"""Tasks from superiors (SPE-5, AST-5): the manager or the assistant gives a staff member a task
+with a deadline.
 
 Not in tasks.py: that module is huey's periodic-task module.
 """
@@ -18,7 +19,7 @@ from wuyedesk.lib.messages import Msg
 from wuyedesk.tickets.models import Task
 from wuyedesk.tickets.signals import notify_staff
 
-TASK_GIVERS = (Post.MANAGER,)
+TASK_GIVERS = (Post.MANAGER, Post.ASSISTANT)
 # A deadline a little in the past is a typo or a slow form, not a task already late.
 DUE_SKEW = dt.timedelta(minutes=5)
 

@@ -225,3 +225,34 @@ def test_task_service_refuses_staff_outside_the_managers_communities(world):
             due=timezone.now() + dt.timedelta(hours=1),
         )
     assert "assignee" in error.value.message_dict
+
+
+def test_the_assistant_gives_tasks_too(world, client_as, django_capture_on_commit_callbacks):
+    """AST-5 (#15): the assistant runs the department's daily affairs and gives tasks."""
+    due = _local(timezone.now() + dt.timedelta(hours=4))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_as(world.assistant).post(
+            "/tickets/tasks/",
+            {"assignee": world.specialist.pk, "title": "整理周报数据", "due": due},
+        )
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert task.created_by == world.assistant and task.assignee == world.specialist
+    assert Notification.objects.filter(user=world.specialist, kind="task").exists()
+
+
+def test_the_assistant_gives_no_task_outside_their_communities(world):
+    import pytest
+    from django.core.exceptions import ValidationError
+
+    from wuyedesk.tickets.assignments.services import task_create
+
+    with pytest.raises(ValidationError) as error:
+        task_create(
+            by=world.assistant,
+            assignee=world.specialist_b,
+            title="x",
+            due=timezone.now() + dt.timedelta(hours=1),
+        )
+    assert "assignee" in error.value.message_dict
+    assert not Task.objects.exists()

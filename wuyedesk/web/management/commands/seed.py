@@ -21,6 +21,7 @@ DEMO_EXTRAS = (
     "wuyedesk.archive",
     "wuyedesk.supervision",
     "wuyedesk.workplans",
+    "wuyedesk.meetings",
 )
 
 
