@@ -197,15 +197,18 @@ def daily_affairs(user) -> dict:
             )
         )
     unread = meetings.unread_notices_of(user).order_by("-created_at", "-id")
-    return {
-        "daily": daily,
-        "unread_notices": list(unread[:NOTICE_ROWS]),
-        "unread_count": Figure(
+    daily.append(
+        Figure(
             "unread_notices",
             _("未读内部通知"),
             unread.count(),
             f"{reverse('meetings:notice_list')}?unread=1",
-        ),
+            alert=True,
+        )
+    )
+    return {
+        "daily": daily,
+        "unread_notices": list(unread[:NOTICE_ROWS]),
         "next_meeting": meetings.next_meeting(user),
     }
 
