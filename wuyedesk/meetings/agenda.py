@@ -8,7 +8,7 @@ already has or what the organiser removed:
 - each complaint recorded since the previous meeting of the series (or, for the first one,
   since a week before the meeting: the weekly cadence of a series);
 - the survey findings of quarterly reports submitted in that period (reports);
-- inspection findings of that period (`inspection_findings`, see there).
+- the supervision group's inspection findings of that period (`inspection_findings`).
 The proposals are read in the proposing organiser's scope, narrowed to the meeting's community.
 """
 
@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from wuyedesk.meetings.choices import AgendaSource, MinutesStatus
 from wuyedesk.meetings.models import ActionItem, Meeting
 from wuyedesk.reports.survey_reports import findings_reported
+from wuyedesk.supervision import selectors as supervision
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Kind
 
@@ -76,13 +78,22 @@ def carried_actions(meeting: Meeting):
 
 
 def inspection_findings(user, since, until) -> list[Proposal]:
-    """EXTENSION POINT for the supervision group's inspection findings (#15 point 1-2).
-
-    `wuyedesk.supervision` (being built beside this app, a layer below it) will offer
-    `supervision.selectors.findings(user, since, until)`; once it has landed, this function
-    maps its findings to proposals of source INSPECTION. Until then there are none.
-    """
-    return []
+    """The supervision group's findings (failed checklist items of closed inspections) made
+    in [since, until) that the organiser may see (`supervision.selectors.findings`, by
+    calendar day, narrowed here to the period). The title names the checklist item, not the
+    person: the inspection behind the link shows who, to those who may see it."""
+    rows = supervision.findings(user, timezone.localdate(since), timezone.localdate(until))
+    return [
+        Proposal(
+            AgendaSource.INSPECTION,
+            f"finding:{finding.pk}",
+            finding.item.text,
+            reverse("supervision:inspection", args=[finding.inspection_id]),
+            _("重复问题") if finding.repeated else "",
+        )
+        for finding in rows
+        if since <= finding.at < until
+    ]
 
 
 def proposals(user, meeting: Meeting) -> list[Proposal]:

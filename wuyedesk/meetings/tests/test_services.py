@@ -290,3 +290,30 @@ def test_a_decision_becomes_an_improvement_item_of_source_meeting(world, sitting
         services.decision_to_improvement(
             by=world.manager, decision=decision, department=world.engineering, due=due
         )
+
+
+def test_agenda_proposes_the_supervision_groups_findings(world, sitting, call):
+    from wuyedesk.supervision.services import inspections
+    from wuyedesk.supervision.services.group import checklist_save, member_appoint
+
+    member_appoint(by=world.manager, user=world.supervisor, remit="服务质量检查")
+    checklist_save(
+        by=world.manager,
+        post="specialist",
+        title="客服专员检查表",
+        items=[{"code": "G1", "text": "礼貌用语规范", "weight": 100, "guidance": "问候致谢"}],
+    )
+    inspection = inspections.inspection_create(
+        by=world.supervisor, kind="ticket", person=world.specialist, ticket=call()
+    )
+    scores = [
+        {"item": item.pk, "result": "fail", "evidence": "录音", "comment": "未问候"}
+        for item in inspection.checklist.items.all()
+    ]
+    inspections.score_save(by=world.supervisor, inspection=inspection, scores=scores)
+    inspections.inspection_close(by=world.supervisor, inspection=inspection)
+    meeting = sitting(hours=1)
+    found = meeting.agenda.get(source="inspection")
+    assert found.title == "礼貌用语规范" and f"/{inspection.pk}/" in found.link
+    assert "刘专员" not in found.title
+    assert not sitting(days=7).agenda.filter(source="inspection").exists()
