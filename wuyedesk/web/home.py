@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import community_ids, posts_of, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.archive import selectors as archive
+from wuyedesk.core import versions
 from wuyedesk.core.jobs import stale_job_count
 from wuyedesk.dataquality import selectors as dataquality
 from wuyedesk.dataquality.choices import Problem
@@ -37,7 +38,7 @@ from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
 from wuyedesk.workplans import homes as workplans
-from wuyedesk.workplans.selectors import filter_reports, reports_visible_to
+from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
 
 # A person with several posts lands on the home of the first one here.
 HOME_ORDER = [
@@ -66,11 +67,12 @@ NOTICE_ROWS = 5
 KEEP_SECONDS = 300
 
 
-def _kept(user, name: str, build):
-    """`build()`, kept per person, scope, language, day and ticket data version."""
+def _kept(user, name: str, build, *versions_of: str):
+    """`build()`, kept per person, scope, language, day and ticket data version (and the
+    current versions of `versions_of`, core/versions.py)."""
     ids = community_ids(user)
     scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
-    version = "-".join(map(str, tickets.data_version()))
+    version = "-".join(map(str, [*tickets.data_version(), *map(versions.current, versions_of)]))
     parts = f"{user.pk}:{sorted(posts_of(user))}:{scope}:{get_language()}:{timezone.localdate()}"
     key = f"wuyedesk:home:{name}:{version}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
     found = cache.get(key)
@@ -283,7 +285,8 @@ def manager_home(user) -> dict:
         "attention": attention,
         "deadlines": deadlines,
         "weeks": _kept(user, "weeks", lambda: _weeks(user)),
-        "targets": workplans.current_targets(user),  # MGR-1: each links to its plan
+        # MGR-1: each links to its plan; actuals over the plan's period, kept as the weeks.
+        "targets": _kept(user, "targets", lambda: workplans.current_targets(user), PLANS_VERSION),
     }
 
 
@@ -509,7 +512,8 @@ def quality_home(user) -> dict:
     return {
         **_kept(user, "quality", lambda: _quality_period(user)),
         "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
-        "targets": workplans.current_targets(user),  # MGR-1 (executives; [] for supervisors)
+        # MGR-1 (executives; [] for supervisors)
+        "targets": _kept(user, "targets", lambda: workplans.current_targets(user), PLANS_VERSION),
     }
 
 

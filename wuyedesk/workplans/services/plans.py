@@ -13,6 +13,7 @@ from wuyedesk.accounts.access import staff_of
 from wuyedesk.accounts.selectors import active_staff
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.workplans import periods, selectors
 from wuyedesk.workplans.choices import Comparison, PlanPeriod, PlanStatus
 from wuyedesk.workplans.figures import METRICS
@@ -64,6 +65,7 @@ def plan_create(*, by, title: str, period: str, day: dt.date, community=None, no
         obj=plan,
         changes={"period": [None, period], "start": [None, start.isoformat()]},
     )
+    versions.bump(selectors.PLANS_VERSION)  # the homes' kept targets (web/home.py)
     return plan
 
 
@@ -111,6 +113,7 @@ def target_set(*, by, plan, metric: str, value, comparison: str = "") -> Target:
             ]
         },
     )
+    versions.bump(selectors.PLANS_VERSION)  # the homes' kept targets (web/home.py)
     return target
 
 
@@ -130,6 +133,7 @@ def target_remove(*, by, plan, target_id: int) -> None:
         obj=plan,
         changes={f"target:{target.metric}": [f"{target.comparison} {target.value}", None]},
     )
+    versions.bump(selectors.PLANS_VERSION)  # the homes' kept targets (web/home.py)
 
 
 @transaction.atomic
@@ -153,6 +157,7 @@ def initiative_add(*, by, plan, text: str, owner, due: dt.date) -> Initiative:
         obj=plan,
         changes={"initiative": [None, item.text]},
     )
+    versions.bump(selectors.PLANS_VERSION)  # the homes' kept targets (web/home.py)
     return item
 
 
@@ -173,6 +178,7 @@ def initiative_done(*, by, initiative) -> Initiative:
         obj=initiative.plan,
         changes={f"initiative:{initiative.pk}": [None, "done"]},
     )
+    versions.bump(selectors.PLANS_VERSION)  # the homes' kept targets (web/home.py)
     return initiative
 
 
@@ -191,4 +197,5 @@ def plan_publish(*, by, plan) -> WorkPlan:
     audit_record(
         actor=by, action=AuditAction.UPDATE, obj=plan, changes={"status": ["draft", "active"]}
     )
+    versions.bump(selectors.PLANS_VERSION)  # the homes' kept targets (web/home.py)
     return plan
