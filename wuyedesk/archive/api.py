@@ -85,7 +85,7 @@ class DocumentPage(Schema):
     items: list[DocumentOut]
 
 
-class ListIn(Schema):
+class ArchiveListIn(Schema):
     type: str = ""
     room: Id | None = None
     resident: Id | None = None
@@ -129,7 +129,7 @@ def types(request):
 
 
 @router.get("/documents", response={200: DocumentPage, **ERRORS}, operation_id="archive_list")
-def document_list(request, q: Query[ListIn]):
+def document_list(request, q: Query[ArchiveListIn]):
     """Documents of the caller's communities, newest first, 50 a page."""
     _reader(request)
     qs = selectors.documents_visible_to(request.auth)

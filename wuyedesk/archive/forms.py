@@ -5,9 +5,10 @@ from wuyedesk.archive import selectors
 from wuyedesk.archive.choices import DestructionMethod
 from wuyedesk.archive.models import DocumentType
 from wuyedesk.archive.services import NOTE_MAX, TITLE_MAX
+from wuyedesk.core.forms import CleanTextMixin
 
 
-class UploadForm(forms.Form):
+class UploadForm(CleanTextMixin, forms.Form):
     doc_type = forms.ModelChoiceField(label=_("类型"), queryset=DocumentType.objects.none())
     title = forms.CharField(label=_("标题"), max_length=TITLE_MAX)
     room = forms.IntegerField(label=_("房屋编号"), required=False, min_value=1)
@@ -20,12 +21,12 @@ class UploadForm(forms.Form):
         self.fields["doc_type"].queryset = selectors.active_types()
 
 
-class DestroyForm(forms.Form):
+class DestroyForm(CleanTextMixin, forms.Form):
     method = forms.ChoiceField(label=_("销毁方式"), choices=DestructionMethod.choices)
     note = forms.CharField(label=_("说明"), max_length=NOTE_MAX, required=False)
 
 
-class FilterForm(forms.Form):
+class FilterForm(CleanTextMixin, forms.Form):
     doc_type = forms.ModelChoiceField(
         label=_("类型"), queryset=DocumentType.objects.all(), required=False
     )
@@ -38,7 +39,7 @@ class FilterForm(forms.Form):
     resident = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class TypeForm(forms.ModelForm):
+class TypeForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = DocumentType
         fields = ["name", "name_en", "retention_months", "sensitive", "max_size_mb", "active"]

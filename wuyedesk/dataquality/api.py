@@ -54,7 +54,7 @@ class PageIn(Schema):
     page: int = Field(1, ge=1, le=2000)
 
 
-class MergeIn(Schema):
+class ResidentMergeIn(Schema):
     survivor_id: Id
     duplicate_id: Id
 
@@ -134,7 +134,7 @@ def _record(key: str, pk: int) -> str:
 
 
 @router.post("/merge", response={200: MergeOut, **ERRORS}, operation_id="dataquality_merge")
-def merge(request, payload: MergeIn):
+def merge(request, payload: ResidentMergeIn):
     """Merge `duplicate_id` into `survivor_id`: every row of the duplicate moves, the
     duplicate is archived."""
     _keeper(request)

@@ -1,10 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core.forms import CleanTextMixin
 from wuyedesk.dataquality.services import REASON_MAX
 
 
-class MergeForm(forms.Form):
+class MergeForm(CleanTextMixin, forms.Form):
     survivor = forms.IntegerField(label=_("保留的档案"), widget=forms.RadioSelect)
 
     def __init__(self, *args, pair=(), **kwargs):
@@ -14,7 +15,7 @@ class MergeForm(forms.Form):
         )
 
 
-class DismissForm(forms.Form):
+class DismissForm(CleanTextMixin, forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput)
     object_id = forms.IntegerField(widget=forms.HiddenInput)
     other_id = forms.IntegerField(widget=forms.HiddenInput, required=False)

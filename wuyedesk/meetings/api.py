@@ -495,7 +495,7 @@ def minutes_step(request, pk: int, step: MinutesStep, payload: ReturnIn | None =
 # --- notices ------------------------------------------------------------------------------
 
 
-class NoticeOut(Schema):
+class InternalNoticeOut(Schema):
     id: int
     title: str
     body: str
@@ -520,7 +520,7 @@ class ReceiptOut(Schema):
         return _name(obj.user)
 
 
-class NoticeDetailOut(NoticeOut):
+class NoticeDetailOut(InternalNoticeOut):
     receipts: list[ReceiptOut] | None = Field(
         None, description="who has read it and who has not: for its sender, manager, assistant"
     )
@@ -535,7 +535,7 @@ class NoticeIn(Schema):
 
 def _notice(user, pk):
     notice = selectors.notice_get_for_user(user, pk)
-    body = NoticeOut.from_orm(notice).dict()
+    body = InternalNoticeOut.from_orm(notice).dict()
     mine = selectors.receipt_of(notice, user)
     body["read_at"] = mine.read_at if mine else None
     if notice.created_by_id == user.pk or notices.may_send(user):
@@ -543,7 +543,9 @@ def _notice(user, pk):
     return body
 
 
-@notice_router.get("", response={200: list[NoticeOut], **ERRORS}, operation_id="notice_list")
+@notice_router.get(
+    "", response={200: list[InternalNoticeOut], **ERRORS}, operation_id="notice_list"
+)
 def notice_list(request, unread: bool = False):
     """Notices the caller sees (newest first); `unread`: those waiting for their receipt."""
     _require_staff(request)

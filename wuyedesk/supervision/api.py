@@ -70,7 +70,7 @@ class MemberIn(Schema):
     remit: Text
 
 
-class ItemIn(Schema):
+class ChecklistItemIn(Schema):
     code: str = Field(max_length=20)
     text: str = Field(max_length=200)
     weight: int = Field(ge=1, le=100)
@@ -78,7 +78,7 @@ class ItemIn(Schema):
     guidance: str = Field("", max_length=2000)
 
 
-class ItemOut(ItemIn):
+class ChecklistItemOut(ChecklistItemIn):
     id: int
 
 
@@ -86,7 +86,7 @@ class ChecklistIn(Schema):
     post: PostName
     title: Title
     note: str = Field("", max_length=200)
-    items: list[ItemIn] = Field(max_length=50)
+    items: list[ChecklistItemIn] = Field(max_length=50)
 
 
 class ChecklistOut(Schema):
@@ -95,14 +95,14 @@ class ChecklistOut(Schema):
     version: int
     title: str
     note: str
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
     @staticmethod
     def resolve_items(obj):
         return list(obj.items.all())
 
 
-class PlanIn(Schema):
+class InspectionPlanIn(Schema):
     month: Day = Field(description="any day of the month")
     tickets_per_person: int = Field(ge=0, le=50)
     calls_per_person: int = Field(ge=0, le=50)
@@ -110,7 +110,7 @@ class PlanIn(Schema):
     people: list[Id] = Field(default_factory=list, max_length=1000, description="user ids")
 
 
-class PlanOut(Schema):
+class InspectionPlanOut(Schema):
     id: int
     month: str
     seed: int
@@ -214,7 +214,7 @@ class ScoresIn(Schema):
     comment: str | None = Field(None, max_length=5000)
 
 
-class CloseIn(Schema):
+class InspectionCloseIn(Schema):
     due: Day | None = None
     owner: Id | None = Field(None, description="user id; default the person inspected")
 
@@ -223,7 +223,7 @@ class TextIn(Schema):
     text: Text
 
 
-class ReasonIn(Schema):
+class SupervisionReasonIn(Schema):
     reason: str = Field(min_length=1, max_length=200)
 
 
@@ -396,7 +396,9 @@ def checklist_get(request, pk: int):
     return get_object_or_404(selectors.checklists(), pk=pk)
 
 
-@router.get("/plans", response={200: list[PlanOut], **ERRORS}, operation_id="supervision_plans")
+@router.get(
+    "/plans", response={200: list[InspectionPlanOut], **ERRORS}, operation_id="supervision_plans"
+)
 def plan_list(request):
     user = _staff(request)
     if not (access.may_plan(user) or access.is_member(user)):
@@ -404,8 +406,10 @@ def plan_list(request):
     return list(selectors.plans_visible_to(user)[:100])
 
 
-@router.post("/plans", response={202: PlanOut, **ERRORS}, operation_id="supervision_plan_create")
-def plan_create(request, payload: PlanIn):
+@router.post(
+    "/plans", response={202: InspectionPlanOut, **ERRORS}, operation_id="supervision_plan_create"
+)
+def plan_create(request, payload: InspectionPlanIn):
     """A month's plan, sampled by the worker (poll GET /plans/{id} for its progress)."""
     user = _staff(request)
     if not access.may_plan(user):
@@ -423,7 +427,9 @@ def plan_create(request, payload: PlanIn):
     return Status(202, plan)
 
 
-@router.get("/plans/{pk}", response={200: PlanOut, **ERRORS}, operation_id="supervision_plan")
+@router.get(
+    "/plans/{pk}", response={200: InspectionPlanOut, **ERRORS}, operation_id="supervision_plan"
+)
 def plan_get(request, pk: int):
     user = _staff(request)
     return get_object_or_404(selectors.plans_visible_to(user), pk=pk)
@@ -504,7 +510,7 @@ def inspection_scores(request, pk: int, payload: ScoresIn):
 @router.post(
     "/inspections/{pk}/close", response={200: _Detail, **ERRORS}, operation_id="supervision_close"
 )
-def inspection_close(request, pk: int, payload: CloseIn):
+def inspection_close(request, pk: int, payload: InspectionCloseIn):
     """Close: the score is computed; each failed item becomes a rectification."""
     user = _staff(request)
     inspection = selectors.inspection_get_for_user(user, pk)
@@ -529,7 +535,7 @@ def inspection_answer(request, pk: int, payload: TextIn):
     response={201: _Detail, **ERRORS},
     operation_id="supervision_replace",
 )
-def inspection_replace(request, pk: int, payload: ReasonIn):
+def inspection_replace(request, pk: int, payload: SupervisionReasonIn):
     """Replace a sampled item by the next of the seeded order, with the reason."""
     user = _staff(request)
     inspection = selectors.inspection_get_for_user(user, pk)

@@ -50,7 +50,7 @@ def _community(user, pk):
     return found
 
 
-class PlanOut(Schema):
+class WorkPlanOut(Schema):
     id: int
     title: str
     period: str
@@ -108,7 +108,7 @@ class InitiativeOut(Schema):
         return obj.done_at.isoformat() if obj.done_at else None
 
 
-class PlanDetailOut(PlanOut):
+class PlanDetailOut(WorkPlanOut):
     targets: list[TargetOut]
     initiatives: list[InitiativeOut]
 
@@ -121,7 +121,7 @@ class PlanDetailOut(PlanOut):
         return obj.initiative_rows
 
 
-class PlanIn(Schema):
+class WorkPlanIn(Schema):
     title: Title
     period: Literal[tuple(PlanPeriod.values)]
     day: Day = Field(description="any day of the month, quarter or year")
@@ -157,7 +157,7 @@ def _plan_detail(user, plan):
     return plan
 
 
-@router.get("", response={200: list[PlanOut], **ERRORS}, operation_id="workplan_list")
+@router.get("", response={200: list[WorkPlanOut], **ERRORS}, operation_id="workplan_list")
 def plan_list(request, filters: Query[PlanFilters]):
     """The plans the caller may read, newest period first (at most 100)."""
     qs = selectors.plans_visible_to(_reader(request))
@@ -167,7 +167,7 @@ def plan_list(request, filters: Query[PlanFilters]):
 
 
 @router.post("", response={201: PlanDetailOut, **ERRORS}, operation_id="workplan_create")
-def plan_create(request, payload: PlanIn):
+def plan_create(request, payload: WorkPlanIn):
     """A draft plan of the month, quarter or year holding `day` (manager, assistant)."""
     user = _reader(request)
     plan = plan_services.plan_create(
@@ -266,7 +266,7 @@ def plan_publish(request, pk: int):
 # --- work reports ----------------------------------------------------------------------------
 
 
-class ReportOut(Schema):
+class WorkReportOut(Schema):
     id: int
     cadence: str
     start: str
@@ -302,7 +302,7 @@ class ReportOut(Schema):
         return obj.decided_at.isoformat() if obj.decided_at else None
 
 
-class ReportDetailOut(ReportOut):
+class ReportDetailOut(WorkReportOut):
     figures: dict = Field(description="the drafted figures; `dashboard` is the dashboard's answer")
     commentary: dict[str, str]
 
@@ -317,7 +317,7 @@ class CommentaryIn(Schema):
     commentary: dict[SectionName, Text]
 
 
-class DecisionIn(Schema):
+class ReportDecisionIn(Schema):
     remarks: Text = ""
 
 
@@ -336,7 +336,9 @@ def _report(user, pk):
     return selectors.report_get_for_user(user, pk)
 
 
-@report_router.get("", response={200: list[ReportOut], **ERRORS}, operation_id="workreport_list")
+@report_router.get(
+    "", response={200: list[WorkReportOut], **ERRORS}, operation_id="workreport_list"
+)
 def report_list(request, filters: Query[ReportFilters]):
     """The reports the caller may read (executives: approved ones), newest first (100)."""
     qs = selectors.filter_reports(
@@ -396,7 +398,7 @@ def report_submit(request, pk: int):
 @report_router.post(
     "/{pk}/approve", response={200: ReportDetailOut, **ERRORS}, operation_id="workreport_approve"
 )
-def report_approve(request, pk: int, payload: DecisionIn):
+def report_approve(request, pk: int, payload: ReportDecisionIn):
     """The manager approves; the executives are notified."""
     user = _report_reader(request)
     return report_services.report_approve(
@@ -407,7 +409,7 @@ def report_approve(request, pk: int, payload: DecisionIn):
 @report_router.post(
     "/{pk}/return", response={200: ReportDetailOut, **ERRORS}, operation_id="workreport_return"
 )
-def report_return(request, pk: int, payload: DecisionIn):
+def report_return(request, pk: int, payload: ReportDecisionIn):
     """The manager returns the report with a reason."""
     user = _report_reader(request)
     return report_services.report_return(by=user, report=_report(user, pk), remarks=payload.remarks)
