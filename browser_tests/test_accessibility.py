@@ -19,6 +19,8 @@ pytestmark = pytest.mark.browser
 AXE = Axe()
 BLOCKING = {"serious", "critical"}
 TICKET = "{ticket}"  # the ticket page: a ticket sent to a department, with its timeline
+MEETING = "{meeting}"  # a meeting held yesterday with approved minutes and an action item
+INSPECTION = "{inspection}"  # an open inspection of the ticket's handling
 
 # The main pages of each post: the home, the ticket queue and a ticket, intake, the global
 # search's results, the dashboard, the lists of reports, improvements and surveys the post
@@ -43,6 +45,16 @@ MAIN_PAGES = {
         "/audit/",
         "/policies/",
         "/portal/staff/announcements/",
+        "/supervision/",
+        "/supervision/plans/",
+        "/meetings/",
+        MEETING,
+        "/meetings/actions/",
+        "/meetings/notices/",
+        "/workplans/",
+        "/workplans/reports/",
+        "/archive/",
+        "/archive/due/",
     ],
     "specialist": [
         "/",
@@ -56,6 +68,8 @@ MAIN_PAGES = {
         "/knowledge/",
         "/calls/",
         "/notifications/",
+        "/meetings/actions/",
+        "/supervision/inspections/",
     ],
     "assistant": [
         "/",
@@ -69,9 +83,36 @@ MAIN_PAGES = {
         "/portal/staff/signups/",
         "/data-quality/",
         "/import/",
+        "/meetings/",
+        MEETING,
+        "/meetings/notices/new/",
+        "/workplans/reports/",
+        "/archive/",
+        "/archive/new/",
     ],
-    "worker": ["/", "/tickets/?queue=department", TICKET, SEARCH, "/improvements/"],
-    "supervisor": ["/", "/tickets/", TICKET, SEARCH, "/reports/", "/improvements/"],
+    "worker": [
+        "/",
+        "/tickets/?queue=department",
+        TICKET,
+        SEARCH,
+        "/improvements/",
+        "/meetings/actions/",
+    ],
+    "supervisor": [
+        "/",
+        "/tickets/",
+        TICKET,
+        SEARCH,
+        "/reports/",
+        "/improvements/",
+        "/supervision/",
+        "/supervision/inspections/",
+        INSPECTION,
+        "/supervision/inspections/new/",
+        "/supervision/plans/",
+        "/supervision/checklists/",
+        "/supervision/calibrations/",
+    ],
     "executive": [
         "/",
         "/reports/",
@@ -81,6 +122,9 @@ MAIN_PAGES = {
         "/improvements/",
         "/surveys/",
         "/settings/policy/",
+        "/supervision/",
+        "/workplans/",
+        "/workplans/reports/",
     ],
     "admin": [
         "/",
@@ -111,9 +155,32 @@ PORTAL_PAGES = [
 
 @pytest.fixture
 def work(browser_world):
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.core.tests.test_permission_matrix import meeting_objects
+    from wuyedesk.supervision.services.group import checklist_save, member_appoint
+    from wuyedesk.supervision.services.inspections import inspection_create
     from wuyedesk.web.tests.work import fill_work
 
     fill_work(browser_world)
+    # The supervisor as a member of the supervision group, who plans and inspects (SUP-1).
+    member_appoint(by=browser_world.manager, user=browser_world.supervisor, remit="服务质量检查")
+    meeting = meeting_objects(browser_world, browser_world.a)["meeting"]
+    checklist_save(
+        by=browser_world.manager,
+        post=Post.SPECIALIST,
+        title="专员检查表",
+        items=[{"code": "G1", "text": "礼貌用语", "weight": 100}],
+    )
+    inspection = inspection_create(
+        by=browser_world.supervisor,
+        kind="ticket",
+        person=browser_world.specialist,
+        ticket=_ticket(browser_world),
+    )
+    browser_world.pages = {
+        MEETING: f"/meetings/{meeting.pk}/",
+        INSPECTION: f"/supervision/inspections/{inspection.pk}/",
+    }
     return browser_world
 
 
@@ -151,7 +218,7 @@ def _menu_wraps(page, where: str) -> list[str]:
     return problems
 
 
-def _walk(page, live_server, paths, ticket_url, *, language, widths):
+def _walk(page, live_server, paths, urls, *, language, widths):
     """Open each page at the first width; check the fit at every width (a resize reflows the
     page without reloading it); then, back at the first width, open every collapsed section
     and menu (the ticket page's action forms, the bar's groups) and run axe over all of it.
@@ -159,7 +226,7 @@ def _walk(page, live_server, paths, ticket_url, *, language, widths):
     problems = []
     lang = "en" if language == "en" else "zh-CN"
     for path in paths:
-        url = ticket_url if path == TICKET else path
+        url = urls.get(path, path)
         where = f"{language} {url}"
         page.set_viewport_size(widths[0])
         response = page.goto(f"{live_server.url}{url}")
@@ -203,14 +270,14 @@ STAFF_WIDTHS = [{"width": 1366, "height": 768}, {"width": 1280, "height": 768}]
 
 @pytest.mark.parametrize("username", list(MAIN_PAGES))
 def test_main_pages_have_no_serious_violations_and_fit(page, live_server, work, username):
-    ticket_url = f"/tickets/{_ticket(work).pk}/"
+    urls = {TICKET: f"/tickets/{_ticket(work).pk}/", **work.pages}
     login(page, live_server, username)
     problems = _walk(
-        page, live_server, MAIN_PAGES[username], ticket_url, language="zh", widths=STAFF_WIDTHS
+        page, live_server, MAIN_PAGES[username], urls, language="zh", widths=STAFF_WIDTHS
     )
     _switch_to_english(page)
     problems += _walk(
-        page, live_server, MAIN_PAGES[username], ticket_url, language="en", widths=STAFF_WIDTHS
+        page, live_server, MAIN_PAGES[username], urls, language="en", widths=STAFF_WIDTHS
     )
     assert not problems, "\n".join(problems)
 
@@ -222,10 +289,10 @@ def test_portal_pages_have_no_serious_violations_and_fit(page, live_server, work
     widths = [{"width": 375, "height": 812}]
     page.set_viewport_size({"width": 375, "height": 812})
     resident_login(page, live_server, "13812345678")
-    url = f"/portal/tickets/{ticket.pk}/"
-    problems = _walk(page, live_server, PORTAL_PAGES, url, language="zh", widths=widths)
+    urls = {TICKET: f"/portal/tickets/{ticket.pk}/"}
+    problems = _walk(page, live_server, PORTAL_PAGES, urls, language="zh", widths=widths)
     _switch_to_english(page)
-    problems += _walk(page, live_server, PORTAL_PAGES, url, language="en", widths=widths)
+    problems += _walk(page, live_server, PORTAL_PAGES, urls, language="en", widths=widths)
     assert not problems, "\n".join(problems)
 
 
