@@ -18,6 +18,7 @@ from wuyedesk.archive import selectors, services
 from wuyedesk.archive.choices import DestructionMethod
 from wuyedesk.archive.models import DocumentType
 from wuyedesk.core.downloads import uploaded_file
+from wuyedesk.lib.dates import month_end
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import mask_phone
 
@@ -173,7 +174,7 @@ def due(request, q: Query[DueIn]):
         raise PermissionDenied
     until = None
     if q.month:
-        until = selectors.month_end(dt.datetime.strptime(q.month, "%Y-%m").date())
+        until = month_end(dt.datetime.strptime(q.month, "%Y-%m").date())
     return [
         {"document": _out(row.document), "ended_on": row.ended_on, "due_on": row.due_on}
         for row in selectors.due_for_destruction(request.auth, until)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.archive.models import Document, DocumentType
-from wuyedesk.archive.selectors import add_months
+from wuyedesk.lib.dates import add_months
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import Occupancy, Resident
 

@@ -14,7 +14,6 @@ the resident alone; of anybody, for a document of the room alone) — and only w
 occupancy is still current.
 """
 
-import calendar
 import dataclasses
 import datetime as dt
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from wuyedesk.accounts.access import has_post, in_scope, is_staff_member, scope_to_communities
 from wuyedesk.accounts.choices import Post
 from wuyedesk.archive.models import Document, DocumentType
+from wuyedesk.lib.dates import add_months, month_end
 from wuyedesk.properties.models import Occupancy
 from wuyedesk.properties.services import may_reveal
 
@@ -88,16 +88,6 @@ def filter_documents(qs, *, doc_type=None, community=None, state: str = ""):
     elif state == "destroyed":
         qs = qs.filter(destroyed_at__isnull=False)
     return qs
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def month_end(day: dt.date) -> dt.date:
-    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 @dataclasses.dataclass

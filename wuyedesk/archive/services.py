@@ -3,22 +3,29 @@ access log, as a reveal of personal data is), destroy it when its retention has 
 edit a document type. Each: permission, validation, the change and its audit row in one
 transaction; a stored file that its row could not keep is removed again."""
 
+import datetime as dt
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import in_scope
-from wuyedesk.archive import selectors
+from wuyedesk.accounts.choices import Post
+from wuyedesk.accounts.models import User
+from wuyedesk.archive import selectors, signals
 from wuyedesk.archive.choices import DestructionMethod
 from wuyedesk.archive.models import Document, DocumentType
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record, diff_fields
 from wuyedesk.core.form_errors import FormInvalid
+from wuyedesk.lib.dates import month_end
 from wuyedesk.lib.files import sniff
+from wuyedesk.lib.messages import Msg
 from wuyedesk.properties.selectors import active_residents, active_rooms
 
 # The name must end like one of the accepted types too (as ticket attachments).
@@ -188,3 +195,35 @@ def type_update(*, by, doc_type: DocumentType, form) -> DocumentType:
             changes=diff_fields(before, model_to_dict(saved, fields=TYPE_FIELDS)),
         )
     return saved
+
+
+DUE_THIS_MONTH = gettext_noop("本月有 %(count)s 份档案到保管期限，请核对后销毁并登记。")
+
+
+def destruction_list_notify(today: dt.date | None = None) -> int:
+    """Tell each active assistant (AST-1) how many documents of their scope fall due for
+    destruction by the end of `today`'s month, linking to that month's list; nothing for
+    someone with none. Once per person and month (the notice's key). Returns how many were
+    told."""
+    today = today or timezone.localdate()
+    month = today.strftime("%Y-%m")
+    link = f"{reverse('archive_due')}?month={month}"
+    told = 0
+    assistants = User.objects.filter(
+        is_active=True, staff__posts__post=Post.ASSISTANT, staff__archived_at__isnull=True
+    ).distinct()
+    for user in assistants:
+        count = len(selectors.due_for_destruction(user, month_end(today)))
+        if not count:
+            continue
+        text = Msg(
+            gettext_noop("本月有 %(count)s 份档案到保管期限，请核对后销毁并登记。"), count=count
+        )
+        key = f"archive-due:{month}:{user.pk}"
+        transaction.on_commit(
+            lambda user=user, text=text, key=key: signals.archive_notice.send(
+                sender=Document, users=[user], kind="archive", text=text, link=link, key=key
+            )
+        )
+        told += 1
+    return told

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.archive import selectors, services
@@ -17,6 +17,7 @@ from wuyedesk.archive.forms import DestroyForm, FilterForm, TypeForm, UploadForm
 from wuyedesk.archive.models import DocumentType
 from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.core.form_errors import FormInvalid, add_service_error
+from wuyedesk.lib.dates import month_end
 from wuyedesk.lib.paging import page_of
 from wuyedesk.properties.selectors import active_residents, active_rooms
 
@@ -127,6 +128,7 @@ def document_detail(request, pk):
 
 
 @staff_required
+@require_GET
 def document_file(request, pk):
     """The file itself; each opening is written to the access log."""
     _reader(request)
@@ -174,7 +176,7 @@ def due_list(request):
     _keeper(request)
     month = _month(request.GET.get("month", ""))
     bad = bool(request.GET.get("month")) and month.strftime("%Y-%m") != request.GET["month"]
-    rows = selectors.due_for_destruction(request.user, selectors.month_end(month))
+    rows = selectors.due_for_destruction(request.user, month_end(month))
     return render(
         request,
         "archive/due.html",

@@ -1,8 +1,10 @@
-"""Notifications' reactions to the service desk (tickets.signals) and to policy documents
-(policies.signals), connected at start-up (core/appconfig.py): neither imports this app."""
+"""Notifications' reactions to the service desk (tickets.signals), to policy documents
+(policies.signals) and to the archive (archive.signals), connected at start-up
+(core/appconfig.py): none of them imports this app."""
 
 from django.dispatch import receiver
 
+from wuyedesk.archive import signals as archive_signals
 from wuyedesk.notifications import residents
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies import signals as policy_signals
@@ -21,4 +23,9 @@ def tell_the_staff(sender, *, users, kind, text, link="", key="", email=False, *
 
 @receiver(policy_signals.policy_notice, dispatch_uid="notifications.policy_notice")
 def tell_the_staff_of_a_policy(sender, *, users, kind, text, link="", key="", **kwargs):
+    notify(users=users, kind=kind, text=text, link=link, key=key)
+
+
+@receiver(archive_signals.archive_notice, dispatch_uid="notifications.archive_notice")
+def tell_the_keeper(sender, *, users, kind, text, link="", key="", **kwargs):
     notify(users=users, kind=kind, text=text, link=link, key=key)

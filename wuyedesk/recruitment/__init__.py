@@ -1,1 +1,2 @@
-"""Recruitment: openings per post, candidates, interview stages, offers, hiring into a staff account (MGR-2; issue #16)."""
+"""Recruitment: openings per post, candidates, interview stages, offers, hiring into a staff
+account (MGR-2; issue #16)."""

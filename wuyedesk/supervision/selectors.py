@@ -26,6 +26,7 @@ from django.utils import timezone
 from wuyedesk.accounts.access import community_ids, is_staff_member
 from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import Source
+from wuyedesk.lib.dates import month_end
 from wuyedesk.supervision import access
 from wuyedesk.supervision.choices import Status
 from wuyedesk.supervision.models import (
@@ -36,7 +37,7 @@ from wuyedesk.supervision.models import (
     Inspection,
     Plan,
 )
-from wuyedesk.supervision.services.inspections import day_bounds, month_end
+from wuyedesk.supervision.services.inspections import day_bounds
 
 
 def inspections_visible_to(user):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from wuyedesk.archive import selectors, services
 from wuyedesk.archive.models import Document, DocumentType
 from wuyedesk.audit.models import AuditAction, AuditEntry
+from wuyedesk.lib.dates import add_months
 from wuyedesk.properties.models import Occupancy
 from wuyedesk.testing import assert_api_error
 
@@ -154,7 +155,7 @@ def test_the_upload_page_keeps_the_form_filled_on_a_bad_file(world, client_as):
 
 
 def _move_out(resident, months_ago):
-    day = selectors.add_months(timezone.localdate(), -months_ago) - dt.timedelta(days=1)
+    day = add_months(timezone.localdate(), -months_ago) - dt.timedelta(days=1)
     Occupancy.objects.filter(resident=resident).update(
         move_in=day - dt.timedelta(days=30), move_out=day
     )
@@ -291,3 +292,24 @@ def test_the_room_and_resident_pages_link_to_their_documents(world, id_copy, cli
     )
     worker = client_as(world.worker).get(resident_url)
     assert worker.status_code != 200 or 'id="archive-section"' not in worker.content.decode()
+
+
+def test_the_monthly_job_tells_the_assistant_once_with_the_count_and_the_list(
+    world, id_copy, lease, client_as, django_capture_on_commit_callbacks
+):
+    from wuyedesk.archive.tasks import archive_destruction_list_task
+    from wuyedesk.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.destruction_list_notify() == 0  # nothing due: nobody is told
+    _move_out(world.resident_a, kind("ID_COPY").retention_months)
+    with django_capture_on_commit_callbacks(execute=True):
+        archive_destruction_list_task.call_local()
+        archive_destruction_list_task.call_local()  # a second run this month: no second notice
+    notices = Notification.objects.filter(kind="archive")
+    assert [n.user for n in notices] == [world.assistant]
+    month = timezone.localdate().strftime("%Y-%m")
+    assert notices[0].link == f"/archive/due/?month={month}"
+    assert "1" in notices[0].text
+    listed = client_as(world.assistant).get(notices[0].link).content.decode()
+    assert listed.count("data-row=") == 1

@@ -25,6 +25,7 @@ from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.improvements.services import item_from_finding
+from wuyedesk.lib.dates import month_end
 from wuyedesk.lib.files import sniff
 from wuyedesk.lib.messages import Msg
 from wuyedesk.notifications.services import notify
@@ -41,11 +42,6 @@ HUNDRED = Decimal(100)
 
 def link(inspection) -> str:
     return reverse("supervision:inspection", kwargs={"pk": inspection.pk})
-
-
-def month_end(day: dt.date) -> dt.date:
-    first_next = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return first_next - dt.timedelta(days=1)
 
 
 def checklist_for(person):

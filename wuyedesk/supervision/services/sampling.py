@@ -24,11 +24,12 @@ from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.lib.dates import month_end
 from wuyedesk.supervision import access
 from wuyedesk.supervision.choices import Kind, PlanStatus, Status
 from wuyedesk.supervision.models import Inspection, Plan
 from wuyedesk.supervision.services.group import invalid
-from wuyedesk.supervision.services.inspections import checklist_for, day_bounds, month_end
+from wuyedesk.supervision.services.inspections import checklist_for, day_bounds
 from wuyedesk.telephony.models import Call
 from wuyedesk.tickets.models import Ticket
 
