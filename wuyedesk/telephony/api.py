@@ -40,6 +40,12 @@ class CallIn(Schema):
 class CallEndIn(Schema):
     ended_at: dt.datetime | None = Field(None, description="hang-up time; default: now")
     answered: bool | None = Field(None, description="whether the call was answered")
+    recording_url: str | None = Field(
+        None,
+        max_length=500,
+        description="the PBX's http(s) link to the call's recording, if it keeps one; "
+        "may also come in a later report of the same call",
+    )
 
 
 class PopOut(Schema):
@@ -69,6 +75,7 @@ class CallOut(Schema):
     ended_at: dt.datetime | None
     duration: int | None
     answered: bool
+    recording_url: str
     notes: str
     resident_id: int | None
     ticket_id: int | None
@@ -153,6 +160,7 @@ def call_hangup(request, call_id: str, payload: CallEndIn | None = None):
         external_id=call_id[:64],
         ended_at=payload.ended_at,
         answered=payload.answered,
+        recording_url=payload.recording_url,
     )
     return {
         "id": call.pk,

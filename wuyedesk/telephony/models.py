@@ -40,6 +40,12 @@ class Call(models.Model):
         _("目的"), max_length=12, choices=Purpose.choices, default=Purpose.GENERAL
     )
     notes = models.TextField(_("备注"), blank=True)
+    recording_url = models.URLField(
+        _("录音链接"),
+        max_length=500,
+        blank=True,
+        help_text=_("电话系统提供的通话录音地址(若有)。"),
+    )
     resident = models.ForeignKey(
         "properties.Resident",
         on_delete=models.PROTECT,

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -188,10 +189,34 @@ def call_receive(
 
 
 @transaction.atomic
+def clean_recording_url(raw: str | None) -> str:
+    """The PBX's link to the call's recording: an http(s) address of at most 500 characters
+    (never another scheme: the link is shown to staff as is)."""
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        if len(raw) > 500:
+            raise ValidationError("too long")
+        URLValidator(schemes=["http", "https"])(raw)
+    except ValidationError:
+        raise _invalid(
+            "recording_url", _("录音链接须是不超过 500 个字符的 http(s) 地址。"), "invalid"
+        ) from None
+    return raw
+
+
 def call_end(
-    *, integration: Integration, external_id: str, ended_at=None, answered: bool | None = None
+    *,
+    integration: Integration,
+    external_id: str,
+    ended_at=None,
+    answered: bool | None = None,
+    recording_url: str | None = None,
 ) -> Call:
-    """The PBX reports the hang-up: the end time and duration (once; repeats change nothing)."""
+    """The PBX reports the hang-up: the end time and duration (once; repeats change nothing
+    but a recording link the first report lacked, as a PBX may report it when it is ready)."""
+    recording_url = clean_recording_url(recording_url)
     call = (
         Call.objects.select_for_update()
         .filter(source=integration.source, external_id=external_id)
@@ -202,6 +227,9 @@ def call_end(
 
         raise Http404
     if call.ended_at is not None:
+        if recording_url and not call.recording_url:
+            call.recording_url = recording_url
+            call.save(update_fields=["recording_url"])
         return call
     now = timezone.now()
     ended_at = _aware(ended_at) or now
@@ -214,7 +242,8 @@ def call_end(
     if answered is not None:
         call.answered = answered
         call.outcome = CallOutcome.ANSWERED if answered else CallOutcome.MISSED
-    call.save(update_fields=["ended_at", "duration", "answered", "outcome"])
+    call.recording_url = recording_url or call.recording_url
+    call.save(update_fields=["ended_at", "duration", "answered", "outcome", "recording_url"])
     return call
 
 

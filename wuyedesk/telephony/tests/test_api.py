@@ -264,3 +264,50 @@ def test_call_log_api_query_count_does_not_grow(world, pbx, api_as):
     for i in range(20):
         pbx.ring("13812345678", world.specialist.staff.extension, call_id=f"more-{i}")
     assert count() == few
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "ftp://pbx/rec.wav", "not a link", "https://pbx/" + "r" * 500]
+)
+def test_a_recording_link_that_is_not_http_is_422_and_nothing_changes(world, pbx, link):
+    pbx.ring("13812345678", "8001", call_id="rec-bad")
+    response = pbx.end("rec-bad", {"recording_url": link})
+    assert response.status_code == 422, response.content
+    assert response.json()["field"] == "recording_url"
+    call = Call.objects.get()
+    assert call.ended_at is None and call.recording_url == ""
+
+
+def test_the_recording_link_comes_with_the_hang_up_or_later_and_the_inspection_links_it(
+    world, pbx, client_as
+):
+    """SUP-1: a review of a recorded call links to the PBX's recording where it keeps one."""
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.supervision.services.group import checklist_save, member_appoint
+    from wuyedesk.supervision.services.inspections import inspection_create
+
+    pbx.ring("13812345678", world.specialist.staff.extension, call_id="rec-1")
+    assert pbx.end("rec-1", {"answered": True}).status_code == 200
+    assert Call.objects.get().recording_url == ""
+    link = "https://pbx.example.cn/recordings/rec-1.wav?sig=abc&x=1"
+    # The recording is ready after the hang-up: a second report adds it, and only it.
+    assert pbx.end("rec-1", {"recording_url": link}).status_code == 200
+    call = Call.objects.get()
+    assert call.recording_url == link and call.answered
+    assert pbx.end("rec-1", {"recording_url": "https://elsewhere.example.cn/x.wav"}).status_code == 200
+    assert Call.objects.get().recording_url == link  # the first link stands
+
+    member_appoint(by=world.manager, user=world.supervisor, remit="检查")
+    checklist_save(
+        by=world.manager,
+        post=Post.SPECIALIST,
+        title="专员检查表",
+        items=[{"code": "G1", "text": "礼貌用语", "weight": 100}],
+    )
+    inspection = inspection_create(
+        by=world.supervisor, kind="call", person=world.specialist, call=call
+    )
+    page = client_as(world.supervisor).get(f"/supervision/inspections/{inspection.pk}/")
+    html = page.content.decode()
+    assert 'id="call-recording"' in html
+    assert 'href="https://pbx.example.cn/recordings/rec-1.wav?sig=abc&amp;x=1"' in html
