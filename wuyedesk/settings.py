@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "wuyedesk.dataquality",
     "wuyedesk.workplans",
     "wuyedesk.supervision",
+    "wuyedesk.appraisal",
     "wuyedesk.reports",
     "wuyedesk.meetings",
     "wuyedesk.api",

@@ -74,6 +74,7 @@ urlpatterns = [
     path("archive/", include("wuyedesk.archive.urls")),
     path("workplans/", include("wuyedesk.workplans.urls")),
     path("supervision/", include("wuyedesk.supervision.urls")),
+    path("appraisal/", include("wuyedesk.appraisal.urls")),
     path("meetings/", include("wuyedesk.meetings.urls")),
     path("policies/", include("wuyedesk.policies.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),

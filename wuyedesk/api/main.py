@@ -34,6 +34,7 @@ from wuyedesk.api.schemas import (
     TokenInfo,
     TokenOut,
 )
+from wuyedesk.appraisal import api as appraisal_api
 from wuyedesk.archive import api as archive_api
 from wuyedesk.audit import api as audit_api
 from wuyedesk.audit.services import record_opened
@@ -380,6 +381,7 @@ api.add_router("/archive", archive_api.router)
 api.add_router("/workplans", workplans_api.router)
 api.add_router("/workreports", workplans_api.report_router)
 api.add_router("/supervision", supervision_api.router)
+api.add_router("/appraisal", appraisal_api.router)
 api.add_router("/meetings", meetings_api.router)
 api.add_router("/notices", meetings_api.notice_router)
 api.add_router("/reports", reports_api.router)

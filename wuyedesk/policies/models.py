@@ -32,7 +32,9 @@ from wuyedesk.policies.choices import (
 # The service dimensions the satisfaction index weighs (surveys/defaults.py DIMENSIONS) and the
 # parts of a staff appraisal; each has its weight field below.
 DIMENSION_CODES = ("service", "repair", "security", "cleaning", "greening", "parking", "billing")
-APPRAISAL_PARTS = ("quality", "timeliness", "satisfaction", "attendance")
+# The criteria of the regulation (MGT-6): attitude, quality, satisfaction; attendance and
+# training count where the version in force gives them a weight.
+APPRAISAL_PARTS = ("attitude", "quality", "satisfaction", "attendance", "training")
 
 
 def default_manager_severities() -> list[str]:
@@ -259,12 +261,12 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
     )
     appraisal_weight_quality = models.PositiveSmallIntegerField(
-        _("考核权重:工作质量(%)"),
+        _("考核权重:服务质量(%)"),
         default=40,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    appraisal_weight_timeliness = models.PositiveSmallIntegerField(
-        _("考核权重:时效(%)"),
+    appraisal_weight_attitude = models.PositiveSmallIntegerField(
+        _("考核权重:服务态度(%)"),
         default=20,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
@@ -277,6 +279,26 @@ class PolicySettings(models.Model):
         _("考核权重:考勤(%)"),
         default=10,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    appraisal_weight_training = models.PositiveSmallIntegerField(
+        _("考核权重:培训(%)"),
+        default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("为 0 时该项不计入考核。"),
+    )
+    appraisal_complaint_points = models.PositiveSmallIntegerField(
+        _("考核:每起查实的态度投诉扣分"),
+        default=20,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "类别为“员工服务态度”、处理决定中整改责任人为本人的投诉,每起从态度投诉分中扣除。"
+        ),
+    )
+    appraisal_dispute_days = models.PositiveSmallIntegerField(
+        _("考核结果申诉期(天)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("考核结果发布后,本人可在此天数内对具体记录提出申诉。"),
     )
     appraisal_excellent_min = models.PositiveSmallIntegerField(
         _("考核优秀线(分)"),

@@ -88,6 +88,7 @@ NAV = [
         CUSTOMERS,
     ),
     (_("监督检查"), "supervision:overview", {}, ALL, QUALITY),
+    (_("季度考核"), "appraisal:index", {}, ALL, QUALITY),
     (_("制度文件"), "policy_list", {}, ALL, QUALITY),
     (
         _("数据看板"),

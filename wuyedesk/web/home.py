@@ -37,6 +37,7 @@ from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
+from wuyedesk.web import home_appraisal
 from wuyedesk.workplans import homes as workplans
 from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
 
@@ -111,7 +112,7 @@ def render_home(request):
     builder = BUILDERS.get(post)
     if builder is not None:
         context.update(builder(user))
-    context.update(daily_affairs(user))
+    context.update(daily_affairs(user), appraisal=_appraisal(user))
     return render(request, f"web/home_{post.value}.html", context)
 
 
@@ -575,11 +576,15 @@ def admin_home(user) -> dict:
     return {"stale_jobs": stale_job_count(), "overview": selectors.community_overview(user)}
 
 
+def _appraisal(user) -> list[Figure]:
+    return [Figure(*figure) for figure in home_appraisal.figures(user)]
+
+
 def home_numbers(user) -> tuple[Post, list[dict]]:
     """The person's post and every number of their home as {key, label, n, url}: the same
     keys, numbers and links as the page's `data-figure` links (GET /api/v1/home)."""
     post = primary_post(user)
-    context = BUILDERS[post](user) | daily_affairs(user)
+    context = BUILDERS[post](user) | daily_affairs(user) | {"appraisal": _appraisal(user)}
     numbers = []
     for value in context.values():
         for item in value if isinstance(value, list) else [value]:

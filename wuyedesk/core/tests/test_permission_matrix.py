@@ -102,6 +102,10 @@ class Objects:
         resident_user_b = self._resident_user(world.resident_b, "resident-b")
         self.b = self._make(world, world.b, world.rooms_b, world.resident_b, resident_user_b)
         self.shared = self._shared(world)
+        appraisal = appraisal_objects(world)
+        self.shared["cycle"] = appraisal.pop("cycle")
+        self.a.update(appraisal["a"])
+        self.b.update(appraisal["b"])
 
     @staticmethod
     def _shared(world) -> dict:
@@ -386,6 +390,30 @@ def supervision_objects(world, community, desk, ticket, call) -> dict:
         "calibration": pair,
         "desk": desk,
     }
+
+
+def appraisal_objects(world) -> dict:
+    """#16: the previous quarter's appraisal cycle, computed; in A the world's specialist's
+    appraisal (the customer-service department, the manager's), in B that of a specialist of
+    B's partner department (no persona's department); both published, each with an open
+    dispute of its person."""
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.appraisal.models import Appraisal
+    from wuyedesk.appraisal.services import cycles, workflow
+    from wuyedesk.testing import make_staff
+
+    person_b = make_staff("appr-B", [Post.SPECIALIST], [world.b], world.partner_b, "B维保专员")
+    year, quarter = cycles.previous_quarter(timezone.localdate())
+    cycle = cycles.cycle_open(by=world.executive, year=year, quarter=quarter)
+    cycles.run_compute(cycle.pk)
+    out = {"cycle": cycle}
+    for code, person in (("a", world.specialist), ("b", person_b)):
+        appraisal = Appraisal.objects.get(cycle=cycle, person=person)
+        workflow.review(by=world.executive, appraisal=appraisal, rating=80, reason="良好")
+        workflow.publish(by=world.executive, appraisal=appraisal)
+        dispute = workflow.dispute_open(by=person, appraisal=appraisal, item=None, comment="申诉")
+        out[code] = {"appraisal": appraisal, "appraisal_dispute": dispute}
+    return out
 
 
 def meeting_objects(world, community) -> dict:
@@ -708,6 +736,14 @@ PAGE_PARAMS = {
     "meetings/decisions/<int:decision_pk>/improvement/": scoped(decision_pk="decision"),
     "meetings/notices/<int:pk>/": scoped(pk="notice"),
     "meetings/notices/<int:pk>/read/": scoped(pk="notice"),
+    "appraisal/cycles/<int:pk>/": single(pk="cycle"),
+    "appraisal/cycles/<int:pk>/progress/": single(pk="cycle"),
+    "appraisal/cycles/<int:pk>/retry/": single(pk="cycle"),
+    "appraisal/disputes/<int:pk>/answer/": scoped(pk="appraisal_dispute"),
+    **{
+        f"appraisal/<int:pk>/{_step}": scoped(pk="appraisal")
+        for _step in ("", "self/", "review/", "publish/", "reopen/", "disputes/")
+    },
     "<str:key>/": expand("key", record_kinds),
     "<str:key>/export.xlsx": expand("key", record_kinds),
     "<str:key>/export.csv": expand("key", record_kinds),
@@ -755,6 +791,9 @@ API_PARAMS = {
         pk="mine", attachment_id="mine_attachment"
     ),
     "api/v1/meetings/{pk}/agenda/{item_id}": scoped(pk="meeting", item_id="agenda_item"),
+    "api/v1/appraisal/cycles/{pk}": single(pk="cycle"),
+    "api/v1/appraisal/cycles/{pk}/appraisals": single(pk="cycle"),
+    "api/v1/appraisal/disputes/{pk}/answer": scoped(pk="appraisal_dispute"),
     "api/v1/meetings/{pk}/minutes/{step}": expand(
         "step", ["submit", "approve", "return", "pdf"], lambda _a: scoped(pk="meeting")
     ),
@@ -786,6 +825,7 @@ API_KINDS = [
     ("api/v1/policies/evaluations/", "policy_evaluation"),
     ("api/v1/portal/staff/signups/", "signup"),
     ("api/v1/portal/staff/announcements/", "announcement"),
+    ("api/v1/appraisal/appraisals/", "appraisal"),
     ("api/v1/meetings/series/", "series"),
     ("api/v1/meetings/actions/", "action"),
     ("api/v1/meetings/decisions/", "decision"),

@@ -57,16 +57,20 @@ READERS = {
     "work_report_weekly": ["workplans/services/reports.py"],
     "work_report_monthly": ["workplans/services/reports.py"],
     "work_report_quarterly": ["workplans/services/reports.py"],
+    **{f"appraisal_weight_{part}": ["appraisal/services/cycles.py"] for part in APPRAISAL_PARTS},
+    "appraisal_excellent_min": ["appraisal/scoring.py"],
+    "appraisal_pass_min": ["appraisal/scoring.py"],
+    "appraisal_complaint_points": ["appraisal/services/cycles.py"],
+    "appraisal_dispute_days": ["appraisal/services/workflow.py"],
 }
 # Read through a method of the settings (PolicySettings.dimension_weights()).
-THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES}
+THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} | {
+    f"appraisal_weight_{part}": "appraisal_weights()" for part in APPRAISAL_PARTS
+}
 # Settings the staff issue that follows (appraisals, attendance) will read; nothing reads
 # them yet. When it does, it moves them to READERS.
 AWAITING_STAFF_ISSUE = {
     "appraisal_every_months",
-    *(f"appraisal_weight_{part}" for part in APPRAISAL_PARTS),
-    "appraisal_excellent_min",
-    "appraisal_pass_min",
     "attendance_grace_minutes",
 }
 

@@ -1,0 +1,88 @@
+"""How a score is made from the records behind it (the formulas the appraisal page shows).
+
+- A part (component) is the mean of its records' values; the part "complaints found" is
+  100 less the regulation's deduction for each complaint; the manager's rating is its own
+  part of attitude once given.
+- A criterion is the mean of its parts that have records (a part with no records does not
+  count); a criterion with no part has no score.
+- The total is the weighted mean of the criteria that have a score, with the weights of
+  the version in force when the cycle opened (a criterion of weight 0 is not appraised):
+  total = Σ(weight × score) / Σ(weight), one decimal, half up.
+- The band: excellent at or above the version's excellent line, pass at or above its pass
+  line, fail below.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from wuyedesk.appraisal.choices import CRITERION_OF, Band, Component, Criterion
+
+ONE = Decimal("0.1")
+HUNDRED = Decimal(100)
+
+
+def rounded(value) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(value).quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+def part_scores(values_by_part: dict[str, list[Decimal]], manager_rating) -> dict[str, Decimal]:
+    """{component: score} from the counted values of each part's records."""
+    parts: dict[str, Decimal] = {}
+    for component, values in values_by_part.items():
+        if component == Component.COMPLAINT:
+            continue
+        if values:
+            parts[component] = sum(values, Decimal(0)) / len(values)
+    complaints = values_by_part.get(Component.COMPLAINT, [])
+    parts[Component.COMPLAINT] = max(Decimal(0), HUNDRED + sum(complaints, Decimal(0)))
+    if manager_rating is not None:
+        parts[Component.MANAGER] = Decimal(manager_rating)
+    return parts
+
+
+def criterion_scores(parts: dict[str, Decimal]) -> dict[str, Decimal | None]:
+    grouped: dict[str, list[Decimal]] = {c: [] for c in Criterion.values}
+    for component, value in parts.items():
+        grouped[CRITERION_OF[component]].append(value)
+    return {c: (sum(v, Decimal(0)) / len(v) if v else None) for c, v in grouped.items()}
+
+
+def total_of(scores: dict[str, Decimal | None], weights: dict[str, int]) -> Decimal | None:
+    weighted, weight_sum = Decimal(0), 0
+    for criterion, weight in weights.items():
+        score = scores.get(criterion)
+        if weight and score is not None:
+            weighted += Decimal(weight) * score
+            weight_sum += weight
+    return rounded(weighted / weight_sum) if weight_sum else None
+
+
+def band_of(total, settings) -> str:
+    if total is None:
+        return ""
+    if total >= settings.appraisal_excellent_min:
+        return Band.EXCELLENT
+    if total >= settings.appraisal_pass_min:
+        return Band.PASS
+    return Band.FAIL
+
+
+def score(items, weights: dict[str, int], manager_rating, settings) -> dict:
+    """{"parts", "scores", "total", "band"} of an appraisal from its items (any objects with
+    `component` and `counted`); parts and scores as floats of one decimal for storage."""
+    values: dict[str, list[Decimal]] = {}
+    for item in items:
+        counted = item.counted
+        if counted is not None:
+            values.setdefault(item.component, []).append(Decimal(counted))
+    parts = part_scores(values, manager_rating)
+    scores = criterion_scores(parts)
+    appraised = {c: s for c, s in scores.items() if weights.get(c)}
+    total = total_of(appraised, weights)
+    return {
+        "parts": {c: float(rounded(v)) for c, v in parts.items()},
+        "scores": {c: (float(rounded(v)) if v is not None else None) for c, v in appraised.items()},
+        "total": total,
+        "band": band_of(total, settings),
+    }

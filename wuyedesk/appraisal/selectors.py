@@ -1,0 +1,185 @@
+"""Reads of the appraisal for pages, the API and other apps.
+
+For rewards (issue #16 point 5): `published_results(cycle)` -> [(user id, total, band)] of
+the cycle's published appraisals, highest total first; total a Decimal (one decimal), band
+a choices.Band value.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+
+from wuyedesk.appraisal import access
+from wuyedesk.appraisal.choices import (
+    CRITERION_OF,
+    DETAILS,
+    Component,
+    Criterion,
+    CycleStatus,
+    DisputeStatus,
+    Status,
+)
+from wuyedesk.appraisal.models import Appraisal, Cycle, Dispute
+
+
+def published_results(cycle: Cycle) -> list[tuple[int, object, str]]:
+    rows = (
+        Appraisal.objects.filter(cycle=cycle, status=Status.PUBLISHED, total__isnull=False)
+        .order_by("-total", "person_id")
+        .values_list("person_id", "total", "band")
+    )
+    return list(rows)
+
+
+# --- pages and the API ------------------------------------------------------------------
+
+
+def cycles_visible_to(user):
+    """Reviewers (managers, executives) see every cycle; the others their own appraisals."""
+    if not access.is_reviewer(user):
+        return Cycle.objects.none()
+    return Cycle.objects.select_related("settings")
+
+
+def appraisals_visible_to(user):
+    return access.appraisals_visible_to(user)
+
+
+def mine(user):
+    return (
+        appraisals_visible_to(user).filter(person=user).order_by("-cycle__year", "-cycle__quarter")
+    )
+
+
+def reviewed_in(user, cycle):
+    q = access.reviewed_by_q(user)
+    if q is None:
+        return Appraisal.objects.none()
+    return (
+        Appraisal.objects.filter(q, cycle=cycle)
+        .select_related("person__staff", "department")
+        .order_by("department__name", "person__staff__name", "pk")
+    )
+
+
+def appraisal_get_for_user(user, pk) -> Appraisal:
+    return get_object_or_404(
+        appraisals_visible_to(user).select_related("cycle__settings", "reviewed_by__staff"), pk=pk
+    )
+
+
+def item_link(item) -> str:
+    if item.ref_id is None:
+        return ""
+    if item.component in TICKET_PARTS:
+        return reverse("ticket_detail", kwargs={"pk": item.ref_id})
+    if item.component in INSPECTION_PARTS:
+        return reverse("supervision:inspection", args=[item.ref_id])
+    return ""
+
+
+TICKET_PARTS = (
+    Component.DEADLINE,
+    Component.FIRST_CONTACT,
+    Component.RATING,
+    Component.RETURN_VISIT,
+    Component.COMPLAINT,
+)
+INSPECTION_PARTS = (Component.INSPECTION, Component.CONDUCT)
+
+
+def detail(user, appraisal: Appraisal) -> dict:
+    """Everything behind the appraisal in a constant number of queries: the records by part
+    (with their links and open disputes), the disputes and the history."""
+    visible = access.contents_visible(user, appraisal)
+    items = list(appraisal.items.all()) if visible else []
+    disputes = list(
+        appraisal.disputes.select_related("item", "answered_by__staff").order_by("created_at", "pk")
+    )
+    open_items = {d.item_id for d in disputes if d.status == DisputeStatus.OPEN}
+    parts: dict[str, list] = {}
+    for item in items:
+        item.link = item_link(item)
+        item.disputed = item.pk in open_items
+        item.detail_label = DETAILS.get(item.detail, item.detail)
+        parts.setdefault(item.component, []).append(item)
+    criteria = []
+    for criterion, label in Criterion.choices:
+        weight = appraisal.cycle.weights.get(criterion, 0)
+        if not weight:
+            continue
+        components = [c for c, owner in CRITERION_OF.items() if owner == criterion]
+        criteria.append(
+            {
+                "code": criterion,
+                "label": label,
+                "weight": weight,
+                "score": appraisal.scores.get(criterion) if visible else None,
+                "parts": [
+                    {
+                        "code": c,
+                        "label": Component(c).label,
+                        "score": appraisal.parts.get(c) if visible else None,
+                        "items": parts.get(c, []),
+                    }
+                    for c in components
+                ],
+            }
+        )
+    changes = list(appraisal.changes.select_related("by__staff")) if visible else []
+    return {
+        "visible": visible,
+        "criteria": criteria,
+        "disputes": disputes,
+        "changes": changes,
+    }
+
+
+def open_disputes(user):
+    q = access.reviewed_by_q(user)
+    if q is None:
+        return Dispute.objects.none()
+    ids = Appraisal.objects.filter(q).values("pk")
+    return (
+        Dispute.objects.filter(appraisal__in=ids, status=DisputeStatus.OPEN)
+        .select_related("appraisal__person__staff", "appraisal__cycle", "item")
+        .order_by("created_at", "pk")
+    )
+
+
+def waiting_review(user):
+    """Appraisals of computed cycles the user reviews, not yet published."""
+    q = access.reviewed_by_q(user)
+    if q is None:
+        return Appraisal.objects.none()
+    return Appraisal.objects.filter(q, cycle__status=CycleStatus.COMPUTED).exclude(
+        status=Status.PUBLISHED
+    )
+
+
+def answered_for(user):
+    """The person's disputes answered while the appraisal's window is open."""
+    return Dispute.objects.filter(
+        appraisal__person=user,
+        appraisal__status=Status.PUBLISHED,
+        appraisal__dispute_until__gte=timezone.now(),
+    ).exclude(status=DisputeStatus.OPEN)
+
+
+def published_open(user):
+    """The person's published appraisals still open to dispute."""
+    return Appraisal.objects.filter(
+        person=user, status=Status.PUBLISHED, dispute_until__gte=timezone.now()
+    )
+
+
+def home_counts(user) -> dict:
+    """The home's figures; each is the count of the list its link opens."""
+    counts = {
+        "published": published_open(user).count(),
+        "answered": answered_for(user).count(),
+    }
+    if access.is_reviewer(user):
+        counts["waiting"] = waiting_review(user).count()
+        counts["disputes"] = open_disputes(user).count()
+    return counts

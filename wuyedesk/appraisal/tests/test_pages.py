@@ -1,0 +1,156 @@
+"""The appraisal's pages: the records behind each score with their links, the formulas,
+the forms keeping what was typed, out-of-scope users, and a constant number of queries."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wuyedesk.appraisal.choices import Component
+from wuyedesk.appraisal.models import Appraisal, Item
+from wuyedesk.appraisal.services import workflow
+from wuyedesk.appraisal.tests.conftest import open_cycle
+
+pytestmark = pytest.mark.django_db
+
+
+def _published(world):
+    cycle = open_cycle(world.manager, previous=True)
+    a = Appraisal.objects.get(cycle=cycle, person=world.specialist)
+    workflow.review(by=world.manager, appraisal=a, rating=70, reason="礼貌用语偶有疏漏")
+    workflow.publish(by=world.manager, appraisal=a)
+    return a
+
+
+def test_the_person_sees_every_record_with_its_link_and_the_formulas(records, client_as):
+    world = records
+    a = _published(world)
+    page = client_as(world.specialist).get(f"/appraisal/{a.pk}/").content.decode()
+    assert 'id="appraisal-total">70.6<' in page
+    assert "Σ(各项权重 × 该项得分)" in page
+    for ticket in world.tickets:
+        assert f'href="/tickets/{ticket.pk}/"' in page
+    assert f'href="/tickets/{world.other_ticket.pk}/"' in page  # the rating contested
+    inspection = a.items.filter(component=Component.CONDUCT).get()
+    assert f'href="/supervision/inspections/{inspection.ref_id}/"' in page
+    assert page.count('data-dispute="') == a.items.count()
+    assert "礼貌用语偶有疏漏" in page
+
+
+def test_opening_an_appraisal_takes_a_constant_number_of_queries(records, client_as):
+    world = records
+    a = _published(world)
+    client = client_as(world.specialist)
+    client.get(f"/appraisal/{a.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/appraisal/{a.pk}/")
+    # Many more records behind the scores: the same number of queries.
+    base = a.items.filter(component=Component.DEADLINE).first()
+    Item.objects.bulk_create(
+        [
+            Item(
+                appraisal=a,
+                criterion=base.criterion,
+                component=base.component,
+                ref_id=base.ref_id,
+                label=f"T{n}",
+                value=100,
+            )
+            for n in range(300)
+        ]
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(f"/appraisal/{a.pk}/")
+    assert response.status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_hidden_until_published_and_out_of_scope(records, client_as):
+    world = records
+    cycle = open_cycle(world.manager, previous=True)
+    a = Appraisal.objects.get(cycle=cycle, person=world.specialist)
+    page = client_as(world.specialist).get(f"/appraisal/{a.pk}/").content.decode()
+    assert 'id="appraisal-hidden"' in page and "appraisal-total" not in page
+    assert f'href="/tickets/{world.tickets[0].pk}/"' not in page and "data-item=" not in page
+    for user in (world.specialist_b, world.admin, world.worker):
+        assert client_as(user).get(f"/appraisal/{a.pk}/").status_code == 404
+    assert client_as(world.specialist).get(f"/appraisal/cycles/{cycle.pk}/").status_code == 404
+    assert (
+        client_as(world.specialist)
+        .post("/appraisal/cycles/open/", {"year": cycle.year, "quarter": cycle.quarter})
+        .status_code
+        == 403
+    )
+
+
+def test_bad_input_keeps_the_form_filled_and_changes_nothing(records, client_as):
+    world = records
+    cycle = open_cycle(world.manager, previous=True)
+    a = Appraisal.objects.get(cycle=cycle, person=world.specialist)
+    response = client_as(world.manager).post(
+        f"/appraisal/{a.pk}/review/", {"rating": "170", "reason": "态度良好", "comment": "继续保持"}
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert "态度良好" in page and "继续保持" in page and "is-invalid" in page
+    a.refresh_from_db()
+    assert a.manager_rating is None
+    response = client_as(world.manager).post(
+        "/appraisal/cycles/open/", {"year": cycle.year, "quarter": cycle.quarter}
+    )
+    assert response.status_code == 422
+    assert "该季度的考核已经开启。" in response.content.decode()
+
+
+def test_the_contest_on_the_pages(records, client_as):
+    world = records
+    a = _published(world)
+    wrong = a.items.get(component=Component.RATING, ref_id=world.other_ticket.pk)
+    me = client_as(world.specialist)
+    page = me.get(f"/appraisal/{a.pk}/?item={wrong.pk}").content.decode()
+    assert 'id="dispute-item"' in page
+    response = me.post(f"/appraisal/{a.pk}/disputes/", {"item": wrong.pk, "comment": ""})
+    assert response.status_code == 422
+    me.post(f"/appraisal/{a.pk}/disputes/", {"item": wrong.pk, "comment": "不是我的工单"})
+    dispute = a.disputes.get()
+    manager = client_as(world.manager)
+    assert "不是我的工单" in manager.get("/appraisal/disputes/").content.decode()
+    response = manager.post(
+        f"/appraisal/disputes/{dispute.pk}/answer/", {"decision": "accepted", "answer": "误归属"}
+    )
+    assert response.status_code == 302
+    a.refresh_from_db()
+    assert str(a.total) == "74.0"
+    page = client_as(world.specialist).get(f"/appraisal/{a.pk}/").content.decode()
+    assert "误归属" in page and "70.6" in page and "74.0" in page
+
+
+def _figure(page, key):
+    import re
+
+    found = re.search(rf'href="([^"]+)" data-figure="{key}" data-count="(\d+)"', page)
+    return found.group(1).replace("&amp;", "&"), int(found.group(2))
+
+
+def test_home_figures_count_the_lists_they_open(records, client_as):
+    world = records
+    cycle = open_cycle(world.manager, previous=True)
+    a = Appraisal.objects.get(cycle=cycle, person=world.specialist)
+    manager = client_as(world.manager)
+    url, n = _figure(manager.get("/").content.decode(), "appraisal_waiting")
+    assert (
+        n
+        == cycle.appraisals.filter(department=world.specialist.staff.department)
+        .exclude(person=world.manager)
+        .count()
+        > 0
+    )
+    assert manager.get(url).content.decode().count("<tr data-row><td>" + cycle.__str__()) == n
+    workflow.review(by=world.manager, appraisal=a, rating=70, reason="x")
+    workflow.publish(by=world.manager, appraisal=a)
+    workflow.dispute_open(by=world.specialist, appraisal=a, item=None, comment="整体申诉")
+    url, n = _figure(manager.get("/").content.decode(), "appraisal_disputes")
+    assert n == 1 and manager.get(url).content.decode().count("整体申诉") == 1
+    me = client_as(world.specialist)
+    url, n = _figure(me.get("/").content.decode(), "appraisal_published")
+    assert n == 1
+    assert me.get(url).content.decode().count(f'href="/appraisal/{a.pk}/"') >= 1
