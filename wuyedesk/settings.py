@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "wuyedesk.improvements",
     "wuyedesk.dataquality",
     "wuyedesk.workplans",
+    "wuyedesk.rewards",
     "wuyedesk.supervision",
     "wuyedesk.appraisal",
     "wuyedesk.reports",

@@ -73,6 +73,7 @@ urlpatterns = [
     path("data-quality/", include("wuyedesk.dataquality.urls")),
     path("archive/", include("wuyedesk.archive.urls")),
     path("workplans/", include("wuyedesk.workplans.urls")),
+    path("rewards/", include("wuyedesk.rewards.urls")),
     path("supervision/", include("wuyedesk.supervision.urls")),
     path("appraisal/", include("wuyedesk.appraisal.urls")),
     path("meetings/", include("wuyedesk.meetings.urls")),

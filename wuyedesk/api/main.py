@@ -53,6 +53,7 @@ from wuyedesk.properties import services as property_services
 from wuyedesk.properties.exports import FORMATS, resource_export
 from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.reports import api as reports_api
+from wuyedesk.rewards import api as rewards_api
 from wuyedesk.supervision import api as supervision_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
@@ -380,6 +381,7 @@ api.add_router("/data-quality", dataquality_api.router)
 api.add_router("/archive", archive_api.router)
 api.add_router("/workplans", workplans_api.router)
 api.add_router("/workreports", workplans_api.report_router)
+api.add_router("/rewards", rewards_api.router)
 api.add_router("/supervision", supervision_api.router)
 api.add_router("/appraisal", appraisal_api.router)
 api.add_router("/meetings", meetings_api.router)

@@ -327,6 +327,24 @@ class PolicySettings(models.Model):
     work_report_monthly = models.BooleanField(_("自动起草工作月报"), default=True)
     work_report_quarterly = models.BooleanField(_("自动起草工作季报"), default=True)
 
+    # --- rewards and penalties (issue #16 point 5, MGT-7, MGT-8) --------------------------------
+    reward_appeal_days = models.PositiveSmallIntegerField(
+        _("奖惩申诉期限(天)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("奖惩生效并通知本人后,本人可在此天数内提出申诉。"),
+    )
+    reward_propose_excellent = models.BooleanField(
+        _("考核优秀者提议表扬"),
+        default=True,
+        help_text=_("考核结果公布时,得分不低于考核优秀线的员工生成表扬提议,由经理审批。"),
+    )
+    penalty_propose_failed = models.BooleanField(
+        _("考核不合格者提议警告"),
+        default=True,
+        help_text=_("考核结果公布时,得分低于考核合格线的员工生成警告提议,由经理审批。"),
+    )
+
     class Meta:
         verbose_name = _("服务时限设置")
         verbose_name_plural = pgettext_lazy("plural", "服务时限设置")

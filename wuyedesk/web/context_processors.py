@@ -113,6 +113,8 @@ NAV = [
         REPORTS,
     ),
     (_("工作报告"), "workreport_list", {}, (Post.MANAGER, Post.ASSISTANT, Post.EXECUTIVE), REPORTS),
+    # MGT-7, MGT-8 (#16): everyone sees their own records; managers and executives decide.
+    (_("奖惩"), "rewards:list", {}, ALL, WORK),
     (pgettext_lazy("plural", "小区"), "record_list", {"key": "communities"}, ALL, SETTINGS),
     (pgettext_lazy("plural", "部门"), "record_list", {"key": "departments"}, ALL, SETTINGS),
     (

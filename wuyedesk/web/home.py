@@ -33,6 +33,7 @@ from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.meetings import selectors as meetings
 from wuyedesk.properties import selectors
 from wuyedesk.reports import metrics, survey_reports
+from wuyedesk.rewards.homes import home_figures as reward_figures
 from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
@@ -113,6 +114,7 @@ def render_home(request):
     if builder is not None:
         context.update(builder(user))
     context.update(daily_affairs(user), appraisal=_appraisal(user))
+    context["rewards"] = [Figure(**f) for f in reward_figures(user)]
     return render(request, f"web/home_{post.value}.html", context)
 
 
@@ -585,6 +587,7 @@ def home_numbers(user) -> tuple[Post, list[dict]]:
     keys, numbers and links as the page's `data-figure` links (GET /api/v1/home)."""
     post = primary_post(user)
     context = BUILDERS[post](user) | daily_affairs(user) | {"appraisal": _appraisal(user)}
+    context["rewards"] = [Figure(**f) for f in reward_figures(user)]
     numbers = []
     for value in context.values():
         for item in value if isinstance(value, list) else [value]:

@@ -21,6 +21,7 @@ from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.properties.selectors import get_visible
 from wuyedesk.properties.services import may_export, require_export
 from wuyedesk.properties.views import resident_context, room_context
+from wuyedesk.rewards.selectors import history_of
 from wuyedesk.tickets import selectors as tickets
 
 PAGE_SIZE = 50
@@ -199,4 +200,11 @@ def _resident_page(request, resident) -> dict:
 
 # Extra context for some detail pages: key -> function(request, obj) -> dict. The shell
 # composes them: the resident page shows the properties app's part and the tickets' part.
-DETAIL_CONTEXT = {"residents": _resident_page, "rooms": room_context}
+def _staff_page(request, staff) -> dict:
+    """The staff profile's rewards and penalties (MGT-7, MGT-8): those the reader may see
+    (their own; a manager's department; executives all)."""
+    rows = history_of(request.user, staff)
+    return {"reward_history": None if rows is None else list(rows[:HISTORY_ROWS])}
+
+
+DETAIL_CONTEXT = {"residents": _resident_page, "rooms": room_context, "staff": _staff_page}

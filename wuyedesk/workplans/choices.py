@@ -57,5 +57,6 @@ SECTIONS = {
     "improvements": _("改进事项"),
     "targets": _("目标完成情况"),
     "staffing": _("人员配置"),
+    "rewards": _("奖惩情况"),
 }
 EDITABLE_STATES = (ReportStatus.DRAFT, ReportStatus.RETURNED)

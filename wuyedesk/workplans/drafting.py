@@ -18,6 +18,7 @@ from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import ACTIVE_STATUSES, ItemStatus
 from wuyedesk.properties.models import Community
 from wuyedesk.reports import metrics
+from wuyedesk.rewards.selectors import report_counts
 from wuyedesk.supervision.selectors import inspection_figures
 from wuyedesk.tickets.choices import Kind, Outcome, Status
 from wuyedesk.workplans import figures as target_figures
@@ -149,6 +150,12 @@ def staffing_section(user, scope) -> dict:
     }
 
 
+def rewards_section(user, scope) -> dict:
+    """Rewards and penalties that took effect in the period, by kind: counts only, never
+    names, whoever reads the report (rewards.selectors.report_counts)."""
+    return report_counts(user, scope.start, scope.end, scope.community_id)
+
+
 # section key -> its computation (the dashboard first: volumes, deadlines and satisfaction)
 STEPS = (
     ("dashboard", lambda user, scope: metrics.dashboard(user, scope)),
@@ -158,6 +165,7 @@ STEPS = (
     ("improvements", improvements_section),
     ("targets", targets_section),
     ("staffing", staffing_section),
+    ("rewards", rewards_section),
 )
 
 

@@ -294,6 +294,7 @@ class Objects:
             ),
             **work,
             **meeting_objects(world, community),
+            **reward_objects(world, community),
         }
 
 
@@ -333,6 +334,24 @@ def work_objects(community, manager, desk) -> dict:
         "initiative": initiative,
         "workreport": report,
     }
+
+
+def reward_objects(world, community) -> dict:
+    """A warning proposed about the community's customer-service specialist (issue #16
+    point 5): A's by the world's manager, B's by a manager of B in the same department."""
+    from wuyedesk.rewards.services import measure_propose
+    from wuyedesk.testing import make_staff
+
+    if community == world.a:
+        by, person = world.manager, world.specialist
+    else:
+        department = world.manager.staff.department
+        by = make_staff("reward-mgr-B", ["manager"], [community], department, "B奖惩经理")
+        person = world.specialist_b
+    warning = measure_propose(
+        by=by, staff=person.staff, kind="warning", facts="未按时回访", reason="违反规定"
+    )
+    return {"reward": warning}
 
 
 def supervision_objects(world, community, desk, ticket, call) -> dict:
@@ -703,6 +722,12 @@ PAGE_PARAMS = {
         ["save", "submit", "approve", "return", "redraft", "pdf"],
         lambda _a: scoped(pk="workreport"),
     ),
+    "rewards/<int:pk>/": scoped(pk="reward"),
+    "rewards/<int:pk>/<str:action>/": expand(
+        "action",
+        ["approve", "reject", "appeal", "decide-appeal"],
+        lambda _a: scoped(pk="reward"),
+    ),
     "supervision/members/<int:pk>/end/": scoped(pk="member"),
     "supervision/checklists/<int:pk>/": single(pk="checklist"),
     "supervision/plans/<int:pk>/": scoped(pk="plan"),
@@ -813,6 +838,7 @@ API_KINDS = [
     ("api/v1/improvements/", "item"),
     ("api/v1/workplans/", "workplan"),
     ("api/v1/workreports/", "workreport"),
+    ("api/v1/rewards/", "reward"),
     ("api/v1/supervision/members/", "member"),
     ("api/v1/supervision/checklists/", "checklist"),
     ("api/v1/supervision/plans/", "plan"),

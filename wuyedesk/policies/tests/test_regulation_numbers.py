@@ -62,6 +62,7 @@ READERS = {
     "appraisal_pass_min": ["appraisal/scoring.py"],
     "appraisal_complaint_points": ["appraisal/services/cycles.py"],
     "appraisal_dispute_days": ["appraisal/services/workflow.py"],
+    "reward_appeal_days": ["rewards/services.py", "rewards/selectors.py"],
 }
 # Read through a method of the settings (PolicySettings.dimension_weights()).
 THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} | {
@@ -72,6 +73,9 @@ THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} 
 AWAITING_STAFF_ISSUE = {
     "appraisal_every_months",
     "attendance_grace_minutes",
+    # Read by the proposals made from a published appraisal (rewards, issue #16 point 5).
+    "reward_propose_excellent",
+    "penalty_propose_failed",
 }
 
 

@@ -144,6 +144,9 @@ def _rows(report):
     label = str(SECTIONS["staffing"])
     for row in (data.get("staffing") or {}).get("by_post", []):
         yield [label, row["label"], row["n"], ""]
+    label = str(SECTIONS["rewards"])
+    for row in (data.get("rewards") or {}).get("by_kind", []):
+        yield [label, row["label"], row["n"], ""]
     for key, text in report.commentary.items():
         yield [str(SECTIONS.get(key, key)), _("评述"), text, ""]
 
