@@ -12,6 +12,7 @@ from wuyedesk.accounts.access import is_staff_member
 from wuyedesk.api.schemas import ErrorOut, Id, Text
 from wuyedesk.rewards import selectors, services
 from wuyedesk.rewards.choices import MeasureKind, MeasureStatus
+from wuyedesk.rewards.from_appraisal import cycles_for, propose_from_appraisal
 from wuyedesk.supervision.selectors import inspections_visible_to
 from wuyedesk.tickets.selectors import tickets_visible_to
 
@@ -202,6 +203,27 @@ def reward_propose(request, payload: RewardIn):
         ),
     )
     return Status(201, measure)
+
+
+class RewardFromAppraisalIn(Schema):
+    cycle: Id = Field(description="appraisal cycle id")
+
+
+@router.post(
+    "/from-appraisal",
+    response={200: list[RewardOut], **ERRORS},
+    operation_id="reward_from_appraisal",
+)
+def reward_from_appraisal(request, payload: RewardFromAppraisalIn):
+    """The proposals of a published appraisal cycle (excellent: commendation; fail:
+    warning, as the cycle's regulation version says); only those not proposed yet."""
+    user = _user(request)
+    if not selectors.may_propose(user):
+        raise PermissionDenied
+    cycle = _pick(
+        cycles_for(user), payload.cycle, "cycle", _("找不到该考核周期,或不在您的权限范围内。")
+    )
+    return propose_from_appraisal(by=user, cycle=cycle)
 
 
 @router.get("/{pk}", response={200: RewardDetailOut, **ERRORS}, operation_id="reward_get")

@@ -77,3 +77,13 @@ class AppealDecisionForm(StyledFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     remarks = forms.CharField(label=_("处理意见"), max_length=5000, widget=TEXT)
+
+
+class FromAppraisalForm(StyledFormMixin, forms.Form):
+    cycle = forms.ModelChoiceField(label=_("考核周期"), queryset=None)
+
+    def __init__(self, *args, user, **kwargs):
+        from wuyedesk.rewards.from_appraisal import cycles_for
+
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = cycles_for(user)

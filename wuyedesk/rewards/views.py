@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,7 +13,14 @@ from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.rewards import selectors, services
 from wuyedesk.rewards.choices import MeasureKind, MeasureStatus
-from wuyedesk.rewards.forms import AppealDecisionForm, AppealForm, DecisionForm, ProposeForm
+from wuyedesk.rewards.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    DecisionForm,
+    FromAppraisalForm,
+    ProposeForm,
+)
+from wuyedesk.rewards.from_appraisal import propose_from_appraisal
 
 INVALID = _("请更正下面标出的错误,内容尚未保存。")
 
@@ -33,6 +41,10 @@ def list_filters(request) -> dict:
 @staff_required
 @require_GET
 def measure_list(request):
+    return _list(request)
+
+
+def _list(request, appraisal_form=None, status=200):
     user = request.user
     filters = list_filters(request)
     rows = selectors.filter_measures(selectors.measures_visible_to(user), user, **filters)
@@ -45,9 +57,28 @@ def measure_list(request):
             "statuses": MeasureStatus.choices,
             "kinds": MeasureKind.choices,
             "may_propose": selectors.may_propose(user),
+            "appraisal_form": appraisal_form
+            or (FromAppraisalForm(user=user) if selectors.may_propose(user) else None),
             "title": _("奖惩"),
         },
+        status=status,
     )
+
+
+@staff_required
+@require_POST
+def measure_from_appraisal(request):
+    """The manager asks for the proposals of a published appraisal cycle."""
+    user = request.user
+    if not selectors.may_propose(user):
+        raise PermissionDenied
+    form = FromAppraisalForm(request.POST, user=user)
+    if not form.is_valid():
+        messages.error(request, INVALID)
+        return _list(request, appraisal_form=form, status=422)
+    made = propose_from_appraisal(by=user, cycle=form.cleaned_data["cycle"])
+    messages.success(request, _("已按考核结果生成 %(n)s 条提议。") % {"n": len(made)})
+    return redirect(f"{reverse('rewards:list')}?waiting=1")
 
 
 @staff_required

@@ -63,6 +63,9 @@ READERS = {
     "appraisal_complaint_points": ["appraisal/services/cycles.py"],
     "appraisal_dispute_days": ["appraisal/services/workflow.py"],
     "reward_appeal_days": ["rewards/services.py", "rewards/selectors.py"],
+    # The cycle's version (appraisal.Cycle.settings), read by the proposals it makes.
+    "reward_propose_excellent": ["rewards/from_appraisal.py"],
+    "penalty_propose_failed": ["rewards/from_appraisal.py"],
 }
 # Read through a method of the settings (PolicySettings.dimension_weights()).
 THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} | {
@@ -73,9 +76,6 @@ THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} 
 AWAITING_STAFF_ISSUE = {
     "appraisal_every_months",
     "attendance_grace_minutes",
-    # Read by the proposals made from a published appraisal (rewards, issue #16 point 5).
-    "reward_propose_excellent",
-    "penalty_propose_failed",
 }
 
 
