@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "wuyedesk.appraisal",
     "wuyedesk.reports",
     "wuyedesk.meetings",
+    "wuyedesk.recruitment",
     "wuyedesk.api",
     "wuyedesk.web",
 ]

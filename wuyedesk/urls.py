@@ -77,6 +77,7 @@ urlpatterns = [
     path("supervision/", include("wuyedesk.supervision.urls")),
     path("appraisal/", include("wuyedesk.appraisal.urls")),
     path("meetings/", include("wuyedesk.meetings.urls")),
+    path("recruitment/", include("wuyedesk.recruitment.urls")),
     path("policies/", include("wuyedesk.policies.urls")),
     path("settings/policy/", policies.policy_settings, name="policy_settings"),
     path("settings/calendar/", calendar_views.calendar_page, name="calendar_days"),

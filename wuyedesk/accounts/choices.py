@@ -29,3 +29,6 @@ DEFAULT_REVEAL_POSTS = [Post.MANAGER.value, Post.ASSISTANT.value, Post.SPECIALIS
 DEFAULT_EXPORT_POSTS = [Post.MANAGER.value, Post.ASSISTANT.value, Post.ADMIN.value]
 # Default posts that must sign in with a second factor (company setting).
 DEFAULT_TWO_FACTOR_POSTS = [Post.ADMIN.value, Post.MANAGER.value, Post.EXECUTIVE.value]
+# Posts a department manager may hire into (recruitment, MGR-2): the department's own staff;
+# the other posts are the administrator's to give (accounts.services.staff_hire).
+HIRING_POSTS = (Post.SPECIALIST, Post.ASSISTANT, Post.DEPARTMENT)

@@ -52,6 +52,7 @@ from wuyedesk.properties import selectors as property_selectors
 from wuyedesk.properties import services as property_services
 from wuyedesk.properties.exports import FORMATS, resource_export
 from wuyedesk.properties.records import record_archive, record_save
+from wuyedesk.recruitment import api as recruitment_api
 from wuyedesk.reports import api as reports_api
 from wuyedesk.rewards import api as rewards_api
 from wuyedesk.supervision import api as supervision_api
@@ -386,6 +387,7 @@ api.add_router("/supervision", supervision_api.router)
 api.add_router("/appraisal", appraisal_api.router)
 api.add_router("/meetings", meetings_api.router)
 api.add_router("/notices", meetings_api.notice_router)
+api.add_router("/recruitment", recruitment_api.router)
 api.add_router("/reports", reports_api.router)
 api.add_router("/portal", portal_api.router)
 api.add_router("/system", system_api.router)

@@ -55,6 +55,8 @@ NAV = [
     # #15 (SUP-3, AST-5): every post attends meetings and receives notices.
     (_("部门会议"), "meetings:meeting_list", {}, ALL, WORK),
     (_("内部通知"), "meetings:notice_list", {}, ALL, WORK),
+    # MGR-2 (#16): the manager recruits for their department; executives read.
+    (_("招聘"), "recruitment:opening_list", {}, (Post.MANAGER, Post.EXECUTIVE), WORK),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL, CUSTOMERS),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL, CUSTOMERS),
     (

@@ -32,6 +32,7 @@ from wuyedesk.improvements.choices import ItemStatus, Source
 from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.meetings import selectors as meetings
 from wuyedesk.properties import selectors
+from wuyedesk.recruitment import selectors as recruitment
 from wuyedesk.reports import metrics, survey_reports
 from wuyedesk.rewards.homes import home_figures as reward_figures
 from wuyedesk.supervision import selectors as supervision
@@ -290,6 +291,7 @@ def manager_home(user) -> dict:
         "weeks": _kept(user, "weeks", lambda: _weeks(user)),
         # MGR-1: each links to its plan; actuals over the plan's period, kept as the weeks.
         "targets": _kept(user, "targets", lambda: workplans.current_targets(user), PLANS_VERSION),
+        "recruitment": [Figure(*row) for row in recruitment.home_figures(user)],  # MGR-2
     }
 
 

@@ -295,6 +295,7 @@ class Objects:
             **work,
             **meeting_objects(world, community),
             **reward_objects(world, community),
+            **recruitment_objects(world, community),
         }
 
 
@@ -313,6 +314,35 @@ def archive_document(world, room):
         upload=SimpleUploadedFile("lease.pdf", b"%PDF-1.4\n%%EOF\n"),
         room_id=room.pk,
     )
+
+
+def recruitment_objects(world, community) -> dict:
+    """#16 point 6 (MGR-2): an opening of the customer-service department in the community,
+    opened by its manager, with a candidate and a CV."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.recruitment import services as recruitment
+    from wuyedesk.testing import make_staff
+
+    kf = world.manager.staff.department
+    manager = (
+        world.manager
+        if community == world.a
+        else make_staff("rec-mgr-B", [Post.MANAGER], [community], kf, "B招聘经理")
+    )
+    opening = recruitment.opening_create(
+        by=manager, title="客服专员", post="specialist", communities=[community], headcount=1
+    )
+    candidate = recruitment.candidate_create(
+        by=manager,
+        opening=opening,
+        name="应聘人",
+        phone="1380000000" + ("1" if community == world.a else "2"),
+        source="referral",
+        cv=SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return {"opening": opening, "candidate": candidate}
 
 
 def work_objects(community, manager, desk) -> dict:
@@ -707,6 +737,16 @@ PAGE_PARAMS = {
     "archive/<int:pk>/file/": scoped(pk="document"),
     "archive/<int:pk>/destroy/": scoped(pk="document"),
     "data-quality/merge/<int:first>/<int:second>/": scoped(first="residents", second="twin"),
+    "recruitment/<int:pk>/": scoped(pk="opening"),
+    "recruitment/<int:pk>/status/": scoped(pk="opening"),
+    "recruitment/<int:pk>/candidates/new/": scoped(pk="opening"),
+    "recruitment/candidates/<int:pk>/": scoped(pk="candidate"),
+    "recruitment/candidates/<int:pk>/stage/": scoped(pk="candidate"),
+    "recruitment/candidates/<int:pk>/offer/": scoped(pk="candidate"),
+    "recruitment/candidates/<int:pk>/cv/": scoped(pk="candidate"),
+    "recruitment/candidates/<int:pk>/reveal/<str:field>/": expand(
+        "field", ["phone"], lambda _f: scoped(pk="candidate")
+    ),
     "workplans/<int:pk>/": scoped(pk="workplan"),
     "workplans/<int:pk>/<str:action>/": expand(
         "action",
@@ -791,6 +831,14 @@ API_PARAMS = {
     "api/v1/categories/{pk}/deactivate": single(pk="category"),
     "api/v1/categories/{pk}/activate": single(pk="category"),
     "api/v1/data-quality/{kind}": expand("kind", lambda: problem_kinds()),
+    "api/v1/recruitment/openings/{pk}": scoped(pk="opening"),
+    "api/v1/recruitment/openings/{pk}/status": scoped(pk="opening"),
+    "api/v1/recruitment/openings/{pk}/candidates": scoped(pk="opening"),
+    "api/v1/recruitment/candidates/{pk}": scoped(pk="candidate"),
+    "api/v1/recruitment/candidates/{pk}/reveal": scoped(pk="candidate"),
+    "api/v1/recruitment/candidates/{pk}/cv": scoped(pk="candidate"),
+    "api/v1/recruitment/candidates/{pk}/stage": scoped(pk="candidate"),
+    "api/v1/recruitment/candidates/{pk}/offer": scoped(pk="candidate"),
     "api/v1/archive/documents/{pk}": scoped(pk="document"),
     "api/v1/archive/documents/{pk}/file": scoped(pk="document"),
     "api/v1/archive/documents/{pk}/destroy": scoped(pk="document"),
