@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.downloads import download
@@ -271,6 +271,7 @@ def candidate_reveal(request, pk, field):
 
 
 @staff_required
+@require_GET
 def candidate_cv(request, pk):
     """The CV; each opening is written to the access log."""
     _reader(request)
