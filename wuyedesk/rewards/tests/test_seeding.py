@@ -1,0 +1,23 @@
+"""The demo: a commendation in effect and a warning waiting on the manager's home."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from wuyedesk.rewards.models import Measure
+
+
+@pytest.mark.django_db
+def test_demo_rewards(client_as):
+    from wuyedesk.rewards.seeding import _manager, seed_demo
+
+    call_command("seed", communities=2, households=160, seed=4, tickets=200)
+    assert sorted(Measure.objects.values_list("kind", "status")) == [
+        ("commendation", "approved"),
+        ("warning", "proposed"),
+    ]
+    assert seed_demo(seed=4) == {}  # once only
+    html = client_as(_manager()).get("/").content.decode()
+    found = re.search(r'data-figure="rewards_waiting" data-count="(\d+)"', html)
+    assert found is not None and found.group(1) == "1"
