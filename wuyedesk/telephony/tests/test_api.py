@@ -294,7 +294,9 @@ def test_the_recording_link_comes_with_the_hang_up_or_later_and_the_inspection_l
     assert pbx.end("rec-1", {"recording_url": link}).status_code == 200
     call = Call.objects.get()
     assert call.recording_url == link and call.answered
-    assert pbx.end("rec-1", {"recording_url": "https://elsewhere.example.cn/x.wav"}).status_code == 200
+    assert (
+        pbx.end("rec-1", {"recording_url": "https://elsewhere.example.cn/x.wav"}).status_code == 200
+    )
     assert Call.objects.get().recording_url == link  # the first link stands
 
     member_appoint(by=world.manager, user=world.supervisor, remit="检查")
