@@ -23,6 +23,7 @@ DEMO_EXTRAS = (
     "wuyedesk.workplans",
     "wuyedesk.meetings",
     "wuyedesk.rewards",
+    "wuyedesk.recruitment",
 )
 
 
