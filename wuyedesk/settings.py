@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "wuyedesk.mailbox",
     "wuyedesk.telephony",
     "wuyedesk.surveys",
+    "wuyedesk.staffing",
     "wuyedesk.improvements",
     "wuyedesk.dataquality",
     "wuyedesk.workplans",

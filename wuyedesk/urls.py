@@ -74,6 +74,7 @@ urlpatterns = [
     path("archive/", include("wuyedesk.archive.urls")),
     path("workplans/", include("wuyedesk.workplans.urls")),
     path("rewards/", include("wuyedesk.rewards.urls")),
+    path("staffing/", include("wuyedesk.staffing.urls")),
     path("supervision/", include("wuyedesk.supervision.urls")),
     path("appraisal/", include("wuyedesk.appraisal.urls")),
     path("meetings/", include("wuyedesk.meetings.urls")),

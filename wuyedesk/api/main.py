@@ -55,6 +55,7 @@ from wuyedesk.properties.records import record_archive, record_save
 from wuyedesk.recruitment import api as recruitment_api
 from wuyedesk.reports import api as reports_api
 from wuyedesk.rewards import api as rewards_api
+from wuyedesk.staffing import api as staffing_api
 from wuyedesk.supervision import api as supervision_api
 from wuyedesk.surveys import api as surveys_api
 from wuyedesk.telephony import api as telephony_api
@@ -386,6 +387,7 @@ api.add_router("/rewards", rewards_api.router)
 api.add_router("/supervision", supervision_api.router)
 api.add_router("/appraisal", appraisal_api.router)
 api.add_router("/meetings", meetings_api.router)
+api.add_router("/staffing", staffing_api.router)
 api.add_router("/notices", meetings_api.notice_router)
 api.add_router("/recruitment", recruitment_api.router)
 api.add_router("/reports", reports_api.router)

@@ -316,6 +316,23 @@ class PolicySettings(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(60)],
     )
 
+    attendance_absence_minutes = models.PositiveSmallIntegerField(
+        _("考勤缺勤阈值(分钟)"),
+        default=60,
+        validators=[MinValueValidator(1), MaxValueValidator(480)],
+        help_text=_("上班打卡晚于班次开始超过此分钟数,记半天缺勤;全天未打卡记一天缺勤。"),
+    )
+    roster_cover_counter = models.BooleanField(
+        _("服务时间内前台须有人值班"),
+        default=True,
+        help_text=_("排班表标出工作日服务时间内前台无人值班的小时。"),
+    )
+    roster_cover_phone = models.BooleanField(
+        _("服务时间内热线须有人值班"),
+        default=True,
+        help_text=_("排班表标出工作日服务时间内热线无人值班的小时。"),
+    )
+
     # --- work plans and work reports (issue #15 points 5-6, MGR-1, AST-2) ---------------------
     target_amber_margin = models.PositiveSmallIntegerField(
         _("工作目标黄灯区间"),
@@ -385,6 +402,9 @@ class PolicySettings(models.Model):
         low, high = self.appraisal_pass_min, self.appraisal_excellent_min
         if low is not None and high is not None and high <= low:
             errors["appraisal_excellent_min"] = _("优秀线须高于合格线。")
+        grace, absence = self.attendance_grace_minutes, self.attendance_absence_minutes
+        if grace is not None and absence is not None and absence <= grace:
+            errors["attendance_absence_minutes"] = _("缺勤阈值须大于迟到宽限。")
         if errors:
             raise ValidationError(errors)
 

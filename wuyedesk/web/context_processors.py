@@ -57,6 +57,9 @@ NAV = [
     (_("内部通知"), "meetings:notice_list", {}, ALL, WORK),
     # MGR-2 (#16): the manager recruits for their department; executives read.
     (_("招聘"), "recruitment:opening_list", {}, (Post.MANAGER, Post.EXECUTIVE), WORK),
+    # #16 (MGT-1, AST-5): everyone's own attendance (clock-in, requests); the roster and the
+    # department's sheets are tabs of that page for the manager and the assistant.
+    (_("排班与考勤"), "staffing:me", {}, ALL, WORK),
     (pgettext_lazy("plural", "住户"), "record_list", {"key": "residents"}, ALL, CUSTOMERS),
     (pgettext_lazy("plural", "房屋"), "record_list", {"key": "rooms"}, ALL, CUSTOMERS),
     (

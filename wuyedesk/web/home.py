@@ -40,6 +40,7 @@ from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
 from wuyedesk.web import home_appraisal
+from wuyedesk.web import attendance_home
 from wuyedesk.workplans import homes as workplans
 from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
 
@@ -214,6 +215,7 @@ def daily_affairs(user) -> dict:
     )
     return {
         "daily": daily,
+        "attendance": [Figure(*spec) for spec in attendance_home.figures(user)],  # MGT-1
         "unread_notices": list(unread[:NOTICE_ROWS]),
         "next_meeting": meetings.next_meeting(user),
     }

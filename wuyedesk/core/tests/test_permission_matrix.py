@@ -136,9 +136,11 @@ class Objects:
         shared_reply = canned_create(
             by=world.manager, title="维修答复", body="{客户}您好", department=world.engineering
         )
+        from wuyedesk.staffing.models import Shift
         from wuyedesk.supervision.models import Checklist
 
         return {
+            "shift": Shift.objects.order_by("pk").first(),  # #16: made with the rosters
             "checklist": Checklist.objects.order_by("pk").first(),
             "calendar_day": calendar_day,
             "canned": shared_reply,
@@ -296,6 +298,7 @@ class Objects:
             **meeting_objects(world, community),
             **reward_objects(world, community),
             **recruitment_objects(world, community),
+            **staffing_objects(world, community),
         }
 
 
@@ -521,6 +524,36 @@ def meeting_objects(world, community) -> dict:
         "action": action,
         "decision": meeting.decisions.get(),
         "notice": notice,
+    }
+
+
+def staffing_objects(world, community) -> dict:
+    """#16 point 1: a roster entry of the community's specialist (drawn up by the community's
+    customer-service manager), a leave request and a correction request of theirs."""
+    from wuyedesk.accounts.models import User
+    from wuyedesk.staffing import services as staffing
+    from wuyedesk.staffing.models import Shift
+
+    if community == world.a:
+        manager, desk = world.manager, world.specialist
+    else:
+        manager, desk = User.objects.get(username="mtg-mgr-B"), world.specialist_b
+    shift = Shift.objects.first() or staffing.shift_save(
+        by=world.manager, name="白班", start=dt.time(9), end=dt.time(17)
+    )
+    day = timezone.localdate() - dt.timedelta(days=1)
+    entry = staffing.roster_add(
+        by=manager, user=desk, date=day, shift=shift, duty="counter", community=community
+    )
+    leave = staffing.leave_request(
+        by=desk, kind="annual", start_date=day, end_date=day, reason="探亲"
+    )
+    correction = staffing.correction_request(by=desk, date=day, reason="门禁故障")
+    return {
+        "roster_entry": entry,
+        "staffing_leave": leave,
+        "staffing_correction": correction,
+        "staffing_person": desk,
     }
 
 
@@ -800,6 +833,12 @@ PAGE_PARAMS = {
     "meetings/actions/<int:action_pk>/done/": scoped(action_pk="action"),
     "meetings/decisions/<int:decision_pk>/improvement/": scoped(decision_pk="decision"),
     "meetings/notices/<int:pk>/": scoped(pk="notice"),
+    "staffing/requests/<str:kind>/<int:pk>/": expand(
+        "kind", ["leave", "correction"], lambda kind: scoped(pk=f"staffing_{kind}")
+    ),
+    "staffing/people/<int:user_id>/": scoped(user_id="staffing_person"),
+    "staffing/shifts/<int:pk>/archive/": single(pk="shift"),
+    "staffing/roster/<int:pk>/remove/": scoped(pk="roster_entry"),
     "meetings/notices/<int:pk>/read/": scoped(pk="notice"),
     "appraisal/cycles/<int:pk>/": single(pk="cycle"),
     "appraisal/cycles/<int:pk>/progress/": single(pk="cycle"),
@@ -905,6 +944,10 @@ API_KINDS = [
     ("api/v1/meetings/decisions/", "decision"),
     ("api/v1/meetings/", "meeting"),
     ("api/v1/notices/", "notice"),
+    ("api/v1/staffing/roster/", "roster_entry"),
+    ("api/v1/staffing/leave/", "staffing_leave"),
+    ("api/v1/staffing/corrections/", "staffing_correction"),
+    ("api/v1/staffing/people/", "staffing_person"),
     *[
         (f"api/v1/{key}/", key)
         for key in (

@@ -24,8 +24,8 @@ READERS = {
     "complaint_clock_hours": [CALENDAR],
     "return_visit_clock_start": [CALENDAR],
     "return_visit_clock_hours": [CALENDAR],
-    "service_day_start": [CALENDAR],
-    "service_day_end": [CALENDAR],
+    "service_day_start": [CALENDAR, "staffing/coverage.py"],
+    "service_day_end": [CALENDAR, "staffing/coverage.py"],
     "use_holiday_calendar": [CALENDAR],
     "return_visit_max_attempts": ["tickets/services/complaint.py"],
     "reminder_minutes": ["tickets/sla.py"],
@@ -66,6 +66,11 @@ READERS = {
     # The cycle's version (appraisal.Cycle.settings), read by the proposals it makes.
     "reward_propose_excellent": ["rewards/from_appraisal.py"],
     "penalty_propose_failed": ["rewards/from_appraisal.py"],
+    # Issue #16 point 1 (MGT-1): attendance and the roster's coverage.
+    "attendance_grace_minutes": ["staffing/attendance.py"],
+    "attendance_absence_minutes": ["staffing/attendance.py"],
+    "roster_cover_counter": ["staffing/coverage.py"],
+    "roster_cover_phone": ["staffing/coverage.py"],
 }
 # Read through a method of the settings (PolicySettings.dimension_weights()).
 THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} | {
@@ -75,7 +80,6 @@ THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} 
 # them yet. When it does, it moves them to READERS.
 AWAITING_STAFF_ISSUE = {
     "appraisal_every_months",
-    "attendance_grace_minutes",
 }
 
 

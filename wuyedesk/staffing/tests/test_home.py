@@ -1,0 +1,43 @@
+"""The homes' attendance figures equal the rows of the lists they open (MGT-1)."""
+
+import datetime as dt
+import html
+import re
+
+from django.utils import timezone
+
+from wuyedesk.staffing import services
+
+FIGURE = re.compile(r'href="([^"]+)" data-figure="([^"]+)" data-count="(\d+)"')
+KEYS = {"my_attendance_exceptions", "attendance_exceptions", "roster_gaps", "attendance_requests"}
+
+
+def test_attendance_figures_equal_their_lists(world, client, rostered):
+    today = timezone.localdate()
+    first = today.replace(day=1)
+    if today > first:  # an absence earlier this month (a day without clock-in)
+        rostered(world.specialist, first)
+        services.correction_request(by=world.specialist, date=first, reason="忘记打卡")
+    services.leave_request(
+        by=world.specialist,
+        kind="annual",
+        start_date=today + dt.timedelta(days=3),
+        end_date=today + dt.timedelta(days=3),
+        reason="探亲",
+    )
+    for user, expected in (
+        (world.manager, KEYS),
+        (world.assistant, KEYS - {"attendance_requests"}),
+        (world.specialist, {"my_attendance_exceptions"}),
+    ):
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        found = {k: (html.unescape(u), int(n)) for u, k, n in FIGURE.findall(page) if k in KEYS}
+        assert set(found) == expected, user
+        for key, (url, n) in found.items():
+            assert client.get(url).content.decode().count("data-row") == n, (key, url)
+        if user == world.manager:
+            assert found["attendance_requests"][1] == (2 if today > first else 1)
+            assert found["roster_gaps"][1] > 0
+        if user == world.specialist:
+            assert found["my_attendance_exceptions"][1] == (1 if today > first else 0)
