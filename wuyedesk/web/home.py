@@ -39,8 +39,7 @@ from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
-from wuyedesk.web import home_appraisal
-from wuyedesk.web import attendance_home
+from wuyedesk.web import attendance_home, home_appraisal
 from wuyedesk.workplans import homes as workplans
 from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
 
