@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.form_errors import add_service_error
+from wuyedesk.properties.selectors import communities_visible_to
 from wuyedesk.staffing import coverage, rules, services
 from wuyedesk.staffing.clock_import import ImportFileError, clock_import
 from wuyedesk.staffing.forms import ImportForm, RosterForm, ShiftForm
@@ -62,6 +64,14 @@ def shift_archive(request, pk):
     return redirect("staffing:shifts")
 
 
+def _community(communities, value):
+    """The community picked on the roster page (None: the whole department)."""
+    try:
+        return communities.filter(pk=int(value)).first() if value else None
+    except ValueError:
+        return None
+
+
 def _week_start(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text or "")
@@ -88,6 +98,8 @@ def roster(request):
                 return redirect(f"{request.path}?start={start.isoformat()}")
         messages.error(request, INVALID)
     department = rules.own_department_id(user)
+    communities = communities_visible_to(user).filter(archived_at__isnull=True)
+    community = _community(communities, request.GET.get("community"))
     entries = (
         RosterEntry.objects.filter(
             department_id=department, date__range=(start, end), user__in=rules.staff_users(user)
@@ -95,8 +107,15 @@ def roster(request):
         .select_related("shift", "user__staff", "community")
         .order_by("date", "shift__start", "duty")
     )
+    if community is not None:  # the community's own entries and the department-wide ones
+        entries = entries.filter(Q(community=community) | Q(community__isnull=True))
     days = [start + dt.timedelta(days=i) for i in range(WEEK)]
-    gaps = coverage.gaps(department_id=department, community_id=None, start=start, end=end)
+    gaps = coverage.gaps(
+        department_id=department,
+        community_id=community.pk if community else None,
+        start=start,
+        end=end,
+    )
     return _render(
         request,
         "staffing/roster.html",
@@ -111,6 +130,8 @@ def roster(request):
                 for d in days
             ],
             "gap_count": len(gaps),
+            "communities": communities,
+            "community": community,
             "start": start,
             "previous": (start - dt.timedelta(days=WEEK)).isoformat(),
             "next": (start + dt.timedelta(days=WEEK)).isoformat(),

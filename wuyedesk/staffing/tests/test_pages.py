@@ -11,6 +11,7 @@ from django.urls import reverse
 from wuyedesk.audit.models import AuditAction, AuditEntry
 from wuyedesk.staffing import services
 from wuyedesk.staffing.models import ClockRecord, LeaveRequest, RosterEntry, Shift
+from wuyedesk.testing import make_community
 
 DEPARTMENT_PAGES = ["exceptions", "requests", "sheet"]
 EDITOR_PAGES = ["roster", "shifts", "import"]
@@ -159,3 +160,29 @@ def test_exceptions_list_and_correction(client, world, rostered):
     client.force_login(world.specialist)
     bad = client.post(reverse("staffing:correction_new"), {"date": "2026-11-05", "reason": "x"})
     assert bad.status_code == 422
+
+
+def test_roster_gaps_per_community(client, world, rostered):
+    from wuyedesk.staffing import coverage
+
+    long_day = services.shift_save(by=world.manager, name="全天", start=dt.time(6), end=dt.time(22))
+    day = dt.date(2026, 11, 2)
+    while not coverage.is_working(day):
+        day += dt.timedelta(days=1)
+    start = day - dt.timedelta(days=day.weekday())
+    rostered(world.specialist, day, duty="counter", shift=long_day)  # community A's counter
+    rostered(world.assistant, day, duty="phone", shift=long_day, community=None)  # the line
+    department = world.specialist.staff.department_id
+    assert (
+        coverage.gaps(department_id=department, community_id=world.a.pk, start=day, end=day) == []
+    )
+    other, _rooms = make_community("C", "城南小区")
+    assert {
+        g.duty
+        for g in coverage.gaps(department_id=department, community_id=other.pk, start=day, end=day)
+    } == {"counter"}
+    client.force_login(world.manager)
+    url = reverse("staffing:roster")
+    page = client.get(url, {"start": start.isoformat(), "community": world.a.pk}).content.decode()
+    day_row = page.split(day.strftime("%m-%d"))[1].split("</tr>")[0]
+    assert "data-row" not in day_row
