@@ -22,6 +22,7 @@ DEMO_EXTRAS = (
     "wuyedesk.supervision",
     "wuyedesk.workplans",
     "wuyedesk.meetings",
+    "wuyedesk.staffing",
     "wuyedesk.rewards",
     "wuyedesk.recruitment",
 )
