@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "wuyedesk.channels",
     "wuyedesk.policies",
     "wuyedesk.archive",
+    "wuyedesk.training",
     "wuyedesk.notifications",
     "wuyedesk.tickets",
     "wuyedesk.mailbox",

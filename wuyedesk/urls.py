@@ -75,6 +75,7 @@ urlpatterns = [
     path("workplans/", include("wuyedesk.workplans.urls")),
     path("rewards/", include("wuyedesk.rewards.urls")),
     path("staffing/", include("wuyedesk.staffing.urls")),
+    path("training/", include("wuyedesk.training.urls")),
     path("supervision/", include("wuyedesk.supervision.urls")),
     path("appraisal/", include("wuyedesk.appraisal.urls")),
     path("meetings/", include("wuyedesk.meetings.urls")),

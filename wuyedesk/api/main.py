@@ -65,6 +65,7 @@ from wuyedesk.tickets.assignments import api as tasks_api
 from wuyedesk.tickets.category_tree import api as category_api
 from wuyedesk.tickets.knowledge import api as knowledge_api
 from wuyedesk.tickets.services import TicketConflict
+from wuyedesk.training import api as training_api
 from wuyedesk.web import api as system_api
 from wuyedesk.workplans import api as workplans_api
 
@@ -384,6 +385,7 @@ api.add_router("/archive", archive_api.router)
 api.add_router("/workplans", workplans_api.router)
 api.add_router("/workreports", workplans_api.report_router)
 api.add_router("/rewards", rewards_api.router)
+api.add_router("/training", training_api.router)
 api.add_router("/supervision", supervision_api.router)
 api.add_router("/appraisal", appraisal_api.router)
 api.add_router("/meetings", meetings_api.router)

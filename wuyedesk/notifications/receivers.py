@@ -1,6 +1,6 @@
 """Notifications' reactions to the service desk (tickets.signals), to policy documents
-(policies.signals) and to the archive (archive.signals), connected at start-up
-(core/appconfig.py): none of them imports this app."""
+(policies.signals), the archive (archive.signals) and training (training.signals), connected
+at start-up (core/appconfig.py): none of them imports this app."""
 
 from django.dispatch import receiver
 
@@ -9,6 +9,7 @@ from wuyedesk.notifications import residents
 from wuyedesk.notifications.services import notify
 from wuyedesk.policies import signals as policy_signals
 from wuyedesk.tickets import signals
+from wuyedesk.training import signals as training_signals
 
 
 @receiver(signals.ticket_event_recorded, dispatch_uid="notifications.ticket_event")
@@ -28,4 +29,9 @@ def tell_the_staff_of_a_policy(sender, *, users, kind, text, link="", key="", **
 
 @receiver(archive_signals.archive_notice, dispatch_uid="notifications.archive_notice")
 def tell_the_keeper(sender, *, users, kind, text, link="", key="", **kwargs):
+    notify(users=users, kind=kind, text=text, link=link, key=key)
+
+
+@receiver(training_signals.training_notice, dispatch_uid="notifications.training_notice")
+def tell_the_staff_of_training(sender, *, users, kind, text, link="", key="", **kwargs):
     notify(users=users, kind=kind, text=text, link=link, key=key)

@@ -343,6 +343,20 @@ class PolicySettings(models.Model):
     work_report_weekly = models.BooleanField(_("自动起草工作周报"), default=False)
     work_report_monthly = models.BooleanField(_("自动起草工作月报"), default=True)
     work_report_quarterly = models.BooleanField(_("自动起草工作季报"), default=True)
+    # --- training and the induction gate (issue #16 point 2, MGT-4, MGT-5) -------------------
+    induction_gate_enabled = models.BooleanField(
+        _("未通过入职培训者不能独立接单和值守电话"),
+        default=True,
+        help_text=_(
+            "MGT-4:未通过全部入职培训课程的员工不能被指派为工单负责人,也不能单独排班值守电话。"
+        ),
+    )
+    training_reminder_days = models.PositiveSmallIntegerField(
+        _("必修培训到期提前提醒(天)"),
+        default=30,
+        validators=[MinValueValidator(0), MaxValueValidator(365)],
+        help_text=_("MGT-5:定期必修课程的有效期在此天数内到期时,提醒本人和经理。"),
+    )
 
     # --- rewards and penalties (issue #16 point 5, MGT-7, MGT-8) --------------------------------
     reward_appeal_days = models.PositiveSmallIntegerField(

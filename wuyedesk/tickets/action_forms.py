@@ -30,6 +30,7 @@ from wuyedesk.tickets.choices import (
 )
 from wuyedesk.tickets.models import Category, Dispatch
 from wuyedesk.tickets.services import DESK_POSTS
+from wuyedesk.training.selectors import induction_blocked_ids
 
 
 def _text(label, *, audience, rows=3, required=False, help_text=None):
@@ -329,9 +330,18 @@ class AssignForm(ActionForm):
         super().__init__(*args, **kwargs)
         owners = selectors.staff_users(communities=[self.ticket.community_id], posts=DESK_POSTS)
         self.fields["owner"].queryset = owners
+        choices = pickers.staff_user_choices(owners)
+        # MGT-4: who has not passed the induction is not offered; the help text names them.
+        blocked = induction_blocked_ids(pk for pk, _name in choices)
         self.fields["owner"].choices = RowChoices(
-            [("", self.fields["owner"].empty_label), *pickers.staff_user_choices(owners)]
+            [("", self.fields["owner"].empty_label)]
+            + [(pk, name) for pk, name in choices if pk not in blocked]
         )
+        if blocked:
+            names = "、".join(name for pk, name in choices if pk in blocked)
+            self.fields["owner"].help_text = _(
+                "未通过入职培训的人员不能被指派为负责人:%(names)s"
+            ) % {"names": names}
         self.fields["owner"].initial = self.ticket.owner_id
 
 

@@ -120,6 +120,8 @@ NAV = [
     (_("工作报告"), "workreport_list", {}, (Post.MANAGER, Post.ASSISTANT, Post.EXECUTIVE), REPORTS),
     # MGT-7, MGT-8 (#16): everyone sees their own records; managers and executives decide.
     (_("奖惩"), "rewards:list", {}, ALL, WORK),
+    # MGT-4, MGT-5 (#16): everyone's own training record; organisers run courses and sessions.
+    (_("培训"), "training_home", {}, ALL, WORK),
     (pgettext_lazy("plural", "小区"), "record_list", {"key": "communities"}, ALL, SETTINGS),
     (pgettext_lazy("plural", "部门"), "record_list", {"key": "departments"}, ALL, SETTINGS),
     (

@@ -39,6 +39,7 @@ from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
+from wuyedesk.training import homes as training
 from wuyedesk.web import attendance_home, home_appraisal
 from wuyedesk.workplans import homes as workplans
 from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
@@ -217,6 +218,7 @@ def daily_affairs(user) -> dict:
         "attendance": [Figure(*spec) for spec in attendance_home.figures(user)],  # MGT-1
         "unread_notices": list(unread[:NOTICE_ROWS]),
         "next_meeting": meetings.next_meeting(user),
+        "training": [Figure(**f) for f in training.figures(user)],  # MGT-5, after the work
     }
 
 

@@ -141,6 +141,7 @@ class Objects:
 
         return {
             "shift": Shift.objects.order_by("pk").first(),  # #16: made with the rosters
+            **training_objects(world),
             "checklist": Checklist.objects.order_by("pk").first(),
             "calendar_day": calendar_day,
             "canned": shared_reply,
@@ -299,6 +300,8 @@ class Objects:
             **reward_objects(world, community),
             **recruitment_objects(world, community),
             **staffing_objects(world, community),
+            # A person's training record (#16 point 2): A's specialist, B's.
+            "training_person": world.specialist if code == "A" else world.specialist_b,
         }
 
 
@@ -346,6 +349,23 @@ def recruitment_objects(world, community) -> dict:
         cv=SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n%%EOF\n"),
     )
     return {"opening": opening, "candidate": candidate}
+
+
+def training_objects(world) -> dict:
+    """A course and a session of it that started an hour ago, the world's specialist
+    enrolled (issue #16 point 2): company-wide, one variant."""
+    from wuyedesk.training.services import courses, sessions
+
+    course = courses.course_create(by=world.manager, title="服务礼仪", kind="regular", hours="2")
+    session = sessions.session_create(
+        by=world.manager,
+        course=course,
+        starts_at=timezone.now() - dt.timedelta(hours=1),
+        trainer="讲师",
+        place="培训室",
+        attendees=[world.specialist],
+    )
+    return {"training_course": course, "training_session": session}
 
 
 def work_objects(community, manager, desk) -> dict:
@@ -801,6 +821,14 @@ PAGE_PARAMS = {
         ["approve", "reject", "appeal", "decide-appeal"],
         lambda _a: scoped(pk="reward"),
     ),
+    "training/courses/<int:pk>/": single(pk="training_course"),
+    "training/sessions/<int:pk>/": single(pk="training_session"),
+    "training/sessions/<int:pk>/<str:action>/": expand(
+        "action",
+        ["enrol", "results", "remove", "cancel"],
+        lambda _a: single(pk="training_session"),
+    ),
+    "training/records/<int:person>/": scoped(person="training_person"),
     "supervision/members/<int:pk>/end/": scoped(pk="member"),
     "supervision/checklists/<int:pk>/": single(pk="checklist"),
     "supervision/plans/<int:pk>/": scoped(pk="plan"),
@@ -860,6 +888,12 @@ for _suffix in ("", "edit/", "archive/"):
 
 
 API_PARAMS = {
+    "api/v1/training/courses/{pk}": single(pk="training_course"),
+    "api/v1/training/sessions/{pk}": single(pk="training_session"),
+    "api/v1/training/sessions/{pk}/enrol": single(pk="training_session"),
+    "api/v1/training/sessions/{pk}/results": single(pk="training_session"),
+    "api/v1/training/sessions/{pk}/cancel": single(pk="training_session"),
+    "api/v1/training/records/{person}": scoped(person="training_person"),
     "api/v1/auth/tokens/{token_id}": scoped(token_id="token"),
     "api/v1/tickets/{pk}/measures/{measure_pk}": scoped(pk="ticket", measure_pk=999999),
     "api/v1/telephony/calls/{call_id}/end": single(call_id="no-such-call"),

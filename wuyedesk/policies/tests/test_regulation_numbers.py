@@ -71,6 +71,8 @@ READERS = {
     "attendance_absence_minutes": ["staffing/attendance.py"],
     "roster_cover_counter": ["staffing/coverage.py"],
     "roster_cover_phone": ["staffing/coverage.py"],
+    "induction_gate_enabled": ["training/selectors.py"],
+    "training_reminder_days": ["training/selectors.py"],
 }
 # Read through a method of the settings (PolicySettings.dimension_weights()).
 THROUGH = {f"weight_{code}": "dimension_weights()" for code in DIMENSION_CODES} | {

@@ -30,6 +30,7 @@ from wuyedesk.tickets.services.base import (
     refresh_search_text,
 )
 from wuyedesk.tickets.signals import notify_staff
+from wuyedesk.training.selectors import induction_block
 
 
 @transaction.atomic
@@ -42,6 +43,9 @@ def ticket_transfer(*, by, ticket, department, note: str, assignee=None, version
     staff = getattr(assignee, "staff", None) if assignee is not None else None
     if assignee is not None and (staff is None or staff.department_id != department.pk):
         raise _invalid("assignee", _("所选人员不属于该部门。"))
+    blocked = induction_block(assignee) if assignee is not None else None
+    if blocked:  # MGT-4: nobody is handed work alone before the induction is passed
+        raise _invalid("assignee", blocked, "induction")
     previous = list(
         ticket.dispatches.filter(
             purpose=DispatchPurpose.TRANSFER, replied_at__isnull=True, cancelled_at__isnull=True

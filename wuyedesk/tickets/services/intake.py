@@ -59,6 +59,7 @@ from wuyedesk.tickets.services.base import (
     start_clock,
 )
 from wuyedesk.tickets.signals import notify_staff
+from wuyedesk.training.selectors import induction_block
 
 
 def _next_number(now) -> str:
@@ -247,7 +248,9 @@ def _create(
         contact_at=contact_at,
         created_at=now,
         created_by=by,
-        owner=by if staff_of(by) else None,
+        # A new hire who has not passed the induction records the ticket but does not own
+        # it (MGT-4): it waits unassigned for the manager (the intake page says so).
+        owner=by if staff_of(by) and not induction_block(by) else None,
     )
     settings_now = policy()
     if kind != Kind.COMPLAINT:

@@ -43,6 +43,7 @@ from wuyedesk.tickets.services.base import (
     refresh_search_text,
 )
 from wuyedesk.tickets.signals import notify_staff
+from wuyedesk.training.selectors import induction_block
 
 
 @transaction.atomic
@@ -206,6 +207,9 @@ def ticket_assign(*, by, ticket, owner, version=None) -> Ticket:
     if not has_post(owner, *DESK_POSTS):
         raise _invalid("owner", _("只能指派给客服部人员。"))
     require_community(owner, ticket.community_id)
+    blocked = induction_block(owner)  # MGT-4: not alone before the induction is passed
+    if blocked:
+        raise _invalid("owner", blocked, "induction")
     ticket.owner = owner
     _save(ticket, version, "owner")
     _event(ticket, EventKind.ASSIGN, by, owner.staff.name)

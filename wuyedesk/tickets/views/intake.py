@@ -25,6 +25,7 @@ from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.intake_calls import recorded_from
 from wuyedesk.tickets.intake_forms import ContactForm, IntakeForm
 from wuyedesk.tickets.knowledge import services as knowledge
+from wuyedesk.training.selectors import induction_block
 
 PHONE_KEY = "intake_phone"
 PREFILL = ("kind", "channel", "resident", "room")
@@ -82,6 +83,8 @@ def _page(request, form, *, lookup=None, call=None):
             "contact_form": ContactForm(user=request.user) if may_create else None,
             "call": call,
             "history": history,
+            # MGT-4: a new hire records tickets but does not own them until inducted.
+            "induction_block": induction_block(request.user),
             "title": _("登记来电"),
         },
     )

@@ -25,6 +25,7 @@ DEMO_EXTRAS = (
     "wuyedesk.staffing",
     "wuyedesk.rewards",
     "wuyedesk.recruitment",
+    "wuyedesk.training",
 )
 
 
