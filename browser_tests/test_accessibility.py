@@ -55,6 +55,11 @@ MAIN_PAGES = {
         "/workplans/reports/",
         "/archive/",
         "/archive/due/",
+        "/staffing/",
+        "/staffing/roster/",
+        "/staffing/exceptions/",
+        "/staffing/requests/",
+        "/staffing/sheet/",
     ],
     "specialist": [
         "/",
@@ -70,6 +75,8 @@ MAIN_PAGES = {
         "/notifications/",
         "/meetings/actions/",
         "/supervision/inspections/",
+        "/staffing/",
+        "/staffing/leave/new/",
     ],
     "assistant": [
         "/",
@@ -89,6 +96,8 @@ MAIN_PAGES = {
         "/workplans/reports/",
         "/archive/",
         "/archive/new/",
+        "/staffing/shifts/",
+        "/staffing/import/",
     ],
     "worker": [
         "/",
