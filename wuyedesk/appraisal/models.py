@@ -110,6 +110,10 @@ class Item(models.Model):
     label = models.CharField(_("记录"), max_length=120)
     at = models.DateTimeField(_("时间"), null=True, blank=True)
     value = models.DecimalField(_("分值"), max_digits=6, decimal_places=1)
+    # A row may stand for several records of the same value (the tickets that met every
+    # deadline, the inquiries resolved at first contact): how many, and [[id, label], …].
+    count = models.PositiveIntegerField(_("记录数"), default=1)
+    refs = models.JSONField(default=list, blank=True)
     detail = models.CharField(_("说明"), max_length=200, blank=True)
     excluded = models.BooleanField(_("已剔除"), default=False)
     adjusted = models.DecimalField(

@@ -1,6 +1,7 @@
 """How a score is made from the records behind it (the formulas the appraisal page shows).
 
-- A part (component) is the mean of its records' values; the part "complaints found" is
+- A part (component) is the mean of its records' values (a row standing for several records
+  counts as many times); the part "complaints found" is
   100 less the regulation's deduction for each complaint; the manager's rating is its own
   part of attitude once given.
 - A criterion is the mean of its parts that have records (a part with no records does not
@@ -26,16 +27,18 @@ def rounded(value) -> Decimal | None:
     return Decimal(value).quantize(ONE, rounding=ROUND_HALF_UP)
 
 
-def part_scores(values_by_part: dict[str, list[Decimal]], manager_rating) -> dict[str, Decimal]:
-    """{component: score} from the counted values of each part's records."""
+def part_scores(values_by_part: dict[str, list[tuple]], manager_rating) -> dict[str, Decimal]:
+    """{component: score} from the counted (value, number of records) of each part."""
     parts: dict[str, Decimal] = {}
     for component, values in values_by_part.items():
         if component == Component.COMPLAINT:
             continue
-        if values:
-            parts[component] = sum(values, Decimal(0)) / len(values)
+        n = sum(count for _value, count in values)
+        if n:
+            parts[component] = sum((v * count for v, count in values), Decimal(0)) / n
     complaints = values_by_part.get(Component.COMPLAINT, [])
-    parts[Component.COMPLAINT] = max(Decimal(0), HUNDRED + sum(complaints, Decimal(0)))
+    deducted = sum((v * count for v, count in complaints), Decimal(0))
+    parts[Component.COMPLAINT] = max(Decimal(0), HUNDRED + deducted)
     if manager_rating is not None:
         parts[Component.MANAGER] = Decimal(manager_rating)
     return parts
@@ -70,12 +73,12 @@ def band_of(total, settings) -> str:
 
 def score(items, weights: dict[str, int], manager_rating, settings) -> dict:
     """{"parts", "scores", "total", "band"} of an appraisal from its items (any objects with
-    `component` and `counted`); parts and scores as floats of one decimal for storage."""
-    values: dict[str, list[Decimal]] = {}
+    `component`, `counted` and `count`); parts and scores as floats of one decimal for storage."""
+    values: dict[str, list[tuple]] = {}
     for item in items:
         counted = item.counted
         if counted is not None:
-            values.setdefault(item.component, []).append(Decimal(counted))
+            values.setdefault(item.component, []).append((Decimal(counted), item.count or 1))
     parts = part_scores(values, manager_rating)
     scores = criterion_scores(parts)
     appraised = {c: s for c, s in scores.items() if weights.get(c)}

@@ -100,6 +100,9 @@ def detail(user, appraisal: Appraisal) -> dict:
     parts: dict[str, list] = {}
     for item in items:
         item.link = item_link(item)
+        item.ref_links = [
+            (reverse("ticket_detail", kwargs={"pk": pk}), label) for pk, label in item.refs
+        ]
         item.disputed = item.pk in open_items
         item.detail_label = DETAILS.get(item.detail, item.detail)
         parts.setdefault(item.component, []).append(item)

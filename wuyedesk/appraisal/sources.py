@@ -3,7 +3,8 @@ criterion for the whole batch, never one per person): each person's list of Item
 
 - Service quality: the tickets the person owns registered in the quarter, each 100 when
   every deadline was met and 0 when one was missed (supervision's definition); their
-  inquiries, 100 when resolved at first contact; the closed ticket, call and deadline
+  inquiries, 100 when resolved at first contact (the 100s of a person are one row listing
+  their tickets, each 0 a row of its own); the closed ticket, call and deadline
   inspections of the person (their scores).
 - Customer satisfaction: the residents' ratings (channels.Rating) attributed to the person
   (stars × 20); the return visits of the person's tickets that reached the resident
@@ -70,25 +71,29 @@ def collect(ids: list[int], start: dt.date, end: dt.date, *, now, complaint_poin
             "room_id",
         )
     )
+    met: dict[int, list] = {}
+    resolved: dict[int, list] = {}
     for owner, pk, number, at, kind, fcr, late, room in tickets:
-        found[owner].append(
-            _row(
-                Component.DEADLINE, pk, number, at, 0 if late else 100, "missed" if late else "met"
-            )
-        )
+        if late:
+            found[owner].append(_row(Component.DEADLINE, pk, number, at, 0, "missed"))
+        else:
+            met.setdefault(owner, []).append([pk, number])
         if kind == Kind.INQUIRY:
-            found[owner].append(
-                _row(
-                    Component.FIRST_CONTACT,
-                    pk,
-                    number,
-                    at,
-                    100 if fcr else 0,
-                    "fcr" if fcr else "no_fcr",
-                )
-            )
+            if fcr:
+                resolved.setdefault(owner, []).append([pk, number])
+            else:
+                found[owner].append(_row(Component.FIRST_CONTACT, pk, number, at, 0, "no_fcr"))
         if room:
             rooms.setdefault(owner, set()).add(room)
+    # The tickets that met every deadline (and the inquiries resolved at first contact) are
+    # one row each per person, listing them: the page links every one.
+    for component, groups, detail in (
+        (Component.DEADLINE, met, "met"),
+        (Component.FIRST_CONTACT, resolved, "fcr"),
+    ):
+        for owner, refs in groups.items():
+            row = _row(component, None, f"× {len(refs)}", None, 100, detail)
+            found[owner].append(row | {"count": len(refs), "refs": sorted(refs)})
     inspections = (
         Inspection.objects.filter(
             inspected_id__in=ids,

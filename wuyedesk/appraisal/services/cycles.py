@@ -131,12 +131,13 @@ def open_due(day: dt.date | None = None) -> Cycle | None:
         return None
 
 
-def compute(cycle: Cycle) -> int:
-    """Every appraised person's appraisal of the cycle (the worker's job body). People whose
-    appraisal exists already (a failed run resumed) are skipped. Returns the number made."""
+def compute(cycle: Cycle, people=None) -> int:
+    """Every appraised person's appraisal of the cycle (the worker's job body; `people`: a
+    queryset of users in their place, for bench/appraisal.py). People whose appraisal exists
+    already (a failed run resumed) are skipped. Returns the number made."""
     settings = cycle.settings
     now = timezone.now()
-    people = list(appraised_people().select_related("staff"))
+    people = list((appraised_people() if people is None else people).select_related("staff"))
     done = set(Appraisal.objects.filter(cycle=cycle).values_list("person_id", flat=True))
     Cycle.objects.filter(pk=cycle.pk).update(progress_total=len(people), progress_done=len(done))
     todo = [p for p in people if p.pk not in done]

@@ -4,8 +4,6 @@ import django.test
 import pytest
 from django.utils import timezone
 
-from wuyedesk.tickets.tests.conftest import call, categories  # noqa: F401  (shared fixtures)
-
 
 def quarter_day(previous=False) -> dt.datetime:
     """Noon of the 10th day of this quarter (or the previous one), Asia/Shanghai."""
@@ -29,8 +27,7 @@ def open_cycle(by, *, previous=False):
     return cycle
 
 
-@pytest.fixture
-def records(world, call, categories):  # noqa: F811
+def make_records(world):
     """The specialist's quarter (the previous one), hand-computable:
 
     quality: 4 inquiries owned, one missed its follow-up deadline (deadline 3/4 = 75.0), two
@@ -43,7 +40,24 @@ def records(world, call, categories):  # noqa: F811
     """
     from wuyedesk.channels.models import Rating
     from wuyedesk.supervision.models import Inspection
+    from wuyedesk.tickets.defaults import load_categories
     from wuyedesk.tickets.models import CorrectiveMeasure, ReturnVisit, Ticket
+    from wuyedesk.tickets.services import ticket_create
+
+    categories = load_categories()
+
+    def call(**fields):
+        data = {
+            "by": world.specialist,
+            "kind": "inquiry",
+            "channel": "phone",
+            "category": categories["UTILITY"],
+            "title": "",
+            "description": "卫生间漏水",
+            "resident": world.resident_a,
+            "room": world.rooms_a[0],
+        }
+        return ticket_create(**(data | fields))
 
     at = quarter_day(previous=True)
     s = world.specialist
@@ -105,3 +119,8 @@ def records(world, call, categories):  # noqa: F811
         )
     world.tickets, world.other_ticket, world.ratings = tickets, other, ratings
     return world
+
+
+@pytest.fixture
+def records(world):
+    return make_records(world)
