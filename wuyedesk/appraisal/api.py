@@ -73,6 +73,8 @@ class AppraisalItemOut(Schema):
     at: str | None
     value: float
     detail: str
+    count: int
+    refs: list
     excluded: bool
     adjusted: float | None
     link: str
@@ -82,6 +84,8 @@ class AppraisalDisputeOut(Schema):
     id: int
     appraisal_id: int
     item_id: int | None
+    ref_id: int | None
+    ref_label: str
     comment: str
     status: str
     answer: str
@@ -149,6 +153,7 @@ class AppraisalReasonIn(Schema):
 
 class AppraisalDisputeIn(Schema):
     item: Id | None = Field(None, description="the id of the record contested; none: the whole")
+    ref: Id | None = Field(None, description="one of the records a row stands for (its refs)")
     comment: str = TextField
 
 
@@ -201,6 +206,8 @@ def _out(user, appraisal, *, full=False) -> dict:
                 "at": _iso(i.at),
                 "value": float(i.value),
                 "detail": i.detail,
+                "count": i.count,
+                "refs": i.refs,
                 "excluded": i.excluded,
                 "adjusted": _num(i.adjusted),
                 "link": i.link,
@@ -366,7 +373,11 @@ def dispute_open(request, pk: int, payload: AppraisalDisputeIn):
                 {"item": ValidationError(_("该记录不属于这份考核。"), code="invalid_choice")}
             )
     dispute = workflow.dispute_open(
-        by=user, appraisal=appraisal, item=item, comment=payload.comment
+        by=user,
+        appraisal=appraisal,
+        item=item,
+        comment=payload.comment,
+        ref=payload.ref if item is not None else None,
     )
     return Status(201, dispute)
 

@@ -30,6 +30,7 @@ class ReasonForm(StyledFormMixin, forms.Form):
 
 class DisputeForm(StyledFormMixin, forms.Form):
     item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    ref = forms.IntegerField(required=False, widget=forms.HiddenInput)
     comment = forms.CharField(label=_("申诉理由"), widget=TEXTAREA, max_length=2000)
 
 

@@ -140,6 +140,9 @@ class Dispute(models.Model):
     item = models.ForeignKey(
         Item, on_delete=models.CASCADE, null=True, blank=True, related_name="disputes"
     )
+    # One record of a row standing for several (a ticket among the row's refs).
+    ref_id = models.PositiveBigIntegerField(null=True, blank=True)
+    ref_label = models.CharField(max_length=120, blank=True)
     comment = models.TextField(_("申诉理由"))
     status = models.CharField(
         _("状态"), max_length=10, choices=DisputeStatus.choices, default=DisputeStatus.OPEN

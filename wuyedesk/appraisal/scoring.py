@@ -77,8 +77,8 @@ def score(items, weights: dict[str, int], manager_rating, settings) -> dict:
     values: dict[str, list[tuple]] = {}
     for item in items:
         counted = item.counted
-        if counted is not None:
-            values.setdefault(item.component, []).append((Decimal(counted), item.count or 1))
+        if counted is not None and item.count:
+            values.setdefault(item.component, []).append((Decimal(counted), item.count))
     parts = part_scores(values, manager_rating)
     scores = criterion_scores(parts)
     appraised = {c: s for c, s in scores.items() if weights.get(c)}

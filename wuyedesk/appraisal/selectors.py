@@ -68,6 +68,10 @@ def appraisal_get_for_user(user, pk) -> Appraisal:
     )
 
 
+def local(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
 def item_link(item) -> str:
     if item.ref_id is None:
         return ""
@@ -98,11 +102,11 @@ def detail(user, appraisal: Appraisal) -> dict:
     )
     open_items = {d.item_id for d in disputes if d.status == DisputeStatus.OPEN}
     parts: dict[str, list] = {}
+    tickets_url = reverse("ticket_queue")
     for item in items:
         item.link = item_link(item)
-        item.ref_links = [
-            (reverse("ticket_detail", kwargs={"pk": pk}), label) for pk, label in item.refs
-        ]
+        item.ref_url = tickets_url if item.component in TICKET_PARTS else ""
+        item.when = local(item.at) if item.at else ""
         item.disputed = item.pk in open_items
         item.detail_label = DETAILS.get(item.detail, item.detail)
         parts.setdefault(item.component, []).append(item)
@@ -124,6 +128,7 @@ def detail(user, appraisal: Appraisal) -> dict:
                         "label": Component(c).label,
                         "score": appraisal.parts.get(c) if visible else None,
                         "items": parts.get(c, []),
+                        "records": sum(i.count for i in parts.get(c, [])),
                     }
                     for c in components
                 ],

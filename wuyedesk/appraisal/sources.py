@@ -3,8 +3,7 @@ criterion for the whole batch, never one per person): each person's list of Item
 
 - Service quality: the tickets the person owns registered in the quarter, each 100 when
   every deadline was met and 0 when one was missed (supervision's definition); their
-  inquiries, 100 when resolved at first contact (the 100s of a person are one row listing
-  their tickets, each 0 a row of its own); the closed ticket, call and deadline
+  inquiries, 100 when resolved at first contact; the closed ticket, call and deadline
   inspections of the person (their scores).
 - Customer satisfaction: the residents' ratings (channels.Rating) attributed to the person
   (stars × 20); the return visits of the person's tickets that reached the resident
@@ -34,6 +33,11 @@ ATTITUDE_CATEGORY = "ATTITUDE"  # 员工服务态度 (tickets/defaults.py)
 CONDUCT_KINDS = (InspectionKind.ONSITE, InspectionKind.MYSTERY)
 VISIT_VALUES = {Satisfaction.SATISFIED: 100, Satisfaction.PARTLY: 50, Satisfaction.NOT_SATISFIED: 0}
 STAR_POINTS = 20
+GROUP_DETAILS = {
+    Component.DEADLINE: {100: "met", 0: "missed"},
+    Component.FIRST_CONTACT: {100: "fcr", 0: "no_fcr"},
+    Component.SURVEY: {v * STAR_POINTS: f"{v}/5" for v in range(0, 11)},
+}
 
 
 def _row(component, ref_id, label, at, value, detail=""):
@@ -64,36 +68,21 @@ def collect(ids: list[int], start: dt.date, end: dt.date, *, now, complaint_poin
             "owner_id",
             "id",
             "number",
-            "created_at",
             "kind",
             "first_contact_resolution",
             "missed_flag",
             "room_id",
         )
     )
-    met: dict[int, list] = {}
-    resolved: dict[int, list] = {}
-    for owner, pk, number, at, kind, fcr, late, room in tickets:
-        if late:
-            found[owner].append(_row(Component.DEADLINE, pk, number, at, 0, "missed"))
-        else:
-            met.setdefault(owner, []).append([pk, number])
+    groups: dict[tuple, list] = {}
+    for owner, pk, number, kind, fcr, late, room in tickets:
+        groups.setdefault((owner, Component.DEADLINE, 0 if late else 100), []).append([pk, number])
         if kind == Kind.INQUIRY:
-            if fcr:
-                resolved.setdefault(owner, []).append([pk, number])
-            else:
-                found[owner].append(_row(Component.FIRST_CONTACT, pk, number, at, 0, "no_fcr"))
+            groups.setdefault((owner, Component.FIRST_CONTACT, 100 if fcr else 0), []).append(
+                [pk, number]
+            )
         if room:
             rooms.setdefault(owner, set()).add(room)
-    # The tickets that met every deadline (and the inquiries resolved at first contact) are
-    # one row each per person, listing them: the page links every one.
-    for component, groups, detail in (
-        (Component.DEADLINE, met, "met"),
-        (Component.FIRST_CONTACT, resolved, "fcr"),
-    ):
-        for owner, refs in groups.items():
-            row = _row(component, None, f"× {len(refs)}", None, 100, detail)
-            found[owner].append(row | {"count": len(refs), "refs": sorted(refs)})
     inspections = (
         Inspection.objects.filter(
             inspected_id__in=ids,
@@ -158,27 +147,25 @@ def collect(ids: list[int], start: dt.date, end: dt.date, *, now, complaint_poin
             Answer.objects.filter(
                 question__is_overall=True,
                 value_int__isnull=False,
-                response__room_id__in=all_rooms,
                 response__submitted_at__gte=low,
                 response__submitted_at__lt=high,
             )
             .order_by()
-            .values_list("response__room_id", "response_id", "response__submitted_at", "value_int")
+            .values_list("response__room_id", "response_id", "value_int")
         )
         by_room: dict[int, list] = {}
-        for room, response, at, value in answers:
-            by_room.setdefault(room, []).append((response, at, value))
+        for room, response, value in answers:
+            if room in all_rooms:
+                by_room.setdefault(room, []).append((response, value))
         for person, person_rooms in rooms.items():
-            for room in sorted(person_rooms):
-                for response, at, value in by_room.get(room, ()):
-                    found[person].append(
-                        _row(
-                            Component.SURVEY,
-                            response,
-                            f"#{response}",
-                            at,
-                            value * STAR_POINTS,
-                            f"{value}/5",
-                        )
+            for room in person_rooms:
+                for response, value in by_room.get(room, ()):
+                    groups.setdefault((person, Component.SURVEY, value * STAR_POINTS), []).append(
+                        [response, f"#{response}"]
                     )
+    # Records of the same part and value are one row per person listing them (thousands of
+    # tickets a quarter): the page links each one, and each can be contested on its own.
+    for (person, component, value), refs in groups.items():
+        row = _row(component, None, f"× {len(refs)}", None, value, GROUP_DETAILS[component][value])
+        found[person].append(row | {"count": len(refs), "refs": sorted(refs)})
     return found

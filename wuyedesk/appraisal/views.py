@@ -5,7 +5,9 @@ with every record behind each score, and the forms of its steps."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -129,9 +131,26 @@ def _page(request, appraisal, forms=None, status=200):
     forms = forms or {}
     mine = appraisal.person_id == user.pk
     reviewer = access.may_review(user, appraisal)
-    picked = request.GET.get("item", "")
+    picked, ref = request.GET.get("item", ""), request.GET.get("ref", "")
     chosen = int(picked) if picked.isdigit() else None
+    chosen_ref = int(ref) if ref.isdigit() else None
     context = selectors.detail(user, appraisal)
+    window = mine and workflow.window_open(appraisal)
+    for criterion in context["criteria"]:
+        for part in criterion["parts"]:
+            # The records are the page's hottest fragment: Jinja2 writes them
+            # (docs/architecture.md), an autoescaping template's output, safe as it is.
+            part["html"] = (
+                mark_safe(  # noqa: S308
+                    render_to_string(
+                        "appraisal/items.html",
+                        {"items": part["items"], "window_open": window},
+                        using="jinja2",
+                    )
+                )
+                if part["items"]
+                else ""
+            )
     context["chosen_item"] = next(
         (
             item
@@ -142,12 +161,16 @@ def _page(request, appraisal, forms=None, status=200):
         ),
         None,
     )
+    if context["chosen_item"] is not None and chosen_ref is not None:
+        context["chosen_ref"] = next(
+            (label for pk, label in context["chosen_item"].refs if pk == chosen_ref), None
+        )
     context.update(
         {
             "appraisal": appraisal,
             "mine": mine,
             "reviewer": reviewer,
-            "window_open": mine and workflow.window_open(appraisal),
+            "window_open": window,
             "self_form": forms.get("self") or SelfForm(initial={"text": appraisal.self_assessment}),
             "review_form": forms.get("review")
             or ReviewForm(
@@ -158,7 +181,8 @@ def _page(request, appraisal, forms=None, status=200):
                 }
             ),
             "reopen_form": forms.get("reopen") or ReasonForm(),
-            "dispute_form": forms.get("dispute") or DisputeForm(initial={"item": chosen}),
+            "dispute_form": forms.get("dispute")
+            or DisputeForm(initial={"item": chosen, "ref": chosen_ref}),
             "chosen": chosen,
             "answer_form": forms.get("answer") or AnswerForm(),
             "answer_for": forms.get("answer_for"),
@@ -241,7 +265,11 @@ def dispute_new(request, pk):
             if item is None:
                 raise cycles.invalid("item", _("该记录不属于这份考核。"), "invalid_choice")
         workflow.dispute_open(
-            by=request.user, appraisal=appraisal, item=item, comment=data["comment"]
+            by=request.user,
+            appraisal=appraisal,
+            item=item,
+            comment=data["comment"],
+            ref=data.get("ref") if item is not None else None,
         )
 
     return _step(request, pk, DisputeForm, "dispute", run, _("已提交申诉,等待经理答复。"))

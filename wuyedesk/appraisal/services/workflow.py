@@ -210,8 +210,12 @@ def window_open(appraisal, now=None) -> bool:
 
 
 @transaction.atomic
-def dispute_open(*, by, appraisal: Appraisal, item: Item | None, comment: str) -> Dispute:
-    """The person contests one record behind their score (or the appraisal as a whole)."""
+def dispute_open(
+    *, by, appraisal: Appraisal, item: Item | None, comment: str, ref: int | None = None
+) -> Dispute:
+    """The person contests one record behind their score (`ref`: one of the records a row
+    stands for, e.g. one ticket of those that missed a deadline), or the appraisal as a
+    whole."""
     current = _lock(appraisal)
     if current.person_id != by.pk:
         raise PermissionDenied
@@ -219,10 +223,20 @@ def dispute_open(*, by, appraisal: Appraisal, item: Item | None, comment: str) -
         raise ValidationError(_("不在申诉期内。"), code="window_closed")
     if item is not None and item.appraisal_id != current.pk:
         raise invalid("item", _("该记录不属于这份考核。"), "invalid_choice")
+    label = ""
+    if ref is not None:
+        found = next((r for r in (item.refs if item else []) if r[0] == ref), None)
+        if found is None:
+            raise invalid("ref", _("该记录不属于这份考核。"), "invalid_choice")
+        label = str(found[1])[:120]
     comment = _text(comment, "comment", _("请填写申诉理由。"))
-    if Dispute.objects.filter(appraisal=current, item=item, status=DisputeStatus.OPEN).exists():
+    if Dispute.objects.filter(
+        appraisal=current, item=item, ref_id=ref, status=DisputeStatus.OPEN
+    ).exists():
         raise invalid("item", _("该记录已有待答复的申诉。"), "duplicate")
-    dispute = Dispute.objects.create(appraisal=current, item=item, comment=comment)
+    dispute = Dispute.objects.create(
+        appraisal=current, item=item, ref_id=ref, ref_label=label, comment=comment
+    )
     _change(current, Event.DISPUTED, by, current.total, comment)
     audit_record(
         actor=by,
@@ -247,6 +261,30 @@ def _adjusted(value):
     return scoring.rounded(number)
 
 
+def _split(item: Item, ref_id: int) -> Item:
+    """Take one record out of a row standing for several: it becomes a row of its own (the
+    one the answer then leaves out or adjusts); the row keeps the others."""
+    found = next((r for r in item.refs if r[0] == ref_id), None)
+    if found is None:  # taken out by an earlier answer
+        own = item.appraisal.items.filter(component=item.component, ref_id=ref_id).first()
+        if own is None:
+            raise invalid("ref", _("该记录不属于这份考核。"), "invalid_choice")
+        return own
+    item.refs = [r for r in item.refs if r[0] != ref_id]
+    item.count = len(item.refs)
+    item.label = f"× {item.count}"
+    item.save(update_fields=["refs", "count", "label"])
+    return Item.objects.create(
+        appraisal_id=item.appraisal_id,
+        criterion=item.criterion,
+        component=item.component,
+        ref_id=ref_id,
+        label=str(found[1])[:120],
+        value=item.value,
+        detail=item.detail,
+    )
+
+
 @transaction.atomic
 def dispute_answer(*, by, dispute: Dispute, decision: str, answer: str, adjusted=None) -> Dispute:
     """Accept (the record no longer counts), partly accept (it counts with `adjusted`) or
@@ -266,6 +304,8 @@ def dispute_answer(*, by, dispute: Dispute, decision: str, answer: str, adjusted
     value = _adjusted(adjusted) if decision == DisputeStatus.PARTLY else None
     before = appraisal.total
     item = current.item
+    if item is not None and current.ref_id is not None and decision != DisputeStatus.REJECTED:
+        item = _split(item, current.ref_id)
     if item is not None and decision == DisputeStatus.ACCEPTED:
         item.excluded = True
         item.save(update_fields=["excluded"])

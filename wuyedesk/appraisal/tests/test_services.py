@@ -130,14 +130,28 @@ def test_acceptance_a_contested_rating_of_another_persons_ticket_is_left_out(rec
     assert dispute.status == DisputeStatus.ACCEPTED
 
 
-def test_partly_accepted_counts_the_record_with_the_managers_value(records):
+def test_one_ticket_of_a_row_is_contested_and_partly_accepted(records):
     world = records
     cycle = open_cycle(world.manager, previous=True)
     a = _mine(cycle, world.specialist)
     workflow.review(by=world.manager, appraisal=a, rating=70, reason="理由")
     workflow.publish(by=world.manager, appraisal=a)
-    item = a.items.get(component=Component.DEADLINE, value=0)
-    dispute = workflow.dispute_open(by=world.specialist, appraisal=a, item=item, comment="客户改约")
+    met = a.items.get(component=Component.DEADLINE, value=100)
+    assert met.count == 3 and [r[0] for r in met.refs] == sorted(t.pk for t in world.tickets[:3])
+    with pytest.raises(ValidationError):
+        workflow.dispute_open(
+            by=world.specialist, appraisal=a, item=met, ref=world.other_ticket.pk, comment="x"
+        )
+    # The missed one: a row of its own (one ticket) contested through its ref.
+    missed = a.items.get(component=Component.DEADLINE, value=0)
+    assert missed.count == 1 and missed.refs[0][0] == world.tickets[3].pk
+    dispute = workflow.dispute_open(
+        by=world.specialist,
+        appraisal=a,
+        item=missed,
+        ref=world.tickets[3].pk,
+        comment="客户改约",
+    )
     with pytest.raises(ValidationError):
         workflow.dispute_answer(
             by=world.manager, dispute=dispute, decision="partly", answer="部分", adjusted="abc"
@@ -146,7 +160,20 @@ def test_partly_accepted_counts_the_record_with_the_managers_value(records):
         by=world.manager, dispute=dispute, decision="partly", answer="部分属实", adjusted=50
     )
     a.refresh_from_db()
-    assert a.parts["deadline"] == 87.5  # (100+100+100+50)/4
+    assert a.parts["deadline"] == 87.5  # (100×3 + 50) / 4
+    own = a.items.get(component=Component.DEADLINE, ref_id=world.tickets[3].pk)
+    assert own.adjusted == 50 and own.count == 1
+    missed.refresh_from_db()
+    assert missed.count == 0 and missed.refs == []
+    # Accepting one ticket of the row of three leaves the two others.
+    second = workflow.dispute_open(
+        by=world.specialist, appraisal=a, item=met, ref=world.tickets[0].pk, comment="重复登记"
+    )
+    workflow.dispute_answer(by=world.manager, dispute=second, decision="accepted", answer="属实")
+    a.refresh_from_db()
+    met.refresh_from_db()
+    assert met.count == 2
+    assert a.parts["deadline"] == 83.3  # (100×2 + 50) / 3
 
 
 def test_results_are_hidden_until_published_and_the_window_closes(records):
