@@ -72,7 +72,9 @@ def local(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
-def item_link(item) -> str:
+def item_link(item, person_id=None) -> str:
+    if item.component == Component.ATTENDANCE and person_id is not None:
+        return f"{reverse('staffing:person', args=[person_id])}?month={item.label}"
     if item.ref_id is None:
         return ""
     if item.component in TICKET_PARTS:
@@ -104,7 +106,7 @@ def detail(user, appraisal: Appraisal) -> dict:
     parts: dict[str, list] = {}
     tickets_url = reverse("ticket_queue")
     for item in items:
-        item.link = item_link(item)
+        item.link = item_link(item, appraisal.person_id)
         item.ref_url = tickets_url if item.component in TICKET_PARTS else ""
         item.when = local(item.at) if item.at else ""
         item.disputed = item.pk in open_items

@@ -9,6 +9,8 @@ criterion for the whole batch, never one per person): each person's list of Item
   (stars × 20); the return visits of the person's tickets that reached the resident
   (satisfied 100, partly 50, not satisfied 0); the overall answer of the survey responses
   of the rooms of the person's tickets (1–5 × 20).
+- Attendance (where the version in force weighs it): the rostered half-days of each month
+  from staffing (`attendance`).
 - Attitude: the closed on-site and mystery inspections (conduct); each complaint of the
   category 员工服务态度 decided in the quarter with a corrective measure owned by the person
   (the complaint found against them: minus the regulation's deduction).
@@ -21,6 +23,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 
 from wuyedesk.appraisal.choices import CRITERION_OF, Component
 from wuyedesk.channels.models import Rating
+from wuyedesk.staffing.selectors import attendance_summary
 from wuyedesk.supervision.choices import Kind as InspectionKind
 from wuyedesk.supervision.choices import Status as InspectionStatus
 from wuyedesk.supervision.models import Inspection
@@ -52,8 +55,48 @@ def _row(component, ref_id, label, at, value, detail=""):
     }
 
 
-def collect(ids: list[int], start: dt.date, end: dt.date, *, now, complaint_points: int):
-    """{person id: [item fields]} for the people `ids` over [start, end]."""
+def months(start: dt.date, end: dt.date):
+    """(first, last) day of each month of [start, end]."""
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+        yield first, min(end, following - dt.timedelta(days=1))
+        first = following
+
+
+def attendance(ids: list[int], start: dt.date, end: dt.date, now) -> dict[int, list[dict]]:
+    """Each person's rostered half-days of each month (staffing.selectors.attendance_summary):
+    a half-day present counts 100, one with a late arrival or an early leave 50, a half-day
+    absent 0; one row per month and kind, linking the month's attendance sheet."""
+    found: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for first, last in months(start, end):
+        label = f"{first:%Y-%m}"
+        for pk, figures in attendance_summary(ids, first, last, now=now).items():
+            halves = 2 * figures.scheduled_days
+            absent = min(figures.absent_half_days, halves)
+            slipped = min(figures.late + figures.early_leave, halves - absent)
+            for value, n, detail in (
+                (100, halves - absent - slipped, "present"),
+                (50, slipped, "late_early"),
+                (0, absent, "absent"),
+            ):
+                if n:
+                    row = _row(Component.ATTENDANCE, None, label, None, value, detail)
+                    found[pk].append(row | {"count": n})
+    return found
+
+
+def collect(
+    ids: list[int],
+    start: dt.date,
+    end: dt.date,
+    *,
+    now,
+    complaint_points: int,
+    weights: dict | None = None,
+):
+    """{person id: [item fields]} for the people `ids` over [start, end]; attendance only
+    when its weight (of the cycle's version) is not 0."""
     low, high = day_bounds(start, end)
     found: dict[int, list[dict]] = {pk: [] for pk in ids}
     rooms: dict[int, set[int]] = {}
@@ -168,4 +211,7 @@ def collect(ids: list[int], start: dt.date, end: dt.date, *, now, complaint_poin
     for (person, component, value), refs in groups.items():
         row = _row(component, None, f"× {len(refs)}", None, value, GROUP_DETAILS[component][value])
         found[person].append(row | {"count": len(refs), "refs": sorted(refs)})
+    if (weights or {}).get("attendance"):
+        for person, rows in attendance(ids, start, end, now).items():
+            found[person].extend(rows)
     return found

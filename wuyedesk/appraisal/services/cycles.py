@@ -150,6 +150,7 @@ def compute(cycle: Cycle, people=None) -> int:
             cycle.end,
             now=now,
             complaint_points=settings.appraisal_complaint_points,
+            weights=cycle.weights,
         )
         with transaction.atomic():
             appraisals, items = [], []

@@ -37,6 +37,7 @@ def make_records(world):
     partly -> 75; no survey -> (60 + 75) / 2 = 67.5.
     attitude: an on-site inspection of 90; one staff-attitude complaint decided with a
     measure owned by the specialist -> 100 - 20 = 80; -> 85 until the manager's rating.
+    attendance: two rostered days (four half-days), one arrival late -> (3 × 100 + 50) / 4.
     """
     from wuyedesk.channels.models import Rating
     from wuyedesk.supervision.models import Inspection
@@ -117,6 +118,20 @@ def make_records(world):
             created_by=world.supervisor,
             closed_at=at,
         )
+    # Attendance (staffing): two rostered days, one on time, one 1 minute past the grace.
+    from wuyedesk.policies.services import policy
+    from wuyedesk.staffing import services as staffing
+
+    shift = staffing.shift_save(by=world.manager, name="白班", start=dt.time(9), end=dt.time(17))
+    grace = policy().attendance_grace_minutes
+    for n, minutes in ((0, 0), (1, grace + 1)):
+        day = at.date() + dt.timedelta(days=n)
+        staffing.roster_add(
+            by=world.manager, user=s, date=day, shift=shift, duty="counter", community=world.a
+        )
+        start = dt.datetime.combine(day, dt.time(9), tzinfo=at.tzinfo)
+        staffing.clock(by=s, action="in", ip="10.0.0.5", now=start + dt.timedelta(minutes=minutes))
+        staffing.clock(by=s, action="out", ip="10.0.0.5", now=start + dt.timedelta(hours=8))
     world.tickets, world.other_ticket, world.ratings = tickets, other, ratings
     return world
 

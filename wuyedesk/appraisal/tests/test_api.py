@@ -33,7 +33,7 @@ def test_the_contest_story_through_the_api(records, api_as):
     )
     assert manager.post(f"/api/v1/appraisal/appraisals/{a.pk}/publish").status_code == 200
     body = me.get(f"/api/v1/appraisal/appraisals/{a.pk}").json()
-    assert body["total"] == 70.6
+    assert body["total"] == 72.3
     wrong = next(
         i
         for i in body["items"]
@@ -64,10 +64,10 @@ def test_the_contest_story_through_the_api(records, api_as):
     )
     assert response.status_code == 200 and response.json()["status"] == "accepted"
     body = me.get(f"/api/v1/appraisal/appraisals/{a.pk}").json()
-    assert body["total"] == 74.0
-    assert body["history"][-1]["before"] == 70.6 and body["history"][-1]["after"] == 74.0
+    assert body["total"] == 75.3
+    assert body["history"][-1]["before"] == 72.3 and body["history"][-1]["after"] == 75.3
     a.refresh_from_db()
-    assert a.total == Decimal("74.0")
+    assert a.total == Decimal("75.3")
 
 
 def test_out_of_scope_and_bad_input(records, api_as):

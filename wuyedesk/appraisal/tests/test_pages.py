@@ -25,11 +25,13 @@ def test_the_person_sees_every_record_with_its_link_and_the_formulas(records, cl
     world = records
     a = _published(world)
     page = client_as(world.specialist).get(f"/appraisal/{a.pk}/").content.decode()
-    assert 'id="appraisal-total">70.6<' in page
+    assert 'id="appraisal-total">72.3<' in page
     assert "Σ(各项权重 × 该项得分)" in page
     for ticket in world.tickets:
         assert f'href="/tickets/{ticket.pk}/"' in page
     assert f'href="/tickets/{world.other_ticket.pk}/"' in page  # the rating contested
+    month = a.items.filter(component=Component.ATTENDANCE).first().label
+    assert f'href="/staffing/people/{world.specialist.pk}/?month={month}"' in page
     inspection = a.items.filter(component=Component.CONDUCT).get()
     assert f'href="/supervision/inspections/{inspection.ref_id}/"' in page
     # Each record that counts under 100 can be contested on its own; those in the person's
@@ -126,9 +128,9 @@ def test_the_contest_on_the_pages(records, client_as):
     )
     assert response.status_code == 302
     a.refresh_from_db()
-    assert str(a.total) == "74.0"
+    assert str(a.total) == "75.3"
     page = client_as(world.specialist).get(f"/appraisal/{a.pk}/").content.decode()
-    assert "误归属" in page and "70.6" in page and "74.0" in page
+    assert "误归属" in page and "72.3" in page and "75.3" in page
 
 
 def _figure(page, key):

@@ -43,15 +43,16 @@ def test_acceptance_the_specialists_appraisal_equals_the_hand_computed_value(rec
         "return_visit": 75.0,
         "conduct": 90.0,
         "complaint": 80.0,
+        "attendance": 87.5,
     }
     # quality (75+50+80)/3 = 68.33; satisfaction (60+75)/2 = 67.5; attitude (90+80)/2 = 85;
-    # no attendance records: its weight does not count.
-    # (20×85 + 40×68.333 + 30×67.5) / 90 = 71.76
-    assert a.total == Decimal("71.8")
+    # attendance (3×100 + 50)/4 = 87.5.
+    # (20×85 + 40×68.333 + 30×67.5 + 10×87.5) / 100 = 73.33
+    assert a.total == Decimal("73.3")
     workflow.review(by=world.manager, appraisal=a, rating=70, reason="礼貌用语偶有疏漏")
     a.refresh_from_db()
-    # attitude (90+80+70)/3 = 80 -> (20×80 + 40×68.333 + 30×67.5) / 90 = 70.65
-    assert a.total == Decimal("70.6")
+    # attitude (90+80+70)/3 = 80 -> (20×80 + 40×68.333 + 30×67.5) / 90 = 72.35
+    assert a.total == Decimal("72.3")
     assert a.band == Band.PASS
     assert a.scores["attitude"] == 80.0
 
@@ -74,7 +75,7 @@ def test_acceptance_a_new_regulation_version_changes_the_next_cycle_only(records
     a.refresh_from_db()
     previous.refresh_from_db()
     assert previous.weights["quality"] == 40
-    assert a.total == Decimal("70.6")
+    assert a.total == Decimal("72.3")
     # This quarter: a ticket inspection of 90 and an on-site one of 50.
     at = quarter_day()
     for kind, score in (("ticket", 90), ("onsite", 50)):
@@ -109,7 +110,7 @@ def test_acceptance_a_contested_rating_of_another_persons_ticket_is_left_out(rec
     workflow.review(by=world.manager, appraisal=a, rating=70, reason="礼貌用语偶有疏漏")
     workflow.publish(by=world.manager, appraisal=a)
     a.refresh_from_db()
-    assert a.total == Decimal("70.6")
+    assert a.total == Decimal("72.3")
     wrong = a.items.get(component=Component.RATING, ref_id=world.other_ticket.pk)
     dispute = workflow.dispute_open(
         by=world.specialist, appraisal=a, item=wrong, comment="这是B专员的工单,不是我处理的"
@@ -119,11 +120,11 @@ def test_acceptance_a_contested_rating_of_another_persons_ticket_is_left_out(rec
     )
     a.refresh_from_db()
     # ratings (100+60)/2 = 80; satisfaction (80+75)/2 = 77.5
-    # (20×80 + 40×68.333 + 30×77.5) / 90 = 73.98
-    assert a.total == Decimal("74.0")
+    # (20×80 + 40×68.333 + 30×77.5 + 10×87.5) / 100 = 75.33
+    assert a.total == Decimal("75.3")
     assert a.status == Status.PUBLISHED
     answered = Change.objects.get(appraisal=a, event=Event.ANSWERED)
-    assert (answered.before, answered.after) == (Decimal("70.6"), Decimal("74.0"))
+    assert (answered.before, answered.after) == (Decimal("72.3"), Decimal("75.3"))
     assert "不是我处理的" in answered.reason and "误归属" in answered.reason
     assert AuditEntry.objects.filter(object_type="appraisal.dispute").count() == 2
     dispute.refresh_from_db()
@@ -292,4 +293,4 @@ def test_published_results_for_rewards(records):
     assert selectors.published_results(cycle) == []
     workflow.review(by=world.manager, appraisal=a, rating=70, reason="x")
     workflow.publish(by=world.manager, appraisal=a)
-    assert selectors.published_results(cycle) == [(world.specialist.pk, Decimal("70.6"), "pass")]
+    assert selectors.published_results(cycle) == [(world.specialist.pk, Decimal("72.3"), "pass")]
