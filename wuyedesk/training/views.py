@@ -273,7 +273,7 @@ def record_detail(request, person):
             "figures": selectors.training_summary([staff.user_id], start, today)[staff.user_id],
             "start": start,
             "end": today,
-            "block": selectors.induction_block(staff.user),
+            "induction_block": selectors.induction_block(staff.user),
             "title": _("%(name)s的培训档案") % {"name": staff.name},
         },
     )

@@ -105,3 +105,30 @@ def test_the_due_list_counts_what_the_home_says(world, client_as, induction):
     # communities (客服部 in community A: not specialist_b, of community B)
     assert rows == 3 * 2
     assert f"<strong>{rows}</strong>" in home
+
+
+def test_the_homes_count_the_lists_they_link(world, client_as, induction):
+    import re
+
+    def figure(html, key):
+        found = re.search(rf'href="([^"]+)" data-figure="{key}" data-count="(\d+)"', html)
+        return found.group(1).replace("&amp;", "&"), int(found.group(2))
+
+    for person, key in ((world.manager, "trainings_due"), (world.specialist, "my_trainings_due")):
+        client = client_as(person)
+        url, n = figure(client.get("/").content.decode(), key)
+        rows = client.get(url).content.decode().split("<tbody>")[1].split("</tbody>")[0]
+        assert rows.count("<tr>") == n
+    assert n == 3  # the specialist's own three induction courses
+
+
+def test_the_pages_in_english(world, client_as, induction):
+    client = client_as(world.specialist)
+    client.post("/language/", {"language": "en", "next": "/"})
+
+    due = client.get("/training/due/?mine=1").content.decode()
+    record = client.get(f"/training/records/{world.specialist.pk}/").content.decode()
+
+    assert "My trainings due" in due
+    assert "Induction not passed: " in record
+    assert "Training record of" in record
