@@ -115,4 +115,9 @@ DETAILS = {
     "present": _("出勤的半天"),
     "late_early": _("迟到或早退的半天"),
     "absent": _("缺勤的半天"),
+    "session_attended": _("参加的培训场次"),
+    "session_missed": _("缺席的培训场次"),
+    "exam_passed": _("通过的考试"),
+    "exam_failed": _("未通过的考试"),
+    "mandatory_overdue": _("逾期未完成的必修课程"),
 }

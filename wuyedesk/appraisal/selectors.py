@@ -75,6 +75,8 @@ def local(value) -> str:
 def item_link(item, person_id=None) -> str:
     if item.component == Component.ATTENDANCE and person_id is not None:
         return f"{reverse('staffing:person', args=[person_id])}?month={item.label}"
+    if item.component == Component.TRAINING and person_id is not None:
+        return reverse("training_record", args=[person_id])
     if item.ref_id is None:
         return ""
     if item.component in TICKET_PARTS:

@@ -11,6 +11,8 @@ criterion for the whole batch, never one per person): each person's list of Item
   of the rooms of the person's tickets (1–5 × 20).
 - Attendance (where the version in force weighs it): the rostered half-days of each month
   from staffing (`attendance`).
+- Training (where the version in force weighs it): sessions, exams and mandatory courses
+  overdue from training (`training`).
 - Attitude: the closed on-site and mystery inspections (conduct); each complaint of the
   category 员工服务态度 decided in the quarter with a corrective measure owned by the person
   (the complaint found against them: minus the regulation's deduction).
@@ -31,6 +33,7 @@ from wuyedesk.supervision.services.inspections import day_bounds, missed_q
 from wuyedesk.surveys.models import Answer
 from wuyedesk.tickets.choices import Kind, Satisfaction
 from wuyedesk.tickets.models import CorrectiveMeasure, ReturnVisit, Ticket
+from wuyedesk.training.selectors import training_summary
 
 ATTITUDE_CATEGORY = "ATTITUDE"  # 员工服务态度 (tickets/defaults.py)
 CONDUCT_KINDS = (InspectionKind.ONSITE, InspectionKind.MYSTERY)
@@ -83,6 +86,26 @@ def attendance(ids: list[int], start: dt.date, end: dt.date, now) -> dict[int, l
                 if n:
                     row = _row(Component.ATTENDANCE, None, label, None, value, detail)
                     found[pk].append(row | {"count": n})
+    return found
+
+
+def training(ids: list[int], start: dt.date, end: dt.date) -> dict[int, list[dict]]:
+    """Each person's training of the quarter (training.selectors.training_summary): each
+    session they were enrolled in, attended 100, missed 0; each exam, passed 100, failed 0;
+    each mandatory course overdue at the quarter's end 0. Rows by kind, linking the
+    person's training record."""
+    found: dict[int, list[dict]] = {pk: [] for pk in ids}
+    for pk, f in training_summary(ids, start, end).items():
+        for value, n, detail in (
+            (100, f.sessions_attended, "session_attended"),
+            (0, f.sessions_required - f.sessions_attended, "session_missed"),
+            (100, f.exams_passed, "exam_passed"),
+            (0, f.exams_taken - f.exams_passed, "exam_failed"),
+            (0, f.mandatory_overdue, "mandatory_overdue"),
+        ):
+            if n > 0:
+                row = _row(Component.TRAINING, None, f"{f.hours} h", None, value, detail)
+                found[pk].append(row | {"count": n})
     return found
 
 
@@ -213,5 +236,8 @@ def collect(
         found[person].append(row | {"count": len(refs), "refs": sorted(refs)})
     if (weights or {}).get("attendance"):
         for person, rows in attendance(ids, start, end, now).items():
+            found[person].extend(rows)
+    if (weights or {}).get("training"):
+        for person, rows in training(ids, start, end).items():
             found[person].extend(rows)
     return found

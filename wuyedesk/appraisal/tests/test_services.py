@@ -15,6 +15,7 @@ from wuyedesk.appraisal.services import workflow
 from wuyedesk.appraisal.tests.conftest import open_cycle, quarter_day
 from wuyedesk.audit.models import AuditEntry
 from wuyedesk.testing import policy_in_force
+from wuyedesk.training.tests.conftest import held, induction  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +295,28 @@ def test_published_results_for_rewards(records):
     workflow.review(by=world.manager, appraisal=a, rating=70, reason="x")
     workflow.publish(by=world.manager, appraisal=a)
     assert selectors.published_results(cycle) == [(world.specialist.pk, Decimal("72.3"), "pass")]
+
+
+def test_training_counts_where_the_version_in_force_weighs_it(world, induction, held):  # noqa: F811
+    from wuyedesk.training.selectors import training_summary
+
+    policy_in_force(
+        appraisal_weight_attitude=20,
+        appraisal_weight_quality=30,
+        appraisal_weight_satisfaction=30,
+        appraisal_weight_attendance=10,
+        appraisal_weight_training=10,
+    )
+    person = world.specialist
+    held(induction[1], [person], {person: 80}, days_ago=1)
+    held(induction[2], [person], {person: 50}, days_ago=1)
+    cycle = open_cycle(world.manager)
+    a = _mine(cycle, person)
+    f = training_summary([person.pk], cycle.start, cycle.end)[person.pk]
+    records = f.sessions_required + f.exams_taken + f.mandatory_overdue
+    expected = 100 * (f.sessions_attended + f.exams_passed) / records
+    assert records > 0 and a.parts["training"] == round(expected, 1)
+    rows = a.items.filter(component=Component.TRAINING)
+    assert sum(rows.values_list("count", flat=True)) == records
+    # attitude 100 (no complaint), training as above, nothing else:
+    assert a.total == Decimal(str(round((20 * 100 + 10 * expected) / 30, 1)))
