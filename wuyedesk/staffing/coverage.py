@@ -4,7 +4,8 @@ On each working day of the regulation's calendar (policies/calendar.py), each ho
 service hours (`service_day_start` … `service_day_end`) must have someone on every duty the
 version in force names (`roster_cover_counter`, `roster_cover_phone`). An hour is covered
 when the rostered shifts on that duty (of the department, for the community or for all of its
-communities) together span it; a person on approved leave that day covers nothing. An hour
+communities) together span it; a person on approved leave that day covers nothing, and
+someone the induction gate holds (training.selectors) covers no hour of the phone line. An hour
 that is not covered is a gap: flagged on the roster page and counted on the manager's home.
 """
 
@@ -18,6 +19,7 @@ from wuyedesk.policies import calendar
 from wuyedesk.policies.services.settings import policy_at
 from wuyedesk.staffing.choices import Duty, RequestStatus
 from wuyedesk.staffing.models import LeaveRequest, RosterEntry
+from wuyedesk.training.selectors import induction_blocked_ids
 
 SLOT = dt.timedelta(hours=1)
 
@@ -65,11 +67,6 @@ def _covered(intervals, begin: dt.datetime, end: dt.datetime) -> bool:
     return reach >= end
 
 
-def excluded_ids(user_ids) -> set[int]:
-    """People who cover no phone hour on their own (the induction gate)."""
-    return set()
-
-
 def gaps(*, department_id: int, community_id: int | None, start: dt.date, end: dt.date):
     """The uncovered service hours of the department (and community) over start..end."""
     tz = timezone.get_default_timezone()
@@ -100,7 +97,8 @@ def gaps(*, department_id: int, community_id: int | None, start: dt.date, end: d
         end_date__gte=start - dt.timedelta(days=1),
     ).values_list("user_id", "start_date", "end_date"):
         leave[user_id].append((first, last))
-    held = excluded_ids({e.user_id for e in entries if e.duty == Duty.PHONE})
+    # Someone the induction gate holds covers no hour of the phone line on their own (MGT-4).
+    held = induction_blocked_ids({e.user_id for e in entries if e.duty == Duty.PHONE})
     by_duty = defaultdict(list)
     for entry in entries:
         if any(first <= entry.date <= last for first, last in leave[entry.user_id]):

@@ -20,6 +20,7 @@ from wuyedesk.staffing.clock_import import ImportFileError, clock_import
 from wuyedesk.staffing.forms import ImportForm, RosterForm, ShiftForm
 from wuyedesk.staffing.models import RosterEntry, Shift
 from wuyedesk.staffing.views import INVALID, _render
+from wuyedesk.training.selectors import induction_blocked_ids
 
 WEEK = 7
 
@@ -130,6 +131,8 @@ def roster(request):
                 for d in days
             ],
             "gap_count": len(gaps),
+            # Not yet through the induction courses: shown, and not counted as the line's cover.
+            "held": induction_blocked_ids({e.user_id for e in entries}),
             "communities": communities,
             "community": community,
             "start": start,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from wuyedesk.staffing.models import (
     RosterEntry,
     Shift,
 )
+from wuyedesk.training.selectors import induction_block, induction_blocked_ids
 
 # How far back a clock-out looks for the open clock-in it closes (a night shift's).
 OPEN_RECORD_HOURS = 20
@@ -95,6 +97,23 @@ def shift_archive(*, by, shift: Shift) -> Shift:
 # --- rosters --------------------------------------------------------------------------------
 
 
+def _phone_companion(user, *, date, shift, community) -> bool:
+    """Is someone free of the induction gate on the phone line on the same day and shift
+    (of the department, for the same community or for all of them)?"""
+    others = set(
+        RosterEntry.objects.filter(
+            department_id=rules.own_department_id(user) or 0,
+            date=date,
+            shift=shift,
+            duty=Duty.PHONE,
+        )
+        .filter(Q(community=community) | Q(community__isnull=True))
+        .exclude(user=user)
+        .values_list("user_id", flat=True)
+    )
+    return bool(others - induction_blocked_ids(others))
+
+
 @transaction.atomic
 def roster_add(*, by, user, date: dt.date, shift: Shift, duty: str, community=None) -> RosterEntry:
     """Put `user` of the editor's department on `shift` on `date` at `duty`."""
@@ -119,6 +138,14 @@ def roster_add(*, by, user, date: dt.date, shift: Shift, duty: str, community=No
         errors["community"] = ValidationError(_("小区不在您负责的范围内。"), code="invalid_choice")
     if not errors and RosterEntry.objects.filter(user=user, date=date, shift=shift).exists():
         errors["shift"] = ValidationError(_("此人当天已排此班次。"), code="unique")
+    if not errors and duty == Duty.PHONE:
+        held = induction_block(user)
+        if held and not _phone_companion(user, date=date, shift=shift, community=community):
+            errors["user"] = ValidationError(
+                _("%(reason)s。不能单独值守热线:请先为同一班次安排一位已通过入职培训的同事。")
+                % {"reason": held},
+                code="induction",
+            )
     if errors:
         raise ValidationError(errors)
     entry = RosterEntry.objects.create(
