@@ -15,6 +15,7 @@ urlpatterns = [
     path("sheet/", views.sheet, name="sheet"),
     path("sheet.xlsx", views.sheet_xlsx, name="sheet_xlsx"),
     path("people/<int:user_id>/", views.person, name="person"),
+    path("people/<int:user_id>/sheet.xlsx", views.person_xlsx, name="person_xlsx"),
     path("shifts/", roster_views.shifts, name="shifts"),
     path("shifts/<int:pk>/archive/", roster_views.shift_archive, name="shift_archive"),
     path("roster/", roster_views.roster, name="roster"),

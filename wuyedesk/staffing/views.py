@@ -258,3 +258,53 @@ def sheet_xlsx(request):
         filters={"month": first.strftime("%Y-%m")},
         filename="attendance",
     )
+
+
+DAY_HEAD = (
+    gettext_lazy("日期"),
+    gettext_lazy("班次"),
+    gettext_lazy("上班打卡"),
+    gettext_lazy("下班打卡"),
+    gettext_lazy("迟到"),
+    gettext_lazy("早退"),
+    gettext_lazy("缺勤(半天)"),
+    gettext_lazy("请假"),
+    gettext_lazy("已更正"),
+)
+
+
+def _clock_text(value):
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+@staff_required
+def person_xlsx(request, user_id):
+    """One person's month day by day, within the export right (MGT-3)."""
+    found = get_object_or_404(User.objects.select_related("staff"), pk=user_id)
+    if not rules.may_read_person(request.user, found):
+        raise PermissionDenied
+    first, last = monthly.month_of(request.GET.get("month"))
+    days = attendance.people([found.pk], first, last)[found.pk].days
+    return export_response(
+        user=request.user,
+        name=_("%(name)s 考勤表 %(month)s")
+        % {"name": found.staff.name, "month": first.strftime("%Y-%m")},
+        object_type="staffing.sheet",
+        head=[str(h) for h in DAY_HEAD],
+        rows=(
+            (
+                d.date.isoformat(),
+                "、".join(d.shifts),
+                _clock_text(d.clock_in),
+                _clock_text(d.clock_out),
+                d.late_minutes if d.late else 0,
+                d.early_minutes if d.early_leave else 0,
+                d.absent_half_days,
+                d.on_leave,
+                d.corrected,
+            )
+            for d in days
+        ),
+        filters={"month": first.strftime("%Y-%m"), "user": found.pk},
+        filename="attendance-person",
+    )

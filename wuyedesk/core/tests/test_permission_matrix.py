@@ -865,6 +865,7 @@ PAGE_PARAMS = {
         "kind", ["leave", "correction"], lambda kind: scoped(pk=f"staffing_{kind}")
     ),
     "staffing/people/<int:user_id>/": scoped(user_id="staffing_person"),
+    "staffing/people/<int:user_id>/sheet.xlsx": scoped(user_id="staffing_person"),
     "staffing/shifts/<int:pk>/archive/": single(pk="shift"),
     "staffing/roster/<int:pk>/remove/": scoped(pk="roster_entry"),
     "meetings/notices/<int:pk>/read/": scoped(pk="notice"),

@@ -145,6 +145,11 @@ def test_sheet_xlsx_within_export_right(client, world, rostered):
     response = client.get(reverse("staffing:sheet_xlsx") + "?month=2026-11")
     assert response.status_code == 200
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 1
+    person = reverse("staffing:person_xlsx", args=[world.specialist.pk]) + "?month=2026-11"
+    assert client.get(person).status_code == 200
+    assert AuditEntry.objects.filter(action=AuditAction.EXPORT).count() == 2
+    client.force_login(world.specialist_b)  # out of scope
+    assert client.get(person).status_code == 403
     client.force_login(world.executive)  # reads the sheet, no export post by default
     assert client.get(reverse("staffing:sheet") + "?month=2026-11").status_code == 200
     assert client.get(reverse("staffing:sheet_xlsx") + "?month=2026-11").status_code == 403
