@@ -33,14 +33,14 @@ from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.meetings import selectors as meetings
 from wuyedesk.properties import selectors
 from wuyedesk.recruitment import selectors as recruitment
-from wuyedesk.reports import metrics, survey_reports
+from wuyedesk.reports import survey_reports
 from wuyedesk.rewards.homes import home_figures as reward_figures
 from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
 from wuyedesk.training import homes as training
-from wuyedesk.web import attendance_home, home_appraisal
+from wuyedesk.web import attendance_home, home_appraisal, home_quality
 from wuyedesk.workplans import homes as workplans
 from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
 
@@ -54,10 +54,6 @@ HOME_ORDER = [
     Post.SPECIALIST,
     Post.DEPARTMENT,
 ]
-# The period of the quality figures on the supervisor's and executive's homes, and how many
-# communities the "most complaints" table names.
-QUALITY_DAYS = 30
-WORST_COMMUNITIES = 5
 # The rows of the department's open work the department worker's home lists.
 DEPARTMENT_ROWS = 10
 # The unread internal notices a home lists (the figure counts them all).
@@ -513,70 +509,16 @@ def department_home(user) -> dict:
 
 def quality_home(user) -> dict:
     """The supervisor's and the executive's: the figures of their scope over the last
-    QUALITY_DAYS days beside the QUALITY_DAYS before, and the communities with the most
+    web/home_quality.py DAYS days beside the DAYS before, and the communities with the most
     complaints (kept, `_kept`). Each figure opens the dashboard's list of the tickets behind
     it. "Overdue now" is counted at each request."""
     overdue = tickets.ticket_counts(user, {"overdue": {"queue": "overdue"}})["overdue"]
     return {
-        **_kept(user, "quality", lambda: _quality_period(user)),
+        **_kept(user, "quality", lambda: home_quality.period(user)),
         "overdue_now": Figure("overdue_now", _("当前超时"), overdue, queue_url("overdue")),
         # MGR-1 (executives; [] for supervisors)
         "targets": _kept(user, "targets", lambda: workplans.current_targets(user), PLANS_VERSION),
     }
-
-
-def _quality_period(user) -> dict:
-    today = timezone.localdate()
-    now = metrics.Scope(start=today - dt.timedelta(days=QUALITY_DAYS - 1), end=today)
-    before = metrics.Scope(
-        start=now.start - dt.timedelta(days=QUALITY_DAYS), end=now.start - dt.timedelta(days=1)
-    )
-    current = _quality_rows(metrics.scoped_tickets(user, now))
-    previous = {r["name"]: r for r in _quality_rows(metrics.scoped_tickets(user, before))}
-    drill = reverse("report_tickets")
-    period = {"start": now.start.isoformat(), "end": now.end.isoformat()}
-    figures = []
-    for row in current:
-        name = row["name"]
-        if name == "total":
-            url = f"{drill}?{urlencode(period)}"
-        else:
-            url = f"{drill}?{urlencode({**period, 'metric': name, 'part': 'numerator'})}"
-        was = previous[name]
-        if name == "total":
-            change, unit = row["numerator"] - was["numerator"], ""
-        elif row["percent"] is None or was["percent"] is None:
-            change, unit = None, ""
-        else:
-            change, unit = round(row["percent"] - was["percent"], 1), _("个百分点")
-        figures.append(
-            {
-                **row,
-                "label": row.get("label", _("登记工单")),
-                "url": url,
-                "before": was,
-                "change": change,
-                "unit": unit,
-            }
-        )
-    worst = metrics.complaints_by_community(user, now, WORST_COMMUNITIES)
-    for row in worst:
-        row["url"] = (
-            f"{drill}?{urlencode({**period, 'community': row['id'], 'kind': Kind.COMPLAINT})}"
-        )
-    return {
-        "figures": figures,
-        "worst": worst,
-        "period": now,
-        "quality_days": QUALITY_DAYS,
-        "dashboard": f"{reverse('dashboard')}?{urlencode(period)}",
-    }
-
-
-def _quality_rows(qs) -> list[dict]:
-    """The number of tickets and every rate of the dashboard, in one query."""
-    rows, total = metrics.rates(qs)
-    return [{"name": "total", "numerator": total}, *rows]
 
 
 def admin_home(user) -> dict:
