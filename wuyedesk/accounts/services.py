@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts import twofactor
 from wuyedesk.accounts.access import forget_cached_access, require_post
-from wuyedesk.accounts.choices import Post, UserKind
+from wuyedesk.accounts.choices import HIRING_POSTS, Post, UserKind
 from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User, hash_token
 from wuyedesk.accounts.selectors import extension_taken
 from wuyedesk.core.form_errors import FormInvalid
@@ -34,6 +34,24 @@ def system_user() -> User:
 def staff_save(*, by, form) -> Staff:
     """Create or update a staff member with their login and posts (called by record_save)."""
     require_post(by, Post.ADMIN)
+    return _staff_write(form)
+
+
+def staff_hire(*, by, form) -> Staff:
+    """Create the staff record and login of a new hire (recruitment, MGR-2): the same write as
+    the administrator's `staff_save`, with the initial password the form carries, for a new
+    record only, by a manager, into the posts a manager hires for (`HIRING_POSTS`). The form
+    is a validated `StaffForm` bound with the manager as its user, so its department and
+    communities are the manager's to give. The caller writes the audit row."""
+    require_post(by, Post.MANAGER)
+    if form.instance.pk is not None:
+        raise PermissionDenied
+    if not set(form.cleaned_data["posts"]) <= {p.value for p in HIRING_POSTS}:
+        raise PermissionDenied
+    return _staff_write(form)
+
+
+def _staff_write(form) -> Staff:
     staff = form.instance
     data = form.cleaned_data
     if extension_taken(data.get("extension") or "", staff_pk=staff.pk):

@@ -18,7 +18,7 @@ from ninja.files import UploadedFile
 from wuyedesk.accounts.choices import HIRING_POSTS
 from wuyedesk.api.schemas import Day, ErrorOut, Id
 from wuyedesk.lib.paging import page_of
-from wuyedesk.recruitment import selectors, services
+from wuyedesk.recruitment import hiring, selectors, services
 from wuyedesk.recruitment.choices import OpeningStatus, Source, Stage
 from wuyedesk.recruitment.models import HEADCOUNT_MAX
 from wuyedesk.recruitment.views import cv_response
@@ -168,6 +168,12 @@ class RecruitmentOfferIn(Schema):
     note: str = Field("", max_length=services.NOTE_MAX)
 
 
+class RecruitmentHireIn(Schema):
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., min_length=1, max_length=128)
+    employee_no: str = Field(..., max_length=20)
+
+
 class RecruitmentRevealIn(Schema):
     field: Literal["phone", "id_number"]
 
@@ -175,6 +181,12 @@ class RecruitmentRevealIn(Schema):
 class RecruitmentRevealOut(Schema):
     field: str
     value: str
+
+
+class RecruitmentHireOut(Schema):
+    candidate: RecruitmentCandidateOut
+    staff_id: int
+    username: str
 
 
 def _reader(request):
@@ -379,3 +391,22 @@ def candidate_offer(request, pk: Id, payload: RecruitmentOfferIn):
         note=payload.note,
     )
     return _detail(candidate)
+
+
+@router.post(
+    "/candidates/{pk}/hire",
+    response={201: RecruitmentHireOut, **ERRORS},
+    operation_id="recruitment_candidate_hire",
+)
+def candidate_hire(request, pk: Id, payload: RecruitmentHireIn):
+    """The candidate accepted the offer: their staff account (username and initial password,
+    as the administrator creates one) with the offer's post and the opening's department and
+    communities; the induction courses are assigned."""
+    _recruiter(request)
+    staff = hiring.hire(by=request.auth, candidate=_candidate(request, pk), **payload.dict())
+    out = {
+        "candidate": _candidate_out(_candidate(request, pk)),
+        "staff_id": staff.pk,
+        "username": staff.user.username,
+    }
+    return Status(201, out)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/stage/", views.candidate_stage, name="candidate_stage"),
     path("candidates/<int:pk>/offer/", views.candidate_offer, name="candidate_offer"),
+    path("candidates/<int:pk>/hire/", views.candidate_hire, name="candidate_hire"),
     path(
         "candidates/<int:pk>/reveal/<str:field>/",
         views.candidate_reveal,

@@ -14,11 +14,12 @@ from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.downloads import download
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
-from wuyedesk.recruitment import selectors, services
+from wuyedesk.recruitment import hiring, selectors, services
 from wuyedesk.recruitment.choices import MOVES, OpeningStatus, Stage
 from wuyedesk.recruitment.forms import (
     CandidateFilterForm,
     CandidateForm,
+    HireForm,
     OfferForm,
     OpeningFilterForm,
     OpeningForm,
@@ -199,6 +200,9 @@ def _candidate_page(request, candidate, **forms):
         ],
         "can_step": manages and bool(moves) and candidate.opening.status == OpeningStatus.OPEN,
         "can_offer": manages and candidate.stage == Stage.INTERVIEW,
+        "can_hire": manages
+        and candidate.stage == Stage.OFFER
+        and candidate.opening.status == OpeningStatus.OPEN,
         "title": candidate.name,
     }
     stage_initial = {"stage": Stage.INTERVIEW if candidate.stage == Stage.SCREENING else ""}
@@ -208,6 +212,7 @@ def _candidate_page(request, candidate, **forms):
     context["offer_form"] = forms.get("offer_form") or OfferForm(
         initial={"post": candidate.opening.post}
     )
+    context["hire_form"] = forms.get("hire_form") or HireForm()
     return render(request, "recruitment/candidate_detail.html", context)
 
 
@@ -292,3 +297,24 @@ def cv_response(candidate):
         as_attachment=True,
         sandbox=True,
     )
+
+
+@staff_required
+@require_POST
+def candidate_hire(request, pk):
+    _recruiter(request)
+    candidate = _candidate(request, pk)
+    form = HireForm(request.POST)
+    if form.is_valid():
+        try:
+            staff = hiring.hire(by=request.user, candidate=candidate, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("已为 %(name)s 建立员工账号(用户名 %(username)s),并安排入职培训。")
+                % {"name": staff.name, "username": staff.user.username},
+            )
+            return redirect("recruitment:candidate_detail", candidate.pk)
+    return _candidate_page(request, candidate, hire_form=form)

@@ -797,6 +797,7 @@ PAGE_PARAMS = {
     "recruitment/candidates/<int:pk>/stage/": scoped(pk="candidate"),
     "recruitment/candidates/<int:pk>/offer/": scoped(pk="candidate"),
     "recruitment/candidates/<int:pk>/cv/": scoped(pk="candidate"),
+    "recruitment/candidates/<int:pk>/hire/": scoped(pk="candidate"),
     "recruitment/candidates/<int:pk>/reveal/<str:field>/": expand(
         "field", ["phone"], lambda _f: scoped(pk="candidate")
     ),
@@ -913,6 +914,7 @@ API_PARAMS = {
     "api/v1/recruitment/candidates/{pk}/cv": scoped(pk="candidate"),
     "api/v1/recruitment/candidates/{pk}/stage": scoped(pk="candidate"),
     "api/v1/recruitment/candidates/{pk}/offer": scoped(pk="candidate"),
+    "api/v1/recruitment/candidates/{pk}/hire": scoped(pk="candidate"),
     "api/v1/archive/documents/{pk}": scoped(pk="document"),
     "api/v1/archive/documents/{pk}/file": scoped(pk="document"),
     "api/v1/archive/documents/{pk}/destroy": scoped(pk="document"),
