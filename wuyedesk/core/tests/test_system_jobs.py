@@ -14,8 +14,8 @@ from wuyedesk.core.models import PeriodicJob
 def ran(db):
     """Every job registered by a worker long ago; only the SLA sweep finished since."""
     jobs.jobs_startup()
-    # long enough ago for every job to be stale, the daily access-log purge included
-    PeriodicJob.objects.update(created_at=timezone.now() - dt.timedelta(days=30))
+    # long enough ago for every job to be stale, the monthly archive list included
+    PeriodicJob.objects.update(created_at=timezone.now() - dt.timedelta(days=100))
     jobs.run_job("sla-sweep", lambda: None)
     return PeriodicJob.objects.get(name="sla-sweep")
 
