@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from wuyedesk.appraisal.choices import DisputeStatus
 from wuyedesk.core.forms import StyledFormMixin
@@ -8,9 +9,13 @@ TEXTAREA = forms.Textarea(attrs={"rows": 3})
 
 
 class CycleOpenForm(StyledFormMixin, forms.Form):
-    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=pgettext_lazy("appraisal", "年度"), min_value=2000, max_value=2100
+    )
     quarter = forms.TypedChoiceField(
-        label=_("季度"), coerce=int, choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
+        label=pgettext_lazy("appraisal", "季度"),
+        coerce=int,
+        choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)],
     )
 
 
