@@ -11,6 +11,11 @@
   total = Σ(weight × score) / Σ(weight), one decimal, half up.
 - The band: excellent at or above the version's excellent line, pass at or above its pass
   line, fail below.
+- No total and no band from defaults alone: a person none of whose work scores in service
+  quality or customer satisfaction (no tickets, ratings, return visits, inspections or
+  survey answers of theirs in the quarter) is not graded on attendance and the absence of
+  complaints, which would make them "excellent" by default, until the manager's rating
+  (with its written reason) gives their attitude a judgement of someone who saw the work.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -19,6 +24,9 @@ from wuyedesk.appraisal.choices import CRITERION_OF, Band, Component, Criterion
 
 ONE = Decimal("0.1")
 HUNDRED = Decimal(100)
+# The criteria that measure the service itself; without a score in one of them (or the
+# manager's rating) there is no total (see the module's docstring).
+SERVICE = (Criterion.QUALITY, Criterion.SATISFACTION)
 
 
 def rounded(value) -> Decimal | None:
@@ -82,7 +90,8 @@ def score(items, weights: dict[str, int], manager_rating, settings) -> dict:
     parts = part_scores(values, manager_rating)
     scores = criterion_scores(parts)
     appraised = {c: s for c, s in scores.items() if weights.get(c)}
-    total = total_of(appraised, weights)
+    served = manager_rating is not None or any(appraised.get(c) is not None for c in SERVICE)
+    total = total_of(appraised, weights) if served else None
     return {
         "parts": {c: float(rounded(v)) for c, v in parts.items()},
         "scores": {c: (float(rounded(v)) if v is not None else None) for c, v in appraised.items()},

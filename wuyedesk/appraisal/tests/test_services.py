@@ -318,5 +318,31 @@ def test_training_counts_where_the_version_in_force_weighs_it(world, induction, 
     assert records > 0 and a.parts["training"] == round(expected, 1)
     rows = a.items.filter(component=Component.TRAINING)
     assert sum(rows.values_list("count", flat=True)) == records
-    # attitude 100 (no complaint), training as above, nothing else:
+    # No service record of theirs: no total from the defaults until the manager rates them.
+    assert a.total is None
+    workflow.review(by=world.manager, appraisal=a, rating=100, reason="按时参加培训")
+    a.refresh_from_db()
+    # attitude 100 (no complaint, rated 100), training as above, nothing else:
     assert a.total == Decimal(str(round((20 * 100 + 10 * expected) / 30, 1)))
+
+
+def test_no_total_without_the_service_itself(records, client_as):
+    """Someone with no ticket, rating, return visit, inspection or survey answer of theirs in
+    the quarter is not graded "excellent" on the absence of complaints alone, only once the
+    manager has rated them."""
+    world = records
+    cycle = open_cycle(world.manager, previous=True)
+    others = cycle.appraisals.exclude(person=world.specialist)
+    empty = [a for a in others if not a.scores.get("quality") and not a.scores.get("satisfaction")]
+    assert empty, "the fixture has a colleague without service records"
+    for a in empty:
+        assert a.total is None and a.band == ""
+        assert a.parts.get("complaint") == 100.0  # the part is still shown, with its formula
+    assert _mine(cycle, world.specialist).total == Decimal("73.3")
+    assert selectors.published_results(cycle) == []
+    page = client_as(world.manager).get(f"/appraisal/{empty[0].pk}/").content.decode()
+    assert 'id="appraisal-no-total"' in page
+    # The manager's rating, with its reason, is a judgement of the work: then a total.
+    workflow.review(by=world.manager, appraisal=empty[0], rating=70, reason="带教新人,认真负责")
+    empty[0].refresh_from_db()
+    assert empty[0].total is not None and empty[0].band == Band.PASS
