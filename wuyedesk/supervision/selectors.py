@@ -136,9 +136,14 @@ def findings(user, since: dt.date, until: dt.date):
     return qs.order_by("-at", "-id")
 
 
-def inspection_figures(user, start: dt.date, end: dt.date) -> dict:
+def inspection_figures(user, start: dt.date, end: dt.date, community_id: int | None = None) -> dict:
+    """The closed inspections of the user's scope in the period, narrowed to the people of one
+    community when `community_id` is given (a community's work report)."""
     low, high = day_bounds(start, end)
     closed = Inspection.objects.filter(status=Status.CLOSED, closed_at__gte=low, closed_at__lt=high)
+    if community_id is not None:
+        people = Inspection.objects.filter(inspected__staff__communities=community_id)
+        closed = closed.filter(pk__in=people.values("pk"))
     scope = _scope_q(user)
     if not is_staff_member(user):
         closed = closed.none()
@@ -150,7 +155,8 @@ def inspection_figures(user, start: dt.date, end: dt.date) -> dict:
         critical=Count("id", filter=Q(critical_fail=True)),
     )
     pairs = Calibration.objects.filter(compared_at__gte=low, compared_at__lt=high)
-    pairs = pairs.filter(first__in=closed.values("pk")) if scope is not None else pairs
+    narrowed = scope is not None or community_id is not None
+    pairs = pairs.filter(first__in=closed.values("pk")) if narrowed else pairs
     if not is_staff_member(user):
         pairs = pairs.none()
     counted = pairs.aggregate(n=Count("id"), within=Count("id", filter=Q(flagged=False)))

@@ -90,9 +90,10 @@ def complaints_section(user, scope) -> dict:
 
 def inspection_section(user, scope) -> dict:
     """The supervision group's inspections closed in the period, as
-    `supervision.selectors.inspection_figures` counts them for the drafter (it takes the
-    drafter's scope; it has no community filter of its own)."""
-    return {"available": True, **inspection_figures(user, scope.start, scope.end)}
+    `supervision.selectors.inspection_figures` counts them within the drafter's scope, of the
+    report's community's people when the report is a community's."""
+    figures = inspection_figures(user, scope.start, scope.end, scope.community_id)
+    return {"available": True, **figures}
 
 
 def improvements_section(user, scope) -> dict:

@@ -208,6 +208,11 @@ def test_a_blind_calibration_with_a_large_divergence_is_flagged(group, tickets):
     assert not access.blind_for(world.supervisor2, subject)
     figures = selectors.inspection_figures(world.executive, *selectors.this_month())
     assert figures["count"] == 2 and figures["calibration_rate"] == 0
+    # A community's work report counts its own people's inspections only.
+    month = selectors.this_month()
+    assert selectors.inspection_figures(world.executive, *month, world.a.pk)["count"] == 2
+    other = selectors.inspection_figures(world.executive, *month, world.b.pk)
+    assert other["count"] == 0 and other["calibrated_pairs"] == 0
     calibration.calibration_discuss(by=world.supervisor2, calibration=pair, text="统一标准")
 
 
