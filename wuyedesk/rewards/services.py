@@ -58,7 +58,11 @@ def _text(field, value, message) -> str:
 
 
 def _lock(measure) -> Measure:
-    return Measure.objects.select_for_update().select_related("staff__user").get(pk=measure.pk)
+    return (
+        Measure.objects.select_for_update(of=("self",))
+        .select_related("staff__user")
+        .get(pk=measure.pk)
+    )
 
 
 def _record(measure, kind, by, text="", *, before=None, create=False):

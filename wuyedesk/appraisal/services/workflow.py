@@ -44,7 +44,8 @@ def _text(value, field, message, *, required=True) -> str:
 
 def _lock(appraisal) -> Appraisal:
     return (
-        Appraisal.objects.select_for_update()
+        # of self: PostgreSQL locks no row of the outer join to the person's staff record
+        Appraisal.objects.select_for_update(of=("self",))
         .select_related("cycle__settings", "person__staff")
         .get(pk=appraisal.pk)
     )
