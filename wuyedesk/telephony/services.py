@@ -188,7 +188,6 @@ def call_receive(
     return call, True
 
 
-@transaction.atomic
 def clean_recording_url(raw: str | None) -> str:
     """The PBX's link to the call's recording: an http(s) address of at most 500 characters
     (never another scheme: the link is shown to staff as is)."""
@@ -206,6 +205,7 @@ def clean_recording_url(raw: str | None) -> str:
     return raw
 
 
+@transaction.atomic
 def call_end(
     *,
     integration: Integration,
