@@ -9,7 +9,8 @@ it, opens a cycle for that quarter with the settings in force and times
 `appraisal.services.cycles.compute` (the worker job's body: a few grouped queries per
 criterion for each batch of people, the records behind each score and the appraisals
 written) `--runs` times; then it times opening the appraisal with the most records (the
-page's selector and template, as the person sees it published). Everything it writes is
+page's selector and template, as the person sees it published) and opening its row with the
+most records (the list htmx fetches when the row is opened). Everything it writes is
 rolled back. Prints one JSON line.
 """
 
@@ -40,7 +41,7 @@ def measure(people: int, runs: int) -> dict:
 
     from wuyedesk.accounts.models import User
     from wuyedesk.appraisal.choices import Status
-    from wuyedesk.appraisal.models import Appraisal, Cycle
+    from wuyedesk.appraisal.models import Appraisal, Cycle, Item
     from wuyedesk.appraisal.services.cycles import compute, quarter_bounds, quarter_of
     from wuyedesk.policies.services import policy
     from wuyedesk.supervision.services.inspections import day_bounds
@@ -66,7 +67,7 @@ def measure(people: int, runs: int) -> dict:
     )
     start, end = quarter_bounds(year, quarter)
     settings = policy()
-    timings, made, page_ms, items = [], 0, [], 0
+    timings, made, page_ms, items, row_ms, biggest_row = [], 0, [], 0, [], 0
     try:
         with transaction.atomic():
             for _run in range(runs):
@@ -106,10 +107,20 @@ def measure(people: int, runs: int) -> dict:
                 response = client.get(url)
                 page_ms.append((time.perf_counter() - began) * 1000)
                 assert response.status_code == 200, response.status_code
+            # The row with the most records, opened (the list htmx fetches into it).
+            row = Item.objects.filter(appraisal=biggest).order_by("-count").first()
+            rows_url = reverse("appraisal:records", args=[biggest.pk, row.pk])
+            biggest_row = row.count
+            for _ in range(20):
+                began = time.perf_counter()
+                response = client.get(rows_url, headers={"HX-Request": "true"})
+                row_ms.append((time.perf_counter() - began) * 1000)
+                assert response.status_code == 200, response.status_code
             raise Rollback
     except Rollback:
         pass
     page_ms.sort()
+    row_ms.sort()
     return {
         "target": "appraisal: compute a quarter",
         "quarter": f"{year}Q{quarter}",
@@ -120,6 +131,8 @@ def measure(people: int, runs: int) -> dict:
         "worst_s": round(max(timings), 3),
         "largest_appraisal_rows": items,
         "page_p95_ms": round(page_ms[int(len(page_ms) * 0.95) - 1], 1),
+        "largest_row_records": biggest_row,
+        "row_records_p95_ms": round(row_ms[int(len(row_ms) * 0.95) - 1], 1),
     }
 
 

@@ -77,3 +77,31 @@ def test_the_specialist_contests_a_rating_and_the_manager_accepts(page, live_ser
     expect(page.locator("#appraisal-total")).to_have_text("75.3")
     expect(page.locator(f'tr[data-item="{wrong.pk}"]')).to_contain_text("已剔除")
     expect(page.locator("#dispute-table")).to_contain_text("核实为误归属")
+
+
+def test_a_row_of_many_records_fills_in_when_opened(page, live_server, browser_world):
+    """Past REFS_INLINE records a row's list comes when the row is opened (htmx)."""
+    from wuyedesk.appraisal.choices import Component
+    from wuyedesk.appraisal.models import Appraisal
+    from wuyedesk.appraisal.selectors import REFS_INLINE
+    from wuyedesk.appraisal.services import workflow
+    from wuyedesk.appraisal.tests.conftest import make_records, open_cycle
+
+    world = make_records(browser_world)
+    cycle = open_cycle(world.manager, previous=True)
+    appraisal = Appraisal.objects.get(cycle=cycle, person=world.specialist)
+    workflow.review(by=world.manager, appraisal=appraisal, rating=80, reason="良好")
+    workflow.publish(by=world.manager, appraisal=appraisal)
+    row = appraisal.items.get(component=Component.FIRST_CONTACT, value=0)
+    n = REFS_INLINE + 3
+    row.refs = [[world.tickets[0].pk, f"N{k:04d}"] for k in range(n)]
+    row.count = n
+    row.save(update_fields=["refs", "count"])
+
+    login(page, live_server, "specialist")
+    page.goto(f"{live_server.url}/appraisal/{appraisal.pk}/")
+    details = page.locator(f'[data-records="{row.pk}"]')
+    expect(details.locator("[data-dispute-ref]")).to_have_count(0)
+    details.locator("summary").click()
+    expect(details.locator("[data-dispute-ref]")).to_have_count(n)
+    expect(details).to_contain_text("N0032")

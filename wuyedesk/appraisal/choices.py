@@ -67,6 +67,11 @@ CRITERION_OF = {
 }
 
 
+# The parts whose records of one value are a single row listing them (Item.refs): a
+# person's quarter has thousands of tickets that met their deadlines.
+GROUPED = (Component.DEADLINE, Component.FIRST_CONTACT, Component.SURVEY)
+
+
 class DisputeStatus(models.TextChoices):
     OPEN = "open", _("待答复")
     ACCEPTED = "accepted", _("已采纳")

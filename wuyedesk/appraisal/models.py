@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from wuyedesk.appraisal.choices import (
+    GROUPED,
     Band,
     Component,
     Criterion,
@@ -127,6 +128,11 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def grouped(self) -> bool:
+        """A row standing for several records (its refs), not one record."""
+        return self.ref_id is None and self.component in GROUPED
 
     @property
     def counted(self):

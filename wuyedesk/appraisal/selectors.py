@@ -5,9 +5,11 @@ the cycle's published appraisals, highest total first; total a Decimal (one deci
 a choices.Band value.
 """
 
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from wuyedesk.appraisal import access
 from wuyedesk.appraisal.choices import (
@@ -19,7 +21,9 @@ from wuyedesk.appraisal.choices import (
     DisputeStatus,
     Status,
 )
-from wuyedesk.appraisal.models import Appraisal, Cycle, Dispute
+from wuyedesk.appraisal.models import Appraisal, Cycle, Dispute, Item
+
+REFS_INLINE = 30  # a row listing more records than this lists them on demand
 
 
 def published_results(cycle: Cycle) -> list[tuple[int, object, str]]:
@@ -100,7 +104,11 @@ def detail(user, appraisal: Appraisal) -> dict:
     """Everything behind the appraisal in a constant number of queries: the records by part
     (with their links and open disputes), the disputes and the history."""
     visible = access.contents_visible(user, appraisal)
-    items = list(appraisal.items.all()) if visible else []
+    # A row may list thousands of tickets (refs): those over REFS_INLINE are listed on
+    # demand (records()), the others read in one query.
+    items = list(appraisal.items.defer("refs")) if visible else []
+    short = [i.pk for i in items if i.grouped and i.count <= REFS_INLINE]
+    refs = dict(Item.objects.filter(pk__in=short).values_list("pk", "refs")) if short else {}
     disputes = list(
         appraisal.disputes.select_related("item", "answered_by__staff").order_by("created_at", "pk")
     )
@@ -113,6 +121,14 @@ def detail(user, appraisal: Appraisal) -> dict:
         item.when = local(item.at) if item.at else ""
         item.disputed = item.pk in open_items
         item.detail_label = DETAILS.get(item.detail, item.detail)
+        item.ref_list = refs.get(item.pk)
+        item.records_url = (
+            reverse("appraisal:records", args=[appraisal.pk, item.pk])
+            if item.grouped and item.ref_list is None
+            else ""
+        )
+        if item.records_url:
+            item.records_label = _("列出这 %(n)s 条记录") % {"n": item.count}
         parts.setdefault(item.component, []).append(item)
     criteria = []
     for criterion, label in Criterion.choices:
@@ -145,6 +161,17 @@ def detail(user, appraisal: Appraisal) -> dict:
         "disputes": disputes,
         "changes": changes,
     }
+
+
+def records(user, appraisal: Appraisal, item_pk) -> Item:
+    """One row of the appraisal with every record it stands for (Item.refs), for whoever
+    may see the appraisal's contents."""
+    if not access.contents_visible(user, appraisal):
+        raise PermissionDenied
+    item = get_object_or_404(appraisal.items, pk=item_pk)
+    item.ref_list = item.refs
+    item.ref_url = reverse("ticket_queue") if item.component in TICKET_PARTS else ""
+    return item
 
 
 def open_disputes(user):

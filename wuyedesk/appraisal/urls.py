@@ -13,6 +13,7 @@ urlpatterns = [
     path("disputes/", views.disputes, name="disputes"),
     path("disputes/<int:pk>/answer/", views.dispute_answer, name="dispute_answer"),
     path("<int:pk>/", views.appraisal_detail, name="appraisal"),
+    path("<int:pk>/records/<int:item>/", views.records, name="records"),
     path("<int:pk>/self/", views.appraisal_self, name="self"),
     path("<int:pk>/review/", views.appraisal_review, name="review"),
     path("<int:pk>/publish/", views.appraisal_publish, name="publish"),

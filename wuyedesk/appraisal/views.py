@@ -4,12 +4,15 @@ with every record behind each score, and the forms of its steps."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
 
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.appraisal import access, selectors
@@ -144,7 +147,7 @@ def _page(request, appraisal, forms=None, status=200):
                 mark_safe(  # noqa: S308
                     render_to_string(
                         "appraisal/items.html",
-                        {"items": part["items"], "window_open": window},
+                        {"items": part["items"], "window_open": window, "page_url": ""},
                         using="jinja2",
                     )
                 )
@@ -197,6 +200,35 @@ def _page(request, appraisal, forms=None, status=200):
 @staff_required
 def appraisal_detail(request, pk):
     return _page(request, selectors.appraisal_get_for_user(request.user, pk))
+
+
+@staff_required
+@vary_on_headers("HX-Request")
+def records(request, pk, item):
+    """Every record one row stands for: the list htmx puts in the row when it is opened,
+    or, without JavaScript, a page of its own."""
+    appraisal = selectors.appraisal_get_for_user(request.user, pk)
+    row = selectors.records(request.user, appraisal, item)
+    context = {
+        "i": row,
+        "page_url": reverse("appraisal:appraisal", args=[appraisal.pk]),
+        "window_open": appraisal.person_id == request.user.pk and workflow.window_open(appraisal),
+    }
+    refs = render_to_string("appraisal/refs.html", context, using="jinja2")
+    if request.headers.get("HX-Request"):
+        return HttpResponse(refs)
+    name = appraisal.person.staff.name
+    return render(
+        request,
+        "appraisal/records.html",
+        {
+            "appraisal": appraisal,
+            "row": row,
+            "refs": mark_safe(refs),  # noqa: S308 -- an autoescaping template's output
+            "name": name,
+            "title": _("%(name)s 的 %(cycle)s 季度考核") % {"name": name, "cycle": appraisal.cycle},
+        },
+    )
 
 
 def _step(request, pk, form_class, key, run, done):

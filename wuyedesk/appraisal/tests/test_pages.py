@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from wuyedesk.appraisal.choices import Component
 from wuyedesk.appraisal.models import Appraisal, Item
+from wuyedesk.appraisal.selectors import REFS_INLINE
 from wuyedesk.appraisal.services import workflow
 from wuyedesk.appraisal.tests.conftest import open_cycle
 
@@ -71,6 +72,42 @@ def test_opening_an_appraisal_takes_a_constant_number_of_queries(records, client
         response = client.get(f"/appraisal/{a.pk}/")
     assert response.status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_row_of_many_records_lists_them_on_demand(records, client_as):
+    """A person's quarter has thousands of tickets that met their deadlines: past
+    REFS_INLINE, the row's records come when it is opened (htmx), or on a page of their own
+    without JavaScript, with the same links and contest links; nobody else sees them."""
+    world = records
+    a = _published(world)
+    row = a.items.get(component=Component.FIRST_CONTACT, value=0)
+    n = REFS_INLINE + 5
+    row.refs = [[world.tickets[0].pk + k, f"N{k:04d}"] for k in range(n)]
+    row.count = n
+    row.save(update_fields=["refs", "count"])
+    me = client_as(world.specialist)
+    page = me.get(f"/appraisal/{a.pk}/").content.decode()
+    url = f"/appraisal/{a.pk}/records/{row.pk}/"
+    assert f'hx-get="{url}"' in page and f'href="{url}"' in page
+    assert "N0001" not in page
+    fragment = me.get(url, headers={"HX-Request": "true"})
+    text = fragment.content.decode()
+    assert "<html" not in text and text.count("data-dispute-ref=") == n
+    assert f'href="/appraisal/{a.pk}/?item={row.pk}&amp;ref={row.refs[3][0]}#dispute-form"' in text
+    whole = me.get(url).content.decode()
+    assert "<html" in whole and whole.count("data-dispute-ref=") == n
+    # The manager sees the records but contests nothing; the others see nothing.
+    text = client_as(world.manager).get(url).content.decode()
+    assert "N0003" in text and "data-dispute-ref=" not in text
+    for user in (world.specialist_b, world.admin, world.worker):
+        assert client_as(user).get(url).status_code == 404
+    other = Appraisal.objects.exclude(pk=a.pk).filter(cycle=a.cycle).first()
+    assert (
+        client_as(world.manager).get(f"/appraisal/{other.pk}/records/{row.pk}/").status_code == 404
+    )
+    # Before publication the person sees no record.
+    workflow.reopen(by=world.manager, appraisal=a, reason="复核")
+    assert client_as(world.specialist).get(url).status_code == 403
 
 
 def test_hidden_until_published_and_out_of_scope(records, client_as):
