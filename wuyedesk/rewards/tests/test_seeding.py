@@ -1,4 +1,5 @@
-"""The demo: a commendation in effect and a warning waiting on the manager's home."""
+"""The demo: a commendation in effect, a bonus and a warning waiting on the manager's home
+(and the proposals of the published appraisal results, if any)."""
 
 import re
 
@@ -13,11 +14,14 @@ def test_demo_rewards(client_as):
     from wuyedesk.rewards.seeding import _manager, seed_demo
 
     call_command("seed", communities=2, households=160, seed=4, tickets=200)
-    assert sorted(Measure.objects.values_list("kind", "status")) == [
+    made = list(Measure.objects.filter(source="manager").values_list("kind", "status"))
+    assert sorted(made) == [
+        ("bonus", "proposed"),
         ("commendation", "approved"),
         ("warning", "proposed"),
     ]
     assert seed_demo(seed=4) == {}  # once only
+    waiting = Measure.objects.filter(status="proposed").count()
     html = client_as(_manager()).get("/").content.decode()
     found = re.search(r'data-figure="rewards_waiting" data-count="(\d+)"', html)
-    assert found is not None and found.group(1) == "1"
+    assert found is not None and int(found.group(1)) == waiting >= 2

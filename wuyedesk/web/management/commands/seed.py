@@ -10,7 +10,8 @@ from wuyedesk.properties import seeding
 from wuyedesk.tickets import seeding as ticket_seeding
 
 # Apps whose `seeding.seed_demo(*, seed) -> dict` adds their demo data after the tickets, in
-# this order (surveys answer for households, improvement items come from survey findings).
+# this order (surveys answer for households, improvement items come from survey findings;
+# the appraisal reads attendance, inspections and training, rewards propose from it).
 DEMO_EXTRAS = (
     "wuyedesk.channels",
     "wuyedesk.telephony",
@@ -23,9 +24,10 @@ DEMO_EXTRAS = (
     "wuyedesk.workplans",
     "wuyedesk.meetings",
     "wuyedesk.staffing",
+    "wuyedesk.training",
+    "wuyedesk.appraisal",
     "wuyedesk.rewards",
     "wuyedesk.recruitment",
-    "wuyedesk.training",
 )
 
 
