@@ -470,7 +470,7 @@ def appraisal_objects(world) -> dict:
     B's partner department (no persona's department); both published, each with an open
     dispute of its person."""
     from wuyedesk.accounts.choices import Post
-    from wuyedesk.appraisal.models import Appraisal
+    from wuyedesk.appraisal.models import Appraisal, Item
     from wuyedesk.appraisal.services import cycles, workflow
     from wuyedesk.testing import make_staff
 
@@ -485,6 +485,15 @@ def appraisal_objects(world) -> dict:
         workflow.publish(by=world.executive, appraisal=appraisal)
         dispute = workflow.dispute_open(by=person, appraisal=appraisal, item=None, comment="申诉")
         out[code] = {"appraisal": appraisal, "appraisal_dispute": dispute}
+        # A row behind a score (the matrix world has no work in the previous quarter).
+        out[code]["appraisal_item"] = Item.objects.create(
+            appraisal=appraisal,
+            criterion="quality",
+            component="deadline",
+            label="× 1",
+            value=100,
+            refs=[[0, "matrix"]],
+        )
     return out
 
 
@@ -874,6 +883,7 @@ PAGE_PARAMS = {
     "appraisal/cycles/<int:pk>/progress/": single(pk="cycle"),
     "appraisal/cycles/<int:pk>/retry/": single(pk="cycle"),
     "appraisal/disputes/<int:pk>/answer/": scoped(pk="appraisal_dispute"),
+    "appraisal/<int:pk>/records/<int:item>/": scoped(pk="appraisal", item="appraisal_item"),
     **{
         f"appraisal/<int:pk>/{_step}": scoped(pk="appraisal")
         for _step in ("", "self/", "review/", "publish/", "reopen/", "disputes/")
