@@ -5,6 +5,7 @@ import functools
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from wuyedesk.accounts.access import is_staff_member
 
@@ -21,6 +22,30 @@ def staff_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def staff_passes_test(test, *, methods=None):
+    """Logged-in staff for whom `test(user) -> bool` holds: staff_required's checks first
+    (anonymous users go to the login page, residents get a 403), then, with `methods`, a 405
+    for any other HTTP method (as `@staff_required @require_POST` did), then a 403 when the
+    test fails. The pages' rights (`may_recruit`, `may_organise`, …) are the tests:
+
+        @staff_passes_test(selectors.may_recruit, methods=["POST"])
+        def candidate_hire(request, pk): ...
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            if not test(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        if methods is not None:
+            guarded = require_http_methods(methods)(guarded)
+        return staff_required(guarded)
+
+    return decorator
 
 
 def resident_required(view):

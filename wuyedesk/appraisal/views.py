@@ -3,7 +3,7 @@ appraisals, the lists the homes count), a cycle with the worker's progress, an a
 with every record behind each score, and the forms of its steps."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.decorators import staff_passes_test, staff_required
 from wuyedesk.appraisal import access, selectors
 from wuyedesk.appraisal.forms import (
     AnswerForm,
@@ -73,12 +73,9 @@ def index(request):
     return _index(request)
 
 
-@staff_required
-@require_POST
+@staff_passes_test(access.may_open_cycle, methods=["POST"])
 def cycle_open(request):
     user = request.user
-    if not access.may_open_cycle(user):
-        raise PermissionDenied
     form = CycleOpenForm(request.POST)
     if form.is_valid():
         try:
@@ -307,10 +304,8 @@ def dispute_new(request, pk):
     return _step(request, pk, DisputeForm, "dispute", run, _("已提交申诉,等待经理答复。"))
 
 
-@staff_required
+@staff_passes_test(access.is_reviewer)
 def disputes(request):
-    if not access.is_reviewer(request.user):
-        raise PermissionDenied
     return render(
         request,
         "appraisal/disputes.html",

@@ -3,14 +3,13 @@ kind's rows with its fix, the merge of two residents, and the forms that dismiss
 end occupancies. The assistant and the manager only; rows within the communities they see."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
-from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.decorators import staff_passes_test
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.dataquality import selectors, services
 from wuyedesk.dataquality.choices import Problem
@@ -22,14 +21,8 @@ from wuyedesk.tickets.selectors import tickets_visible_to
 PAGE = 50
 
 
-def _keeper(request) -> None:
-    if not selectors.may_keep(request.user):
-        raise PermissionDenied
-
-
-@staff_required
+@staff_passes_test(selectors.may_keep)
 def worklist(request):
-    _keeper(request)
     counts = selectors.problem_counts(request.user)
     trend = selectors.trend(request.user)
     kinds = [
@@ -39,9 +32,8 @@ def worklist(request):
     return render(request, "dataquality/worklist.html", {"kinds": kinds, "title": _("数据质量")})
 
 
-@staff_required
+@staff_passes_test(selectors.may_keep)
 def problem_list(request, kind):
-    _keeper(request)
     if kind not in Problem.values:
         raise Http404
     problem = Problem(kind)
@@ -68,10 +60,9 @@ def _holdings(user, resident) -> dict:
     }
 
 
-@staff_required
+@staff_passes_test(selectors.may_keep)
 def merge(request, first: int, second: int):
     """Choose which record survives; the other's rows move to it and it is archived."""
-    _keeper(request)
     pair = _pair(request, first, second)
     form = MergeForm(request.POST or None, pair=pair, initial={"survivor": pair[0].pk})
     if request.method == "POST" and form.is_valid():
@@ -97,10 +88,8 @@ def merge(request, first: int, second: int):
     )
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_keep, methods=["POST"])
 def dismiss(request):
-    _keeper(request)
     form = DismissForm(request.POST)
     kind = request.POST.get("kind", "")
     if form.is_valid():
@@ -117,10 +106,8 @@ def dismiss(request):
     return redirect("dataquality_worklist")
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_keep, methods=["POST"])
 def occupancies_end(request):
-    _keeper(request)
     try:
         n = services.occupancies_end(by=request.user, ids=request.POST.getlist("ids"))
     except ValidationError as error:

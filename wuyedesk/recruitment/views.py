@@ -8,9 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
 
-from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.decorators import staff_passes_test
 from wuyedesk.core.downloads import download
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
@@ -30,19 +29,8 @@ from wuyedesk.recruitment.forms import (
 PAGE = 50
 
 
-def _reader(request) -> None:
-    if not selectors.may_read(request.user):
-        raise PermissionDenied
-
-
-def _recruiter(request) -> None:
-    if not selectors.may_recruit(request.user):
-        raise PermissionDenied
-
-
-@staff_required
+@staff_passes_test(selectors.may_read)
 def opening_list(request):
-    _reader(request)
     form = OpeningFilterForm(request.GET or None)
     qs = selectors.openings_visible_to(request.user)
     if form.is_valid():
@@ -62,9 +50,8 @@ def opening_list(request):
     )
 
 
-@staff_required
+@staff_passes_test(selectors.may_recruit)
 def opening_create(request):
-    _recruiter(request)
     form = OpeningForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,16 +93,13 @@ def _opening_page(request, opening, status_form=None):
     )
 
 
-@staff_required
+@staff_passes_test(selectors.may_read)
 def opening_detail(request, pk):
-    _reader(request)
     return _opening_page(request, _opening(request, pk))
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_recruit, methods=["POST"])
 def opening_status(request, pk):
-    _recruiter(request)
     opening = _opening(request, pk)
     form = OpeningStatusForm(request.POST)
     if form.is_valid():
@@ -129,9 +113,8 @@ def opening_status(request, pk):
     return _opening_page(request, opening, form)
 
 
-@staff_required
+@staff_passes_test(selectors.may_recruit)
 def candidate_create(request, pk):
-    _recruiter(request)
     opening = _opening(request, pk)
     if not selectors.manages(request.user, opening):
         raise PermissionDenied
@@ -153,9 +136,8 @@ def candidate_create(request, pk):
     )
 
 
-@staff_required
+@staff_passes_test(selectors.may_read)
 def candidate_list(request):
-    _reader(request)
     form = CandidateFilterForm(request.GET or None)
     qs = selectors.candidates_visible_to(request.user)
     opening = None
@@ -216,16 +198,13 @@ def _candidate_page(request, candidate, **forms):
     return render(request, "recruitment/candidate_detail.html", context)
 
 
-@staff_required
+@staff_passes_test(selectors.may_read)
 def candidate_detail(request, pk):
-    _reader(request)
     return _candidate_page(request, _candidate(request, pk))
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_recruit, methods=["POST"])
 def candidate_stage(request, pk):
-    _recruiter(request)
     candidate = _candidate(request, pk)
     form = StageForm(request.POST, user=request.user)
     if form.is_valid():
@@ -247,10 +226,8 @@ def candidate_stage(request, pk):
     return _candidate_page(request, candidate, stage_form=form)
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_recruit, methods=["POST"])
 def candidate_offer(request, pk):
-    _recruiter(request)
     candidate = _candidate(request, pk)
     form = OfferForm(request.POST)
     if form.is_valid():
@@ -264,10 +241,8 @@ def candidate_offer(request, pk):
     return _candidate_page(request, candidate, offer_form=form)
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_read, methods=["POST"])
 def candidate_reveal(request, pk, field):
-    _reader(request)
     candidate = _candidate(request, pk)
     if field not in services.PERSONAL:
         raise Http404
@@ -275,11 +250,9 @@ def candidate_reveal(request, pk, field):
     return render(request, "properties/_revealed.html", {"value": value})
 
 
-@staff_required
-@require_GET
+@staff_passes_test(selectors.may_read, methods=["GET"])
 def candidate_cv(request, pk):
     """The CV; each opening is written to the access log."""
-    _reader(request)
     candidate = _candidate(request, pk)
     try:
         services.cv_open(by=request.user, candidate=candidate)
@@ -299,10 +272,8 @@ def cv_response(candidate):
     )
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_recruit, methods=["POST"])
 def candidate_hire(request, pk):
-    _recruiter(request)
     candidate = _candidate(request, pk)
     form = HireForm(request.POST)
     if form.is_valid():

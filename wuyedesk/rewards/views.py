@@ -1,14 +1,14 @@
 """Pages of rewards and penalties (MGT-7, MGT-8)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.decorators import staff_passes_test, staff_required
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.paging import page_of
 from wuyedesk.rewards import selectors, services
@@ -65,13 +65,10 @@ def _list(request, appraisal_form=None, status=200):
     )
 
 
-@staff_required
-@require_POST
+@staff_passes_test(selectors.may_propose, methods=["POST"])
 def measure_from_appraisal(request):
     """The manager asks for the proposals of a published appraisal cycle."""
     user = request.user
-    if not selectors.may_propose(user):
-        raise PermissionDenied
     form = FromAppraisalForm(request.POST, user=user)
     if not form.is_valid():
         messages.error(request, INVALID)
@@ -81,11 +78,9 @@ def measure_from_appraisal(request):
     return redirect(f"{reverse('rewards:list')}?waiting=1")
 
 
-@staff_required
+@staff_passes_test(selectors.may_propose)
 def measure_create(request):
     user = request.user
-    if not selectors.may_propose(user):
-        raise PermissionDenied
     form = ProposeForm(request.POST or None, user=user)
     status = 200
     if request.method == "POST":

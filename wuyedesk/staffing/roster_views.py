@@ -4,7 +4,7 @@ AST-5)."""
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.decorators import staff_passes_test, staff_required
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.properties.selectors import communities_visible_to
 from wuyedesk.staffing import coverage, rules, services
@@ -25,14 +25,8 @@ from wuyedesk.training.selectors import induction_blocked_ids
 WEEK = 7
 
 
-def _require_editor(user):
-    if not rules.may_edit_rosters(user):
-        raise PermissionDenied
-
-
-@staff_required
+@staff_passes_test(rules.may_edit_rosters)
 def shifts(request):
-    _require_editor(request.user)
     form = ShiftForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
@@ -56,10 +50,8 @@ def shifts(request):
     )
 
 
-@staff_required
-@require_POST
+@staff_passes_test(rules.may_edit_rosters, methods=["POST"])
 def shift_archive(request, pk):
-    _require_editor(request.user)
     services.shift_archive(by=request.user, shift=get_object_or_404(Shift, pk=pk))
     messages.success(request, _("班次已停用。"))
     return redirect("staffing:shifts")
@@ -81,10 +73,9 @@ def _week_start(text: str | None) -> dt.date:
         return today - dt.timedelta(days=today.weekday())
 
 
-@staff_required
+@staff_passes_test(rules.may_edit_rosters)
 def roster(request):
     user = request.user
-    _require_editor(user)
     start = _week_start(request.GET.get("start") or request.POST.get("start"))
     end = start + dt.timedelta(days=WEEK - 1)
     form = RosterForm(request.POST or None, user=user, initial={"date": start})
@@ -154,9 +145,8 @@ def roster_remove(request, pk):
     return redirect(f"{reverse('staffing:roster')}?start={request.POST.get('start', '')}")
 
 
-@staff_required
+@staff_passes_test(rules.may_edit_rosters)
 def import_page(request):
-    _require_editor(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST":

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from wuyedesk.accounts.decorators import staff_required
+from wuyedesk.accounts.decorators import staff_passes_test, staff_required
 from wuyedesk.accounts.models import User
 from wuyedesk.core.form_errors import add_service_error
 from wuyedesk.lib.network import client_address
@@ -135,14 +135,8 @@ def correction_new(request):
     )
 
 
-def _require_reader(user):
-    if not rules.may_read_department(user):
-        raise PermissionDenied
-
-
-@staff_required
+@staff_passes_test(rules.may_read_department)
 def requests(request):
-    _require_reader(request.user)
     leave, corrections = monthly.pending_requests(request.user)
     return _render(
         request,
@@ -182,9 +176,8 @@ def decide(request, kind, pk):
     return redirect("staffing:requests")
 
 
-@staff_required
+@staff_passes_test(rules.may_read_department)
 def exceptions(request):
-    _require_reader(request.user)
     first, last = monthly.month_of(request.GET.get("month"))
     last = min(last, timezone.localdate())
     leave, corrections = monthly.pending_requests(request.user)
@@ -204,9 +197,8 @@ def _sheet_rows(user, first, last):
     return monthly.department_rows(user, first, last)
 
 
-@staff_required
+@staff_passes_test(rules.may_read_department)
 def sheet(request):
-    _require_reader(request.user)
     first, last = monthly.month_of(request.GET.get("month"))
     return _render(
         request,
@@ -232,9 +224,8 @@ SHEET_HEAD = (
 )
 
 
-@staff_required
+@staff_passes_test(rules.may_read_department)
 def sheet_xlsx(request):
-    _require_reader(request.user)
     first, last = monthly.month_of(request.GET.get("month"))
     rows = _sheet_rows(request.user, first, last)
     return export_response(
