@@ -53,3 +53,10 @@ class AnswerForm(StyledFormMixin, forms.Form):
         decimal_places=1,
         help_text=_("部分采纳时填写:该记录按此分值计入。"),
     )
+
+    @classmethod
+    def for_dispute(cls, dispute_pk: int, data=None):
+        """The answer form of one dispute: the appraisal's page shows one per open dispute,
+        so each has its own ids (id_dispute<pk>_decision, …; labels and error texts point at
+        its own fields); the field names stay those the answer's POST binds."""
+        return cls(data, auto_id=f"id_dispute{dispute_pk}_%s")

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from wuyedesk.accounts.decorators import staff_passes_test, staff_required
 from wuyedesk.appraisal import access, selectors
+from wuyedesk.appraisal.choices import DisputeStatus
 from wuyedesk.appraisal.forms import (
     AnswerForm,
     CycleOpenForm,
@@ -136,6 +137,14 @@ def _page(request, appraisal, forms=None, status=200):
     chosen_ref = int(ref) if ref.isdigit() else None
     context = selectors.detail(user, appraisal)
     window = mine and workflow.window_open(appraisal)
+    if reviewer:  # each open dispute's answer form; a bad answer's stays bound on its row
+        for dispute in context["disputes"]:
+            if dispute.status == DisputeStatus.OPEN:
+                dispute.answer_form = (
+                    forms["answer"]
+                    if dispute.pk == forms.get("answer_for")
+                    else AnswerForm.for_dispute(dispute.pk)
+                )
     for criterion in context["criteria"]:
         for part in criterion["parts"]:
             # The records are the page's hottest fragment: Jinja2 writes them
@@ -184,8 +193,6 @@ def _page(request, appraisal, forms=None, status=200):
             "dispute_form": forms.get("dispute")
             or DisputeForm(initial={"item": chosen, "ref": chosen_ref}),
             "chosen": chosen,
-            "answer_form": forms.get("answer") or AnswerForm(),
-            "answer_for": forms.get("answer_for"),
             "name": appraisal.person.staff.name,
             "title": _("%(name)s 的 %(cycle)s 季度考核")
             % {"name": appraisal.person.staff.name, "cycle": appraisal.cycle},
@@ -320,7 +327,7 @@ def dispute_answer(request, pk):
     dispute = get_object_or_404(
         Dispute.objects.filter(appraisal__in=selectors.appraisals_visible_to(user)), pk=pk
     )
-    form = AnswerForm(request.POST)
+    form = AnswerForm.for_dispute(dispute.pk, request.POST)
     if form.is_valid():
         try:
             workflow.dispute_answer(by=user, dispute=dispute, **form.cleaned_data)

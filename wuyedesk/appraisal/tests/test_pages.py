@@ -200,3 +200,63 @@ def test_home_figures_count_the_lists_they_open(records, client_as):
     url, n = _figure(me.get("/").content.decode(), "appraisal_published")
     assert n == 1
     assert me.get(url).content.decode().count(f'href="/appraisal/{a.pk}/"') >= 1
+
+
+def _ids(page) -> list[str]:
+    import re
+
+    return re.findall(r'\sid="([^"]+)"', page)
+
+
+def _dispute_row(page, dispute) -> str:
+    start = page.index(f'data-dispute-row="{dispute.pk}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_each_open_dispute_has_an_answer_form_of_its_own(records, client_as):
+    """Two open disputes: their answer forms repeat no id (each label points at its own
+    field); a bad answer to the second keeps its text and shows its error on that row."""
+    world = records
+    a = _published(world)
+    wrong = a.items.get(component=Component.RATING, ref_id=world.other_ticket.pk)
+    conduct = a.items.get(component=Component.CONDUCT)
+    first = workflow.dispute_open(
+        by=world.specialist, appraisal=a, item=wrong, comment="不是我的工单"
+    )
+    second = workflow.dispute_open(
+        by=world.specialist, appraisal=a, item=conduct, comment="检查当天我在外培训"
+    )
+    manager = client_as(world.manager)
+    page = manager.get(f"/appraisal/{a.pk}/").content.decode()
+    ids = _ids(page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for dispute in (first, second):
+        row = _dispute_row(page, dispute)
+        for name in ("decision", "answer", "adjusted"):
+            assert f'for="id_dispute{dispute.pk}_{name}"' in row
+            assert f'id="id_dispute{dispute.pk}_{name}"' in row
+            assert f'name="{name}"' in row  # what the answer's POST binds
+
+    response = manager.post(
+        f"/appraisal/disputes/{second.pk}/answer/",
+        {"decision": "partly", "answer": "部分属实,酌情调整", "adjusted": ""},
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    ids = _ids(page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    row, other = _dispute_row(page, second), _dispute_row(page, first)
+    assert "部分属实,酌情调整" in row and "部分属实" not in other
+    assert f'id="id_dispute{second.pk}_adjusted_help"' in row
+    assert "请填写调整后的分值(-100 到 100)。" in row and "is-invalid" in row
+    assert "is-invalid" not in other and '<option value="partly" selected>' not in other
+    second.refresh_from_db()
+    assert second.status == "open"
+    # The good answer through the same form.
+    response = manager.post(
+        f"/appraisal/disputes/{second.pk}/answer/",
+        {"decision": "partly", "answer": "部分属实,酌情调整", "adjusted": "95"},
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert (second.status, str(second.adjusted)) == ("partly", "95.0")
