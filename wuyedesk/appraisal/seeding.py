@@ -22,16 +22,14 @@ REVIEWS = (
     (78, "服务用语规范,个别来电安抚不够到位。", "本季度表现合格,加强投诉安抚技巧。"),
     (82, "态度积极,主动跟进住户诉求。", ""),
 )
-CONTEST = "这条记录所涉工单并非由我经办(我当天轮休),请核实后剔除。"
-CONTEST_OTHER = "该住户的不满意针对的是维修时效,不是我的服务,请酌情调整。"
-ANSWER = "经核实,不满意部分源于维修时效,与本人服务有关的部分照计,按折中分值计入。"
+CONTEST = "这张工单当天由同事代班处理,不应计在我名下,请核实后剔除。"
+CONTEST_OTHER = "该工单的结果受工程部维修进度影响,并非全是我的原因,请酌情调整。"
+ANSWER = "经核实,工程部维修进度确有影响,与本人有关的部分照计,按折中分值计入。"
 ANSWER_WHOLE = "经核实,考核依据无误,维持原结果。"
-# Records a person may contest, most telling first (each counts 0-100).
+# The records of a ticket a person may contest, most telling first (each counts 0-100).
 CONTESTED = (
     Component.RATING,
     Component.RETURN_VISIT,
-    Component.INSPECTION,
-    Component.CONDUCT,
     Component.DEADLINE,
     Component.FIRST_CONTACT,
 )
@@ -52,9 +50,9 @@ def _manager():
 
 
 def _contestable(appraisal):
-    """(item, ref) of the record the person contests: a single record of the lowest value
-    (a poor rating, an unsatisfied return visit…), else one ticket of a grouped row that
-    counts low (a missed deadline); (None, None) when nothing counts against them."""
+    """(item, ref) of the ticket's record the person contests: the one counting lowest (a
+    poor rating, an unsatisfied return visit, or the first ticket of a grouped row such as
+    the missed deadlines); (None, None) when nothing counts against them."""
     items = sorted(
         appraisal.items.filter(component__in=CONTESTED, excluded=False),
         key=lambda i: (i.value, CONTESTED.index(i.component), i.pk),
