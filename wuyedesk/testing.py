@@ -156,3 +156,16 @@ def policy_in_force(**values):
     policy_versions.approve(by=executive, version=draft, effective_at=timezone.now())
     draft.refresh_from_db()
     return draft
+
+
+def ticket_page(client, ticket) -> str:
+    """The ticket page as its user sees it with every action panel opened: the page and the
+    forms its closed panels fetch when opened (tickets.views.tickets.action_form)."""
+    import re
+
+    response = client.get(f"/tickets/{ticket.pk}/")
+    assert response.status_code == 200, response.status_code
+    page = response.content.decode()
+    urls = re.findall(r'hx-get="(/tickets/\d+/[\w-]+/form/)"', page)
+    forms = [client.get(url, headers={"HX-Request": "true"}).content.decode() for url in urls]
+    return page + "".join(forms)

@@ -8,6 +8,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from wuyedesk.policies.calendar import explain
+from wuyedesk.tickets.choices import Channel, EventKind
+
+# A timeline row's labels. Django's get_<field>_display hashes every choice of the field at
+# each call (30 translated labels for one event kind): read from these maps instead.
+EVENT_KINDS = dict(EventKind.choices)
+CHANNELS = dict(Channel.choices)
+
+
+def labelled(events):
+    """The timeline's events, each with `kind_label` and `channel_label` in the active
+    language."""
+    for event in events:
+        event.kind_label = EVENT_KINDS.get(event.kind, event.kind)
+        event.channel_label = CHANNELS.get(event.channel, event.channel)
+    return events
 
 
 def words() -> dict[str, str]:

@@ -483,6 +483,14 @@ def timeline_of(ticket):
     return ticket.events.select_related("actor__staff").order_by("at", "id")
 
 
+def timeline_stamp(ticket, attachments_by_event) -> str:
+    """What a drawn timeline depends on: its events (how many, the newest) and their
+    attachments; one indexed aggregate."""
+    seen = ticket.events.aggregate(n=Count("id"), last=Max("id"))
+    files = max(attachments_by_event.values(), key=lambda a: a.pk, default=None)
+    return f"{seen['n']}.{seen['last']}.{len(attachments_by_event)}.{files.pk if files else 0}"
+
+
 def customer_timeline(ticket) -> list:
     """The ticket's timeline as its customer sees it (portal page, portal API): the rows
     tickets/visibility.py lets them read, each with only the text written to them."""

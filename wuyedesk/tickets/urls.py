@@ -25,6 +25,7 @@ urlpatterns = [
         name="attachment_download",
     ),
     path("<int:pk>/<slug:action>/", views.ticket_action, name="ticket_action"),
+    path("<int:pk>/<slug:action>/form/", views.action_form, name="ticket_action_form"),
     path("incidents/", incidents.incident_list, name="incident_list"),
     path("incidents/<int:pk>/", incidents.incident_detail, name="incident_detail"),
     path("incidents/<int:pk>/update/", incidents.incident_update, name="incident_update"),

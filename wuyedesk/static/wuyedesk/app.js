@@ -26,6 +26,15 @@ function openAction(hash) {
   if (box) box.focus({ preventScroll: true });
   target.scrollIntoView({ block: "start" });
 }
+// A panel whose form is fetched when opened (the ticket page's other actions): once it has
+// come, put the cursor in its first box.
+document.addEventListener("htmx:load", (event) => {
+  const form = event.detail.elt;
+  const panel = form.parentElement;
+  if (form.tagName !== "FORM" || !panel || !panel.matches("details.action[open]")) return;
+  const box = panel.querySelector("textarea, select, input:not([type=hidden])");
+  if (box) box.focus({ preventScroll: true });
+});
 document.addEventListener("click", (event) => {
   const link = event.target.closest("a[data-open-action]");
   if (link) {

@@ -1,12 +1,15 @@
 // Canned replies (issue #12 point 7): the toggle beside a box of the ticket page opens the list
 // (fetched once by htmx, filled by the server for this ticket and box); a reply chosen there is
 // inserted at the cursor of that box. Without JavaScript the toggle opens the management page.
-document.addEventListener("DOMContentLoaded", () => {
-  document.querySelectorAll(".canned-picker[data-canned-for]").forEach((picker) => {
+function cannedPlace(root) {
+  root.querySelectorAll(".canned-picker[data-canned-for]").forEach((picker) => {
     const box = document.getElementById(picker.dataset.cannedFor);
     if (box) box.after(picker);
   });
-});
+}
+document.addEventListener("DOMContentLoaded", () => cannedPlace(document));
+// A panel of the ticket page whose form came when it was opened.
+document.addEventListener("htmx:load", (event) => cannedPlace(event.detail.elt));
 function cannedClose(picker) {
   picker.querySelector(".canned-options").hidden = true;
   picker.querySelector("[data-canned-toggle]").setAttribute("aria-expanded", "false");

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from wuyedesk.audit.models import AuditEntry
 from wuyedesk.telephony.models import Call
+from wuyedesk.testing import ticket_page
 
 
 def _ring(pbx, world, call_id="c-1", caller="13812345678", user=None):
@@ -143,7 +144,7 @@ def test_reveal_is_audited_and_refused_without_the_post(world, pbx, client_as):
 
 def test_log_follow_up_call_counts_toward_the_follow_up_deadline(world, client_as, ticket):
     t = ticket()
-    page = client_as(world.specialist).get(f"/tickets/{t.pk}/").content.decode()
+    page = ticket_page(client_as(world.specialist), t)
     link = f'href="/calls/new/?ticket={t.number}&amp;purpose=follow_up"'
     assert link in page  # the ticket page opens the call form for its follow-up
     form = client_as(world.specialist).get(f"/calls/new/?ticket={t.number}&purpose=follow_up")

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from wuyedesk.audit.models import AuditEntry
-from wuyedesk.testing import assert_api_error
+from wuyedesk.testing import assert_api_error, ticket_page
 from wuyedesk.tickets import canned
 from wuyedesk.tickets.canned_models import CannedReply
 from wuyedesk.tickets.choices import Audience
@@ -114,7 +114,7 @@ def test_picker_fills_the_reply_for_the_ticket_and_box(world, client_as, call):
     t = call(kind="repair")
     canned.canned_create(by=world.specialist, title="问候", body="{客户}您好,{工单号}")
     client = client_as(world.specialist)
-    page = client.get(f"/tickets/{t.pk}/").content.decode()
+    page = ticket_page(client, t)
     assert 'data-canned-for="message-text"' in page and "wuyedesk/canned.js" in page
     url = f"/tickets/{t.pk}/canned/"
     page = client.get(url, {"box": "message", "target": "message-text"}).content.decode()

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from wuyedesk.audit.models import AuditEntry
 from wuyedesk.core import reference
-from wuyedesk.testing import assert_api_error
+from wuyedesk.testing import assert_api_error, ticket_page
 from wuyedesk.tickets.categories import grouped_choices
 from wuyedesk.tickets.category_tree import services
 from wuyedesk.tickets.models import Category
@@ -159,7 +159,7 @@ def test_transfer_and_investigation_preselect_the_default_department(
         by=world.admin, category=categories["UTILITY"], default_department=world.engineering
     )
     ticket = call(category=categories["UTILITY"])
-    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    page = ticket_page(client_as(world.specialist), ticket)
     assert f'<option value="{world.engineering.pk}" selected>' in page
 
 

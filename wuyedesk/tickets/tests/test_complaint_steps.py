@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from wuyedesk.accounts.choices import Post
-from wuyedesk.testing import make_staff
+from wuyedesk.testing import make_staff, ticket_page
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.tests.test_clocks import new_version
@@ -154,7 +154,7 @@ def test_acknowledgement_refuses_a_wrong_method_and_a_stranger(world, call, api_
 def test_the_ticket_page_records_the_acknowledgement(world, call, client_as):
     ticket = call(channel="api")
     client = client_as(world.specialist)
-    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    page = ticket_page(client, ticket)
     assert f'action="/tickets/{ticket.pk}/receipt/"' in page
     response = client.post(f"/tickets/{ticket.pk}/receipt/", {"method": "phone", "note": ""})
     assert response.status_code == 302

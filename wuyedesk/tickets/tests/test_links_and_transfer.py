@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from wuyedesk.accounts.choices import Post
 from wuyedesk.notifications.models import Notification
-from wuyedesk.testing import make_staff
+from wuyedesk.testing import make_staff, ticket_page
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import EventKind
 from wuyedesk.tickets.models import Dispatch
@@ -64,7 +64,7 @@ def test_transfer_to_a_named_person_notifies_only_them(
 ):
     helper = make_staff("helper", [Post.DEPARTMENT], [world.a], world.engineering, "钱师傅")
     ticket = call()
-    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    page = ticket_page(client_as(world.specialist), ticket)
     # The person picker groups people by department (plain rows, issue #12 Speed).
     group = page.split(f'<optgroup label="{world.engineering.name}">', 1)[1].split("</optgroup>")[0]
     assert f'value="{helper.pk}"' in group and "钱师傅" in group

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from wuyedesk.testing import policy_in_force
+from wuyedesk.testing import policy_in_force, ticket_page
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import Status
 from wuyedesk.tickets.models import Incident, Ticket
@@ -355,7 +355,7 @@ IDS = [c.action for c in CASES]
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_action_happy_path(world, call, categories, case):
     ticket = case.state(world, call, categories)
-    page = _client(getattr(world, case.actor)).get(f"/tickets/{ticket.pk}/").content.decode()
+    page = ticket_page(_client(getattr(world, case.actor)), ticket)
     assert f'action="/tickets/{ticket.pk}/{case.action}/"' in page  # the form is offered
     response = act(
         _client(getattr(world, case.actor)), ticket, case.action, case.good(world, ticket)
@@ -485,7 +485,7 @@ def test_not_satisfied_return_visit_reopens_to_the_manager(world, call, categori
     assert response.status_code == 302
     ticket.refresh_from_db()
     assert ticket.status == Status.INVESTIGATING and ticket.decided_at is None
-    page = _client(world.manager).get(f"/tickets/{ticket.pk}/").content.decode()
+    page = ticket_page(_client(world.manager), ticket)
     assert f'action="/tickets/{ticket.pk}/decide/"' in page
 
 

@@ -262,12 +262,18 @@ def test_ticket_page_queries_do_not_grow_with_the_timeline(world, call, client_a
     for _ in range(2):
         services.ticket_comment(by=world.specialist, ticket=ticket, text="备注")
     client.get(url)  # posts, scope and policy are kept after a first visit
+    services.ticket_comment(by=world.specialist, ticket=ticket, text="备注")  # timeline redrawn
     small, _response = _count(client, url)
     for _ in range(20):
         services.ticket_comment(by=world.assistant, ticket=ticket, text="备注")
         services.ticket_comment(by=world.specialist, ticket=ticket, text="消息", public=True)
-    large, _response = _count(client, url)
+    large, response = _count(client, url)
     assert large == small
+    assert response.content.decode().count('data-kind="comment"') == 23
+    # Nothing added since: the drawn timeline is reused, its rows are not read again.
+    again, response = _count(client, url)
+    assert again == large - 1
+    assert response.content.decode().count('data-kind="comment"') == 23
 
 
 def test_ticket_page_shows_clocks_in_shanghai_time(world, call, client_as):

@@ -10,7 +10,7 @@ from django.apps import apps
 
 from wuyedesk.notifications.models import Notification, WebhookDelivery
 from wuyedesk.notifications.tests import test_residents as notices
-from wuyedesk.testing import PASSWORD
+from wuyedesk.testing import PASSWORD, ticket_page
 from wuyedesk.tickets import services
 from wuyedesk.tickets.choices import Audience, EventKind
 from wuyedesk.tickets.models import TicketEvent
@@ -182,7 +182,7 @@ def test_notices_by_every_channel_never_carry_a_note(
 
 def test_every_staff_text_box_says_who_reads_it(world, call, client_as, categories):
     complaint = call(kind="complaint", category=categories["ATTITUDE"])
-    page = client_as(world.manager).get(f"/tickets/{complaint.pk}/").content.decode()
+    page = ticket_page(client_as(world.manager), complaint)
     boxes = re.findall(r"<textarea[^>]*>", page) + re.findall(
         r'<input[^>]*name="m-\d+-what"[^>]*>', page
     )
@@ -198,7 +198,7 @@ def test_every_staff_text_box_says_who_reads_it(world, call, client_as, categori
     measure = re.search(r'<input[^>]*name="m-0-what"[^>]*>', page).group(0)
     assert 'data-audience="department"' in measure  # #12: a measure is read by its department
     repair = call(kind="repair")
-    page = client_as(world.specialist).get(f"/tickets/{repair.pk}/").content.decode()
+    page = ticket_page(client_as(world.specialist), repair)
     feedback = re.search(r'action="[^"]*/feedback/".*?</form>', page, re.S).group(0)
     assert 'data-audience="customer"' in feedback and "note-customer" in feedback
     transfer = re.search(r'action="[^"]*/transfer/".*?</form>', page, re.S).group(0)
@@ -211,7 +211,7 @@ def test_text_boxes_say_it_in_english(world, call, client_as):
     world.specialist.language = "en"
     world.specialist.save()
     ticket = call()
-    page = client_as(world.specialist).get(f"/tickets/{ticket.pk}/").content.decode()
+    page = ticket_page(client_as(world.specialist), ticket)
     assert "Internal" in page and "The resident will read this" in page
 
 

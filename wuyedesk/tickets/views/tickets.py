@@ -3,14 +3,14 @@ service (see actions.py); a refused action re-renders the page with the input ke
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuyedesk.accounts.access import posts_of
 from wuyedesk.accounts.choices import Post
@@ -34,7 +34,7 @@ from wuyedesk.tickets.assignments import selectors as task_selectors
 from wuyedesk.tickets.assignments import services as assignments
 from wuyedesk.tickets.attachments import attachments_of
 from wuyedesk.tickets.choices import DispatchPurpose
-from wuyedesk.tickets.display import clocks
+from wuyedesk.tickets.display import clocks, labelled
 from wuyedesk.tickets.export import QUEUES, filtered, ticket_export, too_many_message
 from wuyedesk.tickets.services import TicketConflict
 
@@ -168,15 +168,38 @@ def _filter_fields(form, queue: str) -> str:
     return render_to_string("tickets/_queue_filters.html", {"form": form, "queue": queue})
 
 
+class Timeline:
+    """The ticket's timeline for the page: its rows are read only when the template draws
+    them, which it does when its cached copy ({% cache %}, keyed by `stamp`) is missing
+    or stale. The rows are the same for every reader in a language; `stamp` changes when
+    an event or an attachment is added."""
+
+    def __init__(self, ticket, by_event):
+        self.ticket, self.by_event = ticket, by_event
+        self.stamp = selectors.timeline_stamp(ticket, by_event)
+
+    def __iter__(self):
+        events = labelled(selectors.timeline_of(self.ticket))
+        return iter([(e, self.by_event.get(e.pk)) for e in events])
+
+
 def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, status=200):
     """The ticket page with one form per action this user may take now."""
     user = request.user
+    the_lead = lead(user, ticket)
+    primary = the_lead.primary
+    failed_slug = failed.slug if failed else ""
+    # The forms drawn in the page: the next step, a form sent back, the one asked for
+    # (?open=, the link of a closed panel without JavaScript) and closing (its refusals
+    # list what is missing). The other panels fetch their form when opened (action_form):
+    # drawing a dozen forms' widgets was half of the page's time (bench/README.md).
+    drawn = {primary, failed_slug, request.GET.get("open", ""), "close"}
     forms = {}
     for slug, action in ACTIONS.items():
         if slug in ROW_ACTIONS:
             continue
         if action.permitted(user, ticket) and action.offered(ticket):
-            forms[slug] = build_form(action, user, ticket)
+            forms[slug] = build_form(action, user, ticket) if slug in drawn else None
     if failed is not None and failed.slug not in ROW_ACTIONS:
         forms[failed.slug] = failed_form
 
@@ -213,13 +236,10 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
     ]
     files = list(attachments_of(ticket))
     by_event = {a.event_id: a for a in files if a.event_id}
-    timeline = [(e, by_event.get(e.pk)) for e in selectors.timeline_of(ticket)]
+    timeline = Timeline(ticket, by_event)
     row_error = None
     if failed is not None and failed.slug in ROW_ACTIONS:
         row_error = failed_form
-    failed_slug = failed.slug if failed else ""
-    the_lead = lead(user, ticket)
-    primary = the_lead.primary
     # Where each action's form is on this page, for the steps and the refusals to link to.
     anchors = {slug: f"#{slug}" for slug in forms}
     primary_row = None
@@ -249,7 +269,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "measure_rows": measure_rows,
             "return_visits": list(ticket.return_visits.all()),
             "attachments": files,
-            "forms": forms,
+            "offered": set(forms),
             "primary": entry(primary) if primary in forms else None,
             "primary_label": ACTIONS[primary].label if primary else "",
             "primary_row": primary_row,
@@ -279,6 +299,38 @@ def _row_of(form):
 @staff_required
 def ticket_detail(request, pk):
     return _page(request, selectors.ticket_get_for_page(request.user, pk))
+
+
+@staff_required
+@require_GET
+def action_form(request, pk, action):
+    """GET /tickets/<pk>/<action>/form/: the form of one action, fetched by the ticket page
+    when its panel is opened; without htmx, the page with that panel open."""
+    spec = ACTIONS.get(action)
+    if spec is None or action in ROW_ACTIONS:
+        raise Http404
+    user = request.user
+    ticket = selectors.ticket_get_for_page(user, pk)
+    if not spec.permitted(user, ticket):
+        raise PermissionDenied
+    if not request.headers.get("HX-Request"):
+        return redirect(f"{reverse('ticket_detail', kwargs={'pk': pk})}?open={action}#{action}")
+    if not spec.offered(ticket):
+        return HttpResponse(
+            render_to_string("tickets/_action_gone.html", {"ticket": ticket}, request=request)
+        )
+    return render(
+        request,
+        "tickets/_action_form.html",
+        {
+            "ticket": ticket,
+            "slug": action,
+            "label": spec.label,
+            "form": build_form(spec, user, ticket),
+            "confirm": spec.confirm % {"number": ticket.number} if spec.confirm else "",
+            "canned_boxes": canned.BOXES if canned.may_use(user) else {},
+        },
+    )
 
 
 @staff_required

@@ -1,0 +1,57 @@
+"""The ticket page draws the form of its next step (and closing, with what it still lacks);
+the other panels fetch their form when opened (issue #12 speed; views.tickets.action_form),
+or, without JavaScript, reload the page with that panel open. Each fetch is checked like the
+action itself: scope, permission, a state that no longer offers it."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def _lazy(page):
+    return dict(re.findall(r'id="([\w-]+)" hx-get="(/tickets/\d+/[\w-]+/form/)"', page))
+
+
+def test_closed_panels_fetch_their_form_when_opened(world, call, client_as):
+    ticket = call()
+    me = client_as(world.specialist)
+    page = me.get(f"/tickets/{ticket.pk}/").content.decode()
+    lazy = _lazy(page)
+    assert "comment" in lazy and "close" not in lazy
+    assert f'action="/tickets/{ticket.pk}/comment/"' not in page
+    assert 'href="?open=comment#comment"' in page
+    form = me.get(lazy["comment"], headers={"HX-Request": "true"}).content.decode()
+    assert form.lstrip().startswith("<form") and "<html" not in form
+    assert f'action="/tickets/{ticket.pk}/comment/"' in form and "csrfmiddlewaretoken" in form
+    # Without htmx: the page again, with that panel open and its form drawn.
+    response = me.get(lazy["comment"])
+    assert response.status_code == 302
+    assert response["Location"] == f"/tickets/{ticket.pk}/?open=comment#comment"
+    page = me.get(f"/tickets/{ticket.pk}/?open=comment").content.decode()
+    assert f'action="/tickets/{ticket.pk}/comment/"' in page
+    assert "comment" not in _lazy(page)
+
+
+def test_out_of_scope_not_permitted_unknown_and_gone(world, call, client_as):
+    ticket = call()
+    url = f"/tickets/{ticket.pk}/comment/form/"
+    hx = {"HX-Request": "true"}
+    assert client_as(world.specialist_b).get(url, headers=hx).status_code == 404
+    assert (
+        client_as(world.specialist)
+        .get(f"/tickets/{ticket.pk}/decide/form/", headers=hx)
+        .status_code
+        == 403
+    )
+    assert client_as(world.specialist).get(f"/tickets/{ticket.pk}/nope/form/").status_code == 404
+    assert client_as(world.specialist).post(url, headers=hx).status_code == 405
+    # Opened after the ticket moved on (here: answered at once, so closed): no form, a word
+    # and a link to the page.
+    closed = call(answer="物业费可在业主服务平台缴纳。", description="物业费怎么交?")
+    assert closed.is_closed
+    gone = client_as(world.specialist).get(f"/tickets/{closed.pk}/transfer/form/", headers=hx)
+    assert gone.status_code == 200
+    text = gone.content.decode()
+    assert "<form" not in text and f'href="/tickets/{closed.pk}/"' in text
