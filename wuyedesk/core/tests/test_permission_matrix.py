@@ -743,6 +743,9 @@ PAGE_PARAMS = {
     "tickets/<int:pk>/<slug:action>/": expand(
         "action", ticket_actions, lambda _a: scoped(pk="ticket")
     ),
+    "tickets/<int:pk>/<slug:action>/form/": expand(
+        "action", ticket_actions, lambda _a: scoped(pk="ticket")
+    ),
     "tickets/incidents/<int:pk>/": scoped(pk="incident"),
     "tickets/incidents/<int:pk>/update/": scoped(pk="incident"),
     "tickets/incidents/<int:pk>/link/": scoped(pk="incident"),
