@@ -112,9 +112,11 @@ class TransferForm(ActionForm):
         # The options as plain rows grouped by department: a company's few hundred people
         # cost a page ~18 ms read as model instances (bench/README.md, issue #12 Speed).
         empty = [("", self.fields["assignee"].empty_label)]
-        self.fields["assignee"].choices = RowChoices(
-            empty + pickers.department_people_choices(departments)
-        )
+        groups = pickers.department_people_choices(departments)
+        # MGT-4: who has not passed the induction is not handed work alone, so not offered.
+        blocked = induction_blocked_ids(pk for _d, people in groups for pk, _n in people)
+        groups = [(d, [(pk, n) for pk, n in people if pk not in blocked]) for d, people in groups]
+        self.fields["assignee"].choices = RowChoices(empty + [g for g in groups if g[1]])
 
     def clean(self):
         data = super().clean()

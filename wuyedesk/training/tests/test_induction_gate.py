@@ -4,7 +4,7 @@ courses are passed, and can once they are (MGT-4)."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from wuyedesk.testing import assert_api_error, policy_in_force
+from wuyedesk.testing import assert_api_error, make_staff, policy_in_force, ticket_page
 from wuyedesk.tickets.services import ticket_assign
 from wuyedesk.training import selectors
 
@@ -104,9 +104,7 @@ def test_the_assign_picker_leaves_out_the_blocked_and_says_why(
     pass_induction(world.specialist)
     ticket = call()
 
-    page = client_as(world.manager).get(f"/tickets/{ticket.pk}/")
-
-    html = page.content.decode()
+    html = ticket_page(client_as(world.manager), ticket)
     assert "未通过入职培训的人员不能被指派为负责人:新同事" in html
     assert (
         f'value="{new_hire.pk}"'
@@ -123,3 +121,32 @@ def test_the_intake_page_tells_a_blocked_new_hire(world, client_as, induction, n
     assert (
         'id="induction-block"' not in client_as(world.manager).get("/tickets/new/").content.decode()
     )
+
+
+def test_the_transfer_picker_leaves_out_a_department_member_not_yet_inducted(
+    world, client_as, call
+):
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.training.services import courses
+
+    courses.course_create(
+        by=world.manager,
+        title="安全作业",
+        kind="induction",
+        hours="2",
+        pass_mark=None,
+        posts=[Post.DEPARTMENT],
+        position=0,
+    )
+    newcomer = make_staff("newfitter", [Post.DEPARTMENT], [world.a], world.engineering, "新维修工")
+    ticket = call()
+
+    def offered():
+        html = ticket_page(client_as(world.specialist), ticket)
+        transfer = html.split('name="assignee"')[1].split("</select>")[0]
+        return f'value="{newcomer.pk}"' in transfer, f'value="{world.worker.pk}"' in transfer
+
+    # Neither has passed the department's induction course: neither is offered.
+    assert offered() == (False, False)
+    policy_in_force(induction_gate_enabled=False)
+    assert offered() == (True, True)
