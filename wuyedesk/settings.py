@@ -158,6 +158,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5),
             }
         )
+    if not env_bool("DB_JIT", False):
+        # PostgreSQL compiles a query whose estimated cost passes jit_above_cost: a home's
+        # list of ten rows joined to its names at 1,000,000 tickets spent 52 ms compiling to
+        # run in 1 ms (bench/README.md, issue #12 Speed). Pages run short queries; off.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["ENGINE"] = "wuyedesk.core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
@@ -352,6 +357,9 @@ if DB_POOL_MODE == "transaction" and DATABASES["default"]["ENGINE"] == "wuyedesk
     if not env_bool("DB_PREPARED_STATEMENTS", False):
         for _option in ("server_side_binding", "prepare_threshold"):
             DATABASES["default"].get("OPTIONS", {}).pop(_option, None)
+    # PgBouncer refuses a startup `options` parameter: set `ALTER ROLE … SET jit = off`
+    # on the server instead (docs/operations.md).
+    DATABASES["default"].get("OPTIONS", {}).pop("options", None)
 # Media (attachments, raw mails, report PDFs) on S3-compatible storage when MEDIA_S3_BUCKET
 # is set (django-storages, extra `s3`), so that every web and worker machine sees the same
 # files. The bucket stays private: files reach users only through the application's views,

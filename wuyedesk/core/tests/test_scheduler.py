@@ -251,6 +251,10 @@ def test_transaction_pooling_turns_off_what_cannot_outlive_a_transaction():
         DATABASE_URL=url, DB_POOL_MODE="transaction", DB_PREPARED_STATEMENTS="1"
     )
     assert newer["cursors"] is True and newer["options"]["server_side_binding"] is True
+    # No JIT for the pages' short queries, unless asked; PgBouncer does not pass it on.
+    assert session["options"]["options"] == "-c jit=off"
+    assert "options" not in pooled["options"]
+    assert "options" not in _settings_in_subprocess(DATABASE_URL=url, DB_JIT="1")["options"]
 
 
 def test_media_go_to_a_private_s3_bucket_when_one_is_named():

@@ -1,4 +1,5 @@
-"""`migrate` ends with ANALYZE on PostgreSQL when it applied a migration (core/statistics.py)."""
+"""PostgreSQL planner settings: `migrate` ends with ANALYZE when it applied a migration
+(core/statistics.py); connections run without JIT (settings, DB_JIT)."""
 
 import pytest
 from django.apps import apps
@@ -39,3 +40,10 @@ def test_a_migration_applied_leaves_fresh_statistics():
     assert _analyzed() == before
     _migrated([("a migration", False)])
     assert _analyzed() == before + 1
+
+
+def test_connections_run_without_jit():
+    """Settings (DB_JIT unset): each connection starts with jit=off."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
