@@ -1,0 +1,33 @@
+"""The queue tabs' and homes' counts (`ticket_counts`) are kept until a ticket changes or the
+minute turns, per person and scope (issue #12 speed)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from wuyedesk.tickets import selectors
+from wuyedesk.tickets.services import ticket_comment
+
+pytestmark = pytest.mark.django_db
+
+SLICES = {"mine": {"queue": "mine"}, "team": {"queue": "team"}}
+
+
+def _counted(user):
+    with CaptureQueriesContext(connection) as seen:
+        counts = selectors.ticket_counts(user, SLICES)
+    return counts, sum("COUNT(" in q["sql"] for q in seen.captured_queries)
+
+
+def test_kept_until_a_ticket_changes(world, call):
+    call()
+    first, queries = _counted(world.specialist)
+    assert first == {"mine": 1, "team": 1} and queries == 2
+    again, queries = _counted(world.specialist)
+    assert again == first and queries == 0  # kept
+    # Another person in another scope has counts of their own.
+    assert _counted(world.specialist_b)[0] == {"mine": 0, "team": 0}
+    ticket = call()
+    assert _counted(world.specialist) == ({"mine": 2, "team": 2}, 2)  # a new ticket
+    ticket_comment(by=world.specialist, ticket=ticket, text="备注")
+    assert _counted(world.specialist)[1] == 2  # an event: counted again
