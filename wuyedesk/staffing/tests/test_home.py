@@ -41,3 +41,29 @@ def test_attendance_figures_equal_their_lists(world, client, rostered):
             assert found["roster_gaps"][1] > 0
         if user == world.specialist:
             assert found["my_attendance_exceptions"][1] == (1 if today > first else 0)
+
+
+def test_the_figures_are_kept_until_the_attendance_data_changes(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuyedesk.web import attendance_home
+
+    def requests_waiting():
+        with CaptureQueriesContext(connection) as seen:
+            found = {
+                key: n for key, _label, n, _url, _alert in attendance_home.figures(world.manager)
+            }
+        return found["attendance_requests"], len(seen.captured_queries)
+
+    first, _queries = requests_waiting()
+    assert requests_waiting() == (first, 0)  # kept: nothing read again
+    services.leave_request(
+        by=world.specialist,
+        kind="annual",
+        start_date=timezone.localdate() + dt.timedelta(days=3),
+        end_date=timezone.localdate() + dt.timedelta(days=3),
+        reason="探亲",
+    )
+    waiting, queries = requests_waiting()
+    assert waiting == first + 1 and queries > 0  # a new request: read again at once
