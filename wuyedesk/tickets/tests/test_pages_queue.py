@@ -407,3 +407,15 @@ def test_renamed_reference_data_shows_in_the_rows_at_once(world, call, client_as
     staff.save()
     after = row()
     assert "新名小区" in after and "工程维修部" in after and "改名客服" in after
+
+
+def test_the_drawn_timeline_is_kept_per_language(world, call, client_as):
+    """The timeline drawn for a reader in Chinese is not served to one in English."""
+    ticket = call()
+    url = f"/tickets/{ticket.pk}/"
+    zh = client_as(world.specialist).get(url).content.decode()
+    assert '<strong>登记</strong>' in zh
+    world.manager.language = "en"
+    world.manager.save()
+    en = client_as(world.manager).get(url).content.decode()
+    assert '<strong>Logged</strong>' in en and '<strong>登记</strong>' not in en
