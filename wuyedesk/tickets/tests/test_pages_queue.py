@@ -414,8 +414,8 @@ def test_the_drawn_timeline_is_kept_per_language(world, call, client_as):
     ticket = call()
     url = f"/tickets/{ticket.pk}/"
     zh = client_as(world.specialist).get(url).content.decode()
-    assert '<strong>登记</strong>' in zh
+    assert "<strong>登记</strong>" in zh
     world.manager.language = "en"
     world.manager.save()
     en = client_as(world.manager).get(url).content.decode()
-    assert '<strong>Logged</strong>' in en and '<strong>登记</strong>' not in en
+    assert "<strong>Logged</strong>" in en and "<strong>登记</strong>" not in en
