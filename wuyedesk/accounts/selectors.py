@@ -2,7 +2,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from wuyedesk.accounts.access import community_ids, has_post, is_staff_member
 from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.models import ApiToken, Staff, StaffPost
+from wuyedesk.accounts.models import ApiToken, Staff, StaffPost, User
 
 
 def staff_visible_to(user):
@@ -56,3 +56,19 @@ def staff_two_factor(user, *, q: str = ""):
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(user__username__icontains=q))
     return qs
+
+
+def first_manager():
+    """The active manager with a department and the lowest employee number: the one the
+    demo's seeders act as (appraisal, rewards, recruitment). None when there is none."""
+    return (
+        User.objects.filter(
+            staff__posts__post=Post.MANAGER,
+            staff__archived_at__isnull=True,
+            staff__department__isnull=False,
+            is_active=True,
+        )
+        .select_related("staff")
+        .order_by("staff__employee_no")
+        .first()
+    )

@@ -12,7 +12,7 @@ audit rows and notices are there too. Bounded and deterministic."""
 from django.db import transaction
 
 from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.models import User
+from wuyedesk.accounts.selectors import first_manager
 from wuyedesk.appraisal.choices import GROUPED, Component
 from wuyedesk.appraisal.models import Appraisal, Cycle
 from wuyedesk.appraisal.services import cycles, workflow
@@ -33,20 +33,6 @@ CONTESTED = (
     Component.DEADLINE,
     Component.FIRST_CONTACT,
 )
-
-
-def _manager():
-    return (
-        User.objects.filter(
-            staff__posts__post=Post.MANAGER,
-            staff__archived_at__isnull=True,
-            staff__department__isnull=False,
-            is_active=True,
-        )
-        .select_related("staff")
-        .order_by("staff__employee_no")
-        .first()
-    )
 
 
 def _contestable(appraisal):
@@ -70,7 +56,7 @@ def _contestable(appraisal):
 def seed_demo(*, seed: int) -> dict[str, int]:
     if Cycle.objects.exists():
         return {}  # seeded already
-    manager = _manager()
+    manager = first_manager()
     if manager is None:
         return {}
     year, quarter = cycles.previous_quarter(cycles.today())

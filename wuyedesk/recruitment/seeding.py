@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from wuyedesk.accounts.access import community_ids, staff_of
 from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.models import User
+from wuyedesk.accounts.selectors import first_manager
 from wuyedesk.properties.models import Community
 from wuyedesk.recruitment import services
 from wuyedesk.recruitment.models import Opening
@@ -22,24 +22,11 @@ CANDIDATES = (
 )
 
 
-def _manager():
-    return (
-        User.objects.filter(
-            staff__posts__post=Post.MANAGER,
-            staff__archived_at__isnull=True,
-            staff__department__isnull=False,
-            is_active=True,
-        )
-        .order_by("staff__employee_no")
-        .first()
-    )
-
-
 @transaction.atomic
 def seed_demo(*, seed: int) -> dict[str, int]:
     if Opening.objects.exists():
         return {}  # seeded already
-    manager = _manager()
+    manager = first_manager()
     if manager is None:
         return {"recruitment openings": 0}
     ids = community_ids(manager)

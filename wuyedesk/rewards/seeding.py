@@ -10,25 +10,17 @@ wait as well. Bounded and deterministic."""
 from django.db import transaction
 
 from wuyedesk.accounts.choices import Post
-from wuyedesk.accounts.models import User
+from wuyedesk.accounts.selectors import first_manager
 from wuyedesk.rewards import selectors, services
 from wuyedesk.rewards.from_appraisal import cycles_for, propose_from_appraisal
 from wuyedesk.rewards.models import Measure
-
-
-def _manager():
-    for user in User.objects.filter(
-        staff__posts__post=Post.MANAGER, staff__archived_at__isnull=True, is_active=True
-    ).order_by("staff__employee_no"):
-        return user
-    return None
 
 
 @transaction.atomic
 def seed_demo(*, seed: int) -> dict[str, int]:
     if Measure.objects.exists():
         return {}
-    manager = _manager()
+    manager = first_manager()
     if manager is None:
         return {}
     reach = selectors.reach_of(manager).filter(archived_at__isnull=True).exclude(user=manager)

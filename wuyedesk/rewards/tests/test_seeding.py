@@ -11,7 +11,8 @@ from wuyedesk.rewards.models import Measure
 
 @pytest.mark.django_db
 def test_demo_rewards(client_as):
-    from wuyedesk.rewards.seeding import _manager, seed_demo
+    from wuyedesk.accounts.selectors import first_manager
+    from wuyedesk.rewards.seeding import seed_demo
 
     call_command("seed", communities=2, households=160, seed=4, tickets=200)
     made = list(Measure.objects.filter(source="manager").values_list("kind", "status"))
@@ -22,6 +23,6 @@ def test_demo_rewards(client_as):
     ]
     assert seed_demo(seed=4) == {}  # once only
     waiting = Measure.objects.filter(status="proposed").count()
-    html = client_as(_manager()).get("/").content.decode()
+    html = client_as(first_manager()).get("/").content.decode()
     found = re.search(r'data-figure="rewards_waiting" data-count="(\d+)"', html)
     assert found is not None and int(found.group(1)) == waiting >= 2
