@@ -23,6 +23,9 @@ from wuyedesk.appraisal.choices import (
 )
 from wuyedesk.appraisal.models import Appraisal, Cycle, Dispute, Item
 
+# What the homes keep from appraisals (web/home.py) is kept under this version, bumped by
+# every write to them (appraisal/receivers.py and the bulk writes).
+VERSION = "appraisal"
 REFS_INLINE = 30  # a row listing more records than this lists them on demand
 
 
@@ -97,6 +100,7 @@ TICKET_PARTS = (
     Component.RETURN_VISIT,
     Component.COMPLAINT,
 )
+
 INSPECTION_PARTS = (Component.INSPECTION, Component.CONDUCT)
 
 

@@ -21,6 +21,8 @@ import jinja2
 from django.urls import reverse
 from django.utils import translation
 
+from wuyedesk.core.templatetags.wuyedesk import widget
+
 
 class Template(jinja2.Template):
     """A fragment whose quote entities are Django's (`&quot;`, `&#x27;`). Only markupsafe's
@@ -37,5 +39,6 @@ def environment(**options) -> jinja2.Environment:
     env = jinja2.Environment(autoescape=True, **options)
     env.template_class = Template
     env.globals["url"] = reverse
+    env.globals["widget"] = widget
     env.install_gettext_translations(translation, newstyle=True)
     return env

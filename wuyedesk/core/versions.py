@@ -11,6 +11,7 @@ import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 _PREFIX = "wuyedesk:version:"
 
@@ -43,3 +44,17 @@ def cached(name: str, key: str, build, seconds: int):
         found = build()
         cache.set(full, found, seconds)
     return found
+
+
+def bump_on_change(name: str, *models) -> None:
+    """Bump `name` whenever an instance of one of `models` is saved or deleted through the
+    ORM. Writes that send no signal (`QuerySet.update`, `bulk_create`) call `bump` themselves;
+    what is kept under the version also expires, which bounds what a missed write costs."""
+
+    def on_change(sender, **kwargs):
+        bump(name)
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(on_change, sender=model, weak=False, dispatch_uid=f"{name}:save:{label}")
+        post_delete.connect(on_change, sender=model, weak=False, dispatch_uid=f"{name}:del:{label}")

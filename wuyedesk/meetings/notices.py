@@ -12,8 +12,9 @@ from wuyedesk.accounts.access import has_post, in_scope, staff_of
 from wuyedesk.accounts.models import User
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.meetings.models import Notice, NoticeRecipient
-from wuyedesk.meetings.selectors import ORGANISERS, receipt_of
+from wuyedesk.meetings.selectors import ORGANISERS, VERSION, receipt_of
 from wuyedesk.notifications.services import notify
 from wuyedesk.properties.selectors import departments_visible_to
 
@@ -94,5 +95,6 @@ def notice_read(*, by, notice: Notice) -> NoticeRecipient:
         NoticeRecipient.objects.filter(pk=receipt.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
+        versions.bump(VERSION)  # the home's unread notices (an update sends no signal)
         receipt.refresh_from_db(fields=["read_at"])
     return receipt

@@ -23,6 +23,7 @@ from wuyedesk.accounts.access import community_ids, staff_of
 from wuyedesk.accounts.models import User
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.improvements.choices import Source
 from wuyedesk.improvements.services import item_create
 from wuyedesk.meetings import agenda as agenda_sources
@@ -541,6 +542,7 @@ def action_done(*, by, action: ActionItem, note: str = "") -> ActionItem:
     )
     if not claimed:
         raise _invalid(None, _("该行动项已完成。"), "invalid_state")
+    versions.bump(selectors.VERSION)  # the homes' open action items (an update sends no signal)
     action.done_at, action.done_note = now, (note or "").strip()
     audit_record(
         actor=by,

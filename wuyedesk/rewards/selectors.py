@@ -26,6 +26,10 @@ from wuyedesk.rewards.choices import (
 )
 from wuyedesk.rewards.models import Measure, MeasureEvent
 
+# What the homes keep from rewards and penalties (web/home.py) is kept under this version,
+# bumped by every write to them (rewards/receivers.py).
+VERSION = "rewards"
+
 
 def is_manager(user) -> bool:
     return has_post(user, Post.MANAGER)

@@ -134,7 +134,7 @@ AUDIENCE_HELP = {
 
 def mark_audience(field, audience: str, help_text=None):
     """Label a staff text box with who reads it: `field.audience` drives the badge of
-    core/_field.html and the widget's colour (internal notes look apart, as in Zendesk and
+    jinja2/core/field.html and the widget's colour (internal notes look apart, as in Zendesk and
     Zammad). `help_text` replaces the standard sentence when the box needs a precise one."""
     field.audience = audience
     field.audience_label = Audience(audience).label

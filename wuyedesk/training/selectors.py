@@ -31,6 +31,10 @@ from wuyedesk.policies.services.settings import policy
 from wuyedesk.training.choices import EXECUTIVES, ORGANISERS, CourseKind, DueState, SessionStatus
 from wuyedesk.training.models import Attendance, Course, Session
 
+# What the homes keep from training (web/home.py) is kept under this version, bumped by every
+# write to courses, sessions, attendance and the staff and their posts (training/receivers.py).
+VERSION = "training"
+
 
 @dataclasses.dataclass(frozen=True)
 class TrainingFigures:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.accounts.access import community_ids, posts_of, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.appraisal.selectors import VERSION as APPRAISAL_VERSION
 from wuyedesk.archive import selectors as archive
 from wuyedesk.core import versions
 from wuyedesk.core.jobs import stale_job_count
@@ -35,11 +36,13 @@ from wuyedesk.properties import selectors
 from wuyedesk.recruitment import selectors as recruitment
 from wuyedesk.reports import survey_reports
 from wuyedesk.rewards.homes import home_figures as reward_figures
+from wuyedesk.rewards.selectors import VERSION as REWARDS_VERSION
 from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
 from wuyedesk.training import homes as training
+from wuyedesk.training.selectors import VERSION as TRAINING_VERSION
 from wuyedesk.web import attendance_home, home_appraisal, home_quality
 from wuyedesk.workplans import homes as workplans
 from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
@@ -65,20 +68,26 @@ NOTICE_ROWS = 5
 # cache until anything happens to a ticket (tickets.selectors.data_version) and at most
 # KEEP_SECONDS, for what moves with the clock alone (bench/README.md, issue #12 Speed).
 KEEP_SECONDS = 300
+# The small figures every home shows from the other apps (meetings and notices, training,
+# appraisals, rewards) are kept until those apps' data change (their VERSION, bumped by every
+# write) and at most FIGURE_SECONDS, for what moves with the clock alone (a meeting starting,
+# a dispute window closing). Together they were half of a home's queries (bench/README.md).
+FIGURE_SECONDS = 60
 
 
-def _kept(user, name: str, build, *versions_of: str):
-    """`build()`, kept per person, scope, language, day and ticket data version (and the
-    current versions of `versions_of`, core/versions.py)."""
+def _kept(user, name: str, build, *versions_of: str, of_tickets=True, seconds=KEEP_SECONDS):
+    """`build()`, kept per person, scope, language and day, under the current versions of
+    `versions_of` (core/versions.py) and, `of_tickets`, the ticket data version."""
     ids = community_ids(user)
     scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
-    version = "-".join(map(str, [*tickets.data_version(), *map(versions.current, versions_of)]))
+    found = [*(tickets.data_version() if of_tickets else ()), *map(versions.current, versions_of)]
+    version = "-".join(map(str, found))
     parts = f"{user.pk}:{sorted(posts_of(user))}:{scope}:{get_language()}:{timezone.localdate()}"
     key = f"wuyedesk:home:{name}:{version}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
     found = cache.get(key)
     if found is None:
         found = build()
-        cache.set(key, found, KEEP_SECONDS)
+        cache.set(key, found, seconds)
     return found
 
 
@@ -111,8 +120,7 @@ def render_home(request):
     builder = BUILDERS.get(post)
     if builder is not None:
         context.update(builder(user))
-    context.update(daily_affairs(user), appraisal=_appraisal(user))
-    context["rewards"] = [Figure(**f) for f in reward_figures(user)]
+    context.update(everyday(user))
     return render(request, f"web/home_{post.value}.html", context)
 
 
@@ -165,6 +173,27 @@ def _soon_label() -> str:
 # --- the homes -----------------------------------------------------------------------------
 
 
+def everyday(user) -> dict:
+    """What every home shows after its post's work: the meetings and notices, attendance,
+    training, appraisal and rewards figures, each kept under its app's version."""
+
+    def kept(name, build, version):
+        return _kept(user, name, build, version, of_tickets=False, seconds=FIGURE_SECONDS)
+
+    return {
+        **kept("daily", lambda: daily_affairs(user), meetings.VERSION),
+        "attendance": [Figure(*spec) for spec in attendance_home.figures(user)],  # MGT-1
+        # MGT-5, after the work
+        "training": kept(
+            "training", lambda: [Figure(**f) for f in training.figures(user)], TRAINING_VERSION
+        ),
+        "appraisal": kept("appraisal", lambda: _appraisal(user), APPRAISAL_VERSION),
+        "rewards": kept(
+            "rewards", lambda: [Figure(**f) for f in reward_figures(user)], REWARDS_VERSION
+        ),
+    }
+
+
 def daily_affairs(user) -> dict:
     """On every home (#15, AST-5, SUP-3): my open meeting action items, the notices I have not
     read (listed until read), minutes waiting for the assistant or the manager, the next
@@ -211,10 +240,8 @@ def daily_affairs(user) -> dict:
     )
     return {
         "daily": daily,
-        "attendance": [Figure(*spec) for spec in attendance_home.figures(user)],  # MGT-1
         "unread_notices": list(unread[:NOTICE_ROWS]),
         "next_meeting": meetings.next_meeting(user),
-        "training": [Figure(**f) for f in training.figures(user)],  # MGT-5, after the work
     }
 
 
@@ -533,8 +560,7 @@ def home_numbers(user) -> tuple[Post, list[dict]]:
     """The person's post and every number of their home as {key, label, n, url}: the same
     keys, numbers and links as the page's `data-figure` links (GET /api/v1/home)."""
     post = primary_post(user)
-    context = BUILDERS[post](user) | daily_affairs(user) | {"appraisal": _appraisal(user)}
-    context["rewards"] = [Figure(**f) for f in reward_figures(user)]
+    context = BUILDERS[post](user) | everyday(user)
     numbers = []
     for value in context.values():
         for item in value if isinstance(value, list) else [value]:

@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
 from wuyedesk.accounts.models import User
-from wuyedesk.appraisal import access, scoring, sources
+from wuyedesk.appraisal import access, scoring, selectors, sources
 from wuyedesk.appraisal.choices import APPRAISED_POSTS, CycleStatus, Event
 from wuyedesk.appraisal.models import Appraisal, Change, Cycle, Item
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.policies.services import policy
 
 log = logging.getLogger(__name__)
@@ -184,6 +185,7 @@ def compute(cycle: Cycle, people=None) -> int:
     Cycle.objects.filter(pk=cycle.pk).update(
         status=CycleStatus.COMPUTED, computed_at=timezone.now(), progress_done=len(people)
     )
+    versions.bump(selectors.VERSION)  # the homes' appraisals to review (bulk writes, no signal)
     return made
 
 

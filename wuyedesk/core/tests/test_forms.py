@@ -127,3 +127,49 @@ def test_the_projects_renderer_writes_djangos_markup_for_every_widget(data):
     ours = forms.formset_factory(EveryWidget, renderer=FormRenderer())().management_form
     djangos = forms.formset_factory(EveryWidget, renderer=DjangoTemplates())().management_form
     assert str(ours) == str(djangos)
+
+
+class Rows(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="姓名 <b>", help_text="写全名 & 称呼")
+    agree = forms.BooleanField(label="同意", required=False)
+    kinds = forms.MultipleChoiceField(
+        label="类别",
+        choices=[("a", "甲"), ("b", "乙")],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+def _row(field) -> str:
+    from django.template import Context, Template
+
+    return Template("{% load wuyedesk %}{% field_row field %}").render(Context({"field": field}))
+
+
+def test_a_field_row_has_its_label_widget_help_and_errors():
+    """{% field_row %} (jinja2/core/field.html) writes each kind of field's row: the label
+    tied to the widget, the required mark, help or errors tied by aria-describedby, a
+    checkbox and a list of checkboxes in their own markup, a hidden field alone; labels
+    escaped."""
+    form = Rows(data={"name": "", "kinds": ["b"], "token": "t"})
+    assert not form.is_valid()
+    name = _row(form["name"])
+    assert (
+        '<label class="form-label" for="id_name">姓名 &lt;b&gt; <span class="text-danger"' in name
+    )
+    assert 'class="form-control is-invalid"' in name and 'aria-describedby="id_name_help"' in name
+    assert 'class="invalid-feedback d-block" id="id_name_help"' in name
+    assert "写全名" not in name  # errors take the help's place
+    fresh = _row(Rows()["name"])
+    assert '<div class="form-text" id="id_name_help">写全名 &amp; 称呼</div>' in fresh
+    agree = _row(form["agree"])
+    assert '<div class="form-check"><input type="checkbox"' in agree
+    assert '<label class="form-check-label" for="id_agree">同意</label>' in agree
+    kinds = _row(form["kinds"])
+    assert '<legend class="form-label fs-6">类别</legend>' in kinds
+    assert 'value="b"' in kinds and "checked" in kinds and 'for="id_kinds_1">乙</label>' in kinds
+    hidden = _row(form["token"]).strip()
+    assert (
+        hidden.startswith('<input type="hidden" name="token" value="t"') and "<label" not in hidden
+    )

@@ -68,3 +68,14 @@ def test_draft_action_items_are_not_in_force(world, sitting, call):
     assert selectors.open_actions_of(world.specialist).count() == 0
     nxt = sitting(hours=1)
     assert not [i for i in selectors.agenda_of(nxt) if i.source == AgendaSource.ACTION]
+
+
+def test_the_home_counts_an_action_done_at_once(world, sitting, approved, client_as):
+    """The home keeps its meeting figures until meetings change (meetings.selectors.VERSION):
+    marking an action done, an update that sends no signal, shows on the next view."""
+    meeting = sitting(days=-1)
+    approved(meeting, actions=[("整理会议纪要", world.specialist)])
+    client = client_as(world.specialist)
+    assert 'data-figure="my_actions" data-count="1"' in client.get("/").content.decode()
+    services.action_done(by=world.specialist, action=meeting.actions.get(), note="已完成")
+    assert 'data-figure="my_actions" data-count="0"' in client.get("/").content.decode()

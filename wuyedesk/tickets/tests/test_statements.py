@@ -139,3 +139,53 @@ def test_by_ids_keeps_the_order_of_the_ids(world, call, columns_):
     tickets = [call() for _ in range(3)]
     ids = [tickets[2].pk, tickets[0].pk, tickets[1].pk]
     assert [row["id"] for row in rows.by_ids(ids, columns_)] == ids
+
+
+TICKET_PATHS = (
+    "category",
+    "category__parent",
+    "community",
+    "resident",
+    "owner",
+    "owner__staff",
+    "department",
+    "room",
+    "room__unit",
+    "room__unit__building",
+    "created_by",
+    "created_by__staff",
+    "incident",
+    "merged_into",
+)
+
+
+def test_the_ticket_pages_read_is_the_orms(world, call):
+    """selectors.TICKET (a ticket page's and every action's read) reads what the ORM's
+    select_related did: with and without a room, merged into another, owned and not."""
+    from wuyedesk.tickets.selectors import LIST_RELATED, TICKET, TICKET_WITH_RELATED
+
+    target = call(kind="complaint", severity="major")
+    merged = call()
+    Ticket.objects.filter(pk=merged.pk).update(merged_into=target, owner=None)
+    without_room = call(room=None, resident=None, community=world.a)
+    for ticket in (target, merged, without_room):
+        ours = TICKET.first([ticket.pk])
+        orms = Ticket.objects.select_related(*LIST_RELATED, *TICKET_WITH_RELATED).get(pk=ticket.pk)
+        same(ours, orms, *TICKET_PATHS)
+    assert TICKET.first([10**9]) is None
+
+
+def test_a_ticket_is_read_only_within_scope(world, call, django_assert_num_queries):
+    from django.http import Http404
+
+    from wuyedesk.tickets.selectors import ticket_get_for_user
+
+    ticket = call()
+    ticket_get_for_user(world.manager, ticket.pk)  # their posts and scope, kept on the user
+    with django_assert_num_queries(2):  # may they see it, then the ticket with its rows
+        found = ticket_get_for_user(world.manager, ticket.pk)
+        assert found.room.unit.building.pk == ticket.room.unit.building_id
+    strangers = ((world.specialist_b, ticket.pk), (world.manager, 10**9), (world.manager, 2**70))
+    for who, pk in strangers:
+        with pytest.raises(Http404):
+            ticket_get_for_user(who, pk)

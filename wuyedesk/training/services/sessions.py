@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from wuyedesk.accounts.access import posts_of, staff_of
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.lib.messages import Msg
 from wuyedesk.training import selectors, signals
 from wuyedesk.training.choices import CourseKind, SessionStatus
@@ -118,6 +119,7 @@ def session_enrol(*, by, session, users) -> list[Attendance]:
     made = Attendance.objects.bulk_create(
         [Attendance(session=session, user=u, enrolled_by=by) for u in new]
     )
+    versions.bump(selectors.VERSION)  # the homes' training due (bulk_create sends no signal)
     if new:
         audit_record(
             actor=by,
