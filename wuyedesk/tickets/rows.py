@@ -253,6 +253,18 @@ def _people() -> dict:
     )
 
 
+def person_of(user_id) -> dict | None:
+    """A staff account as the API and the ticket page name people ({staff_id, name}: the
+    staff record's name, else the username), from the names each process holds: the ticket
+    page's dispatches, measures and return visits read no account or staff rows for them."""
+    if user_id is None:
+        return None
+    found = _people().get(user_id)
+    if found is None:  # not a staff account (none is named in these rows)
+        found = next(iter(_people_of([user_id]).values()), (None, ""))
+    return {"staff_id": found[0], "name": found[1]}
+
+
 class _Labels(dict):
     """Choice labels translated on first use in this request."""
 

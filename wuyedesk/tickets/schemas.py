@@ -27,6 +27,7 @@ from wuyedesk.tickets.choices import (
 )
 from wuyedesk.tickets.display import clocks
 from wuyedesk.tickets.models import Category
+from wuyedesk.tickets.rows import person_of
 from wuyedesk.tickets.selectors import ATTENTIONS, DUE_WINDOWS, timeline_of
 from wuyedesk.tickets.visibility import audience_of, event_body
 
@@ -215,15 +216,15 @@ class DispatchOut(Schema):
 
     @staticmethod
     def resolve_assignee(obj):
-        return person(obj.assignee)
+        return person_of(obj.assignee_id)
 
     @staticmethod
     def resolve_created_by(obj):
-        return person(obj.created_by)
+        return person_of(obj.created_by_id)
 
     @staticmethod
     def resolve_replied_by(obj):
-        return person(obj.replied_by)
+        return person_of(obj.replied_by_id)
 
 
 class MeasureOut(Schema):
@@ -238,11 +239,11 @@ class MeasureOut(Schema):
 
     @staticmethod
     def resolve_owner(obj):
-        return person(obj.owner)
+        return person_of(obj.owner_id)
 
     @staticmethod
     def resolve_verified_by(obj):
-        return person(obj.verified_by)
+        return person_of(obj.verified_by_id)
 
 
 class ReturnVisitOut(Schema):
@@ -256,7 +257,7 @@ class ReturnVisitOut(Schema):
 
     @staticmethod
     def resolve_by(obj):
-        return person(obj.by)
+        return person_of(obj.by_id)
 
 
 class ClockOut(Schema):

@@ -503,21 +503,14 @@ def ticket_get_for_page(user, pk):
     from django.db.models import Prefetch
 
     ticket = ticket_get_for_user(user, pk)
+    # The people of these rows are named from the names each process holds
+    # (tickets.rows.person_of, the `staff_name` filter), not joined: the ORM's compile of
+    # the nine joins of staff accounts was a quarter of the page (bench/README.md).
     prefetch_related_objects(
         [ticket],
-        Prefetch(
-            "dispatches",
-            queryset=Dispatch.objects.select_related(
-                "department", "assignee__staff", "replied_by__staff", "created_by__staff"
-            ),
-        ),
-        Prefetch(
-            "measures",
-            queryset=CorrectiveMeasure.objects.select_related(
-                "department", "owner__staff", "verified_by__staff"
-            ),
-        ),
-        Prefetch("return_visits", queryset=ReturnVisit.objects.select_related("by__staff")),
+        Prefetch("dispatches", queryset=Dispatch.objects.select_related("department")),
+        Prefetch("measures", queryset=CorrectiveMeasure.objects.select_related("department")),
+        "return_visits",
     )
     ticket.related_visible = list(related_tickets(user, ticket))
     return ticket

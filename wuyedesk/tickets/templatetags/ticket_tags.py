@@ -5,9 +5,18 @@ from django.utils import timezone
 
 from wuyedesk.tickets.choices import Audience, Satisfaction
 from wuyedesk.tickets.display import relative
+from wuyedesk.tickets.rows import person_of
 from wuyedesk.tickets.visibility import audience_of, event_body
 
 register = template.Library()
+
+
+@register.filter
+def staff_name(user_id):
+    """The name of the staff account `user_id` ("" for none), from the names each process
+    holds (tickets.rows.person_of)."""
+    person = person_of(user_id)
+    return person["name"] if person else ""
 
 
 @register.filter
