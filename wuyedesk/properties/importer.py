@@ -19,7 +19,7 @@ from wuyedesk.accounts.access import require_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
-from wuyedesk.core import reference
+from wuyedesk.core import reference, versions
 from wuyedesk.lib import text
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.sheets import xlsx_bytes
@@ -35,7 +35,7 @@ from wuyedesk.properties.models import (
     Room,
     Unit,
 )
-from wuyedesk.properties.selectors import active_communities
+from wuyedesk.properties.selectors import RECORDS_VERSION, active_communities
 
 MAX_ROWS = 100_000
 
@@ -427,6 +427,7 @@ def import_commit(*, by, batch: ImportBatch) -> ImportBatch:
 
 
 def _write(plan: Plan) -> int:
+    versions.bump(RECORDS_VERSION)  # bulk inserts send no signal
     if plan.communities:
         Community.objects.bulk_create(plan.communities, batch_size=1000)
         reference.changed()

@@ -1,7 +1,8 @@
 """What properties registers at start-up (core/appconfig.py)."""
 
-from wuyedesk.core import company, reference
-from wuyedesk.properties.models import Community, Company, Department
+from wuyedesk.core import company, reference, versions
+from wuyedesk.properties.models import Community, Company, Department, Occupancy, Resident, Room
+from wuyedesk.properties.selectors import RECORDS_VERSION
 from wuyedesk.properties.services import company_get
 
 # The apps below properties (accounts, audit) read the company settings through core.
@@ -11,3 +12,4 @@ company.register(company_get)
 # are read by every staff request) are reference data.
 reference.watch(Community, Company, Department)
 reference.watch_m2m(Department.communities.through)
+versions.bump_on_change(RECORDS_VERSION, Community, Room, Resident, Occupancy)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from wuyedesk.accounts.choices import DEFAULT_REVEAL_POSTS, Post, UserKind
 from wuyedesk.accounts.models import Staff, StaffPost, User
-from wuyedesk.core import reference
+from wuyedesk.core import reference, versions
 from wuyedesk.lib.bulk import insert_rows, next_ids, reset_sequences
 from wuyedesk.properties.choices import DepartmentKind, Gender, OccupancyRole
 from wuyedesk.properties.models import (
@@ -28,6 +28,7 @@ from wuyedesk.properties.models import (
     Room,
     Unit,
 )
+from wuyedesk.properties.selectors import RECORDS_VERSION
 
 SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡"
@@ -399,6 +400,7 @@ def seed(*, communities: int, households: int, seed: int = 1, stdout=None) -> di
         resident=first_owner,
     )
     reference.changed()  # the bulk inserts above sent no signals
+    versions.bump(RECORDS_VERSION)
     return {
         "communities": len(comms),
         "buildings": len(buildings),

@@ -21,6 +21,11 @@ from wuyedesk.properties.models import (
     Unit,
 )
 
+# What the homes keep from the rooms, residents and households (the assistant's community
+# overview, web/home.py) is kept under this version: every ORM write to them bumps it
+# (properties/receivers.py), and the importer and the seed after their bulk inserts.
+RECORDS_VERSION = "properties:records"
+
 
 def communities_visible_to(user):
     return scope_to_communities(Community.objects.all(), user, field="id")

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from wuyedesk.accounts.choices import Post
 from wuyedesk.testing import make_staff
@@ -200,3 +201,23 @@ def test_the_homes_api_is_for_staff(world, api_as):
     from wuyedesk.testing import assert_api_error
 
     assert_api_error(api_as(world.users["resident"]).get("/api/v1/home"), 403, "permission_denied")
+
+
+def test_the_assistants_overview_counts_a_new_resident_at_once(world, client_as):
+    """The community overview is kept until rooms, residents or households change
+    (properties.selectors.RECORDS_VERSION): a resident moving in shows on the next view."""
+
+    from wuyedesk.testing import make_resident
+
+    client = client_as(world.users["assistant"])
+
+    def residents_of_a():
+        page = client.get("/").content.decode()
+        link = reverse("record_detail", args=["communities", world.a.pk])
+        row = page.split(f'href="{link}"')[1].split("</tr>")[0]
+        rooms, occupied, residents = (int(n) for n in re.findall(r">(\d+)<", row))
+        return rooms, occupied, residents
+
+    rooms, occupied, residents = residents_of_a()
+    make_resident(world.rooms_a[0], name="新住户", phone="13900000123")  # an occupied room
+    assert residents_of_a() == (rooms, occupied, residents + 1)
