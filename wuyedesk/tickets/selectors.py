@@ -155,10 +155,14 @@ def queue_q(user, name: str, *, department_id=None, now=None) -> Q:
         if department_id is None:
             staff = staff_of(user)
             department_id = staff.department_id if staff else None
+        # The department's open dispatches first, by their own index, then those tickets by
+        # id: given the subquery, PostgreSQL planned a hash join of every open ticket with
+        # its rows before the semi-join (9-65 ms and 16 ms of planning for an empty list at
+        # 1,000,000 tickets; 0.3 ms so). A department's open work is a short list.
         pending = Dispatch.objects.filter(
             department_id=department_id, replied_at__isnull=True, cancelled_at__isnull=True
-        ).values("ticket_id")
-        return open_ & Q(pk__in=pending)  # by the dispatches' index, not tried per ticket
+        ).values_list("ticket_id", flat=True)
+        return open_ & Q(pk__in=list(pending))
     if name == "all":
         return Q()
     raise ValueError(name)

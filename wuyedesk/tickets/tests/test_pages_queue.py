@@ -230,7 +230,9 @@ def test_paging_without_count(world, call, categories, client_as):
         for q in ctx.captured_queries
         if "tickets_ticket" in q["sql"] and "COUNT(" in q["sql"].upper()
     ]
-    assert len(counts) == len(COUNTED_QUEUES), counts
+    # The department's tab: no open dispatch of the specialist's department, so 0 without
+    # a COUNT (queue_q reads the department's open dispatches first).
+    assert len(counts) == len(COUNTED_QUEUES) - 1, counts
     assert all('"CLOSED_AT" IS NULL' in sql for sql in counts), counts
     assert first.count("data-ticket=") == PAGE_SIZE
     assert 'rel="next"' in first
