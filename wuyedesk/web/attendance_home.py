@@ -23,7 +23,7 @@ def figures(user) -> list[tuple]:
     if not is_staff_member(user):
         return []
     now = timezone.localtime()
-    key = f"{user.pk}:{sorted(posts_of(user))}:{get_language()}:{now:%Y%m%d%H%M}"
+    key = f"{user.pk}:{'.'.join(sorted(posts_of(user)))}:{get_language()}:{now:%Y%m%d%H%M}"
     return versions.cached(kept.ATTENDANCE_VERSION, key, lambda: _figures(user), 60)
 
 
