@@ -6,9 +6,3 @@ from wuyedesk.core import appconfig
 class StaffingConfig(appconfig.WuyeDeskAppConfig):
     name = "wuyedesk.staffing"
     verbose_name = _("排班与考勤")
-
-    def ready(self):
-        super().ready()
-        from wuyedesk.staffing import kept
-
-        kept.connect()
