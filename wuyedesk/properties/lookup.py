@@ -12,6 +12,7 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.properties.models import Occupancy, Room
 from wuyedesk.properties.selectors import (
     active_residents,
+    name_search,
     occupancies_visible_to,
     room_search,
 )
@@ -76,7 +77,7 @@ def contact_lookup(
         residents = residents.filter(phone=digits)
         rooms = Room.objects.none()
     else:
-        residents = residents.none() if digits.isdigit() else residents.filter(name__icontains=text)
+        residents = residents.none() if digits.isdigit() else name_search(residents, text)
         rooms = room_search(user, text) if with_rooms else Room.objects.none()
     found.residents = list(
         residents.prefetch_related(_current_households(user)).order_by("name", "id")[: limit + 1]

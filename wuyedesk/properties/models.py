@@ -257,6 +257,27 @@ class Resident(Archivable):
         return mask_address(self.address)
 
 
+class ResidentNameGram(models.Model):
+    """Each two adjacent characters of a resident's name, in lower case: an index for the
+    name search (properties.selectors.name_search), which otherwise reads every resident's
+    name for each search, as a LIKE '%…%' must. Neither SQLite's FTS5 trigram tokenizer
+    nor PostgreSQL's pg_trgm serves a two-character Chinese name, the most common search.
+
+    The database writes these rows itself: triggers on properties_resident (migration
+    0004_resident_name_grams) add, replace and remove them on every insert, rename and
+    delete, however the row is written (the ORM, bulk inserts, the seed, SQL by hand), so
+    they cannot fall out of step. Nothing in Python writes them."""
+
+    pk = models.CompositePrimaryKey("gram", "resident")
+    gram = models.CharField(max_length=2)
+    resident = models.ForeignKey(
+        Resident, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return self.gram
+
+
 class Occupancy(models.Model):
     resident = models.ForeignKey(
         Resident, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("住户")

@@ -1,6 +1,8 @@
 """Reads of estates and people, scoped to what the user may see. Views never query by hand."""
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 
 from wuyedesk.accounts.access import (
@@ -17,6 +19,7 @@ from wuyedesk.properties.models import (
     Department,
     Occupancy,
     Resident,
+    ResidentNameGram,
     Room,
     Unit,
 )
@@ -225,6 +228,27 @@ def unit_search(user, text: str):
             | Q(building__community__name__icontains=word)
         )
     return qs.order_by("building__community__name", "building__name", "name")
+
+
+# At most this many of the typed text's character pairs narrow a name search: each is an
+# index read, and the LIKE after them keeps the result exact.
+NAME_GRAMS_READ = 3
+
+
+def name_search(residents, text: str):
+    """The residents whose name contains `text` (case-insensitive, as `icontains`).
+
+    Two characters or more are looked up in the name grams (ResidentNameGram, kept by
+    triggers) first, and only the residents holding every pair read are compared whole: on
+    the 1,000,000-ticket bench data (200,000 residents) a name search read every name,
+    14-20 ms on either database, before this (bench/README.md, issue #12). One character,
+    or a database without the triggers, compares every name."""
+    pairs = list(dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1)))
+    if connection.vendor in ("sqlite", "postgresql"):
+        for pair in pairs[:NAME_GRAMS_READ]:
+            holding = ResidentNameGram.objects.filter(gram=Lower(Value(pair)))
+            residents = residents.filter(id__in=holding.values("resident_id"))
+    return residents.filter(name__icontains=text)
 
 
 def room_search(user, text: str):
