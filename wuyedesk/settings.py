@@ -126,6 +126,10 @@ TEMPLATES = [
         "OPTIONS": {
             "environment": "wuyedesk.core.jinja2.environment",
             "extensions": ["jinja2.ext.i18n"],
+            "filter_libraries": [
+                "wuyedesk.core.templatetags.wuyedesk",
+                "wuyedesk.tickets.templatetags.ticket_tags",
+            ],
         },
     },
 ]

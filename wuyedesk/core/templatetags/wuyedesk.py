@@ -2,6 +2,7 @@ from django import template
 from django.template import engines
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from jinja2 import Undefined
 
 register = template.Library()
 
@@ -37,4 +38,5 @@ def local(value, fmt="%Y-%m-%d %H:%M"):
 
 @register.filter
 def blank(value):
-    return "—" if value in (None, "") else value
+    """A dash for nothing: None, "", or (in a Jinja2 fragment) a name that is not there."""
+    return "—" if value is None or value == "" or isinstance(value, Undefined) else value

@@ -2,14 +2,19 @@
 service (see actions.py); a refused action re-renders the page with the input kept."""
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import engines
+from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from wuyedesk.accounts.access import posts_of
@@ -39,6 +44,9 @@ from wuyedesk.tickets.export import QUEUES, filtered, ticket_export, too_many_me
 from wuyedesk.tickets.services import TicketConflict
 
 PAGE_SIZE = 50
+# How long a ticket's rendered timeline is kept at most (it is drawn again at once when an
+# event or an attachment is added: Timeline.stamp is in its key).
+TIMELINE_SECONDS = 3600
 # A search in one queue counts the matches of every queue up to this many.
 ELSEWHERE_CAP = 1000
 CONFLICT = gettext_lazy("工单已被他人修改,请刷新后重试。")
@@ -170,7 +178,7 @@ def _filter_fields(form, queue: str) -> str:
 
 class Timeline:
     """The ticket's timeline for the page: its rows are read only when the template draws
-    them, which it does when its cached copy ({% cache %}, keyed by `stamp`) is missing
+    them, which it does when its cached copy (_kept_parts, keyed by `stamp`) is missing
     or stale. The rows are the same for every reader in a language; `stamp` changes when
     an event or an attachment is added."""
 
@@ -256,39 +264,69 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
     def entry(slug):
         action = ACTIONS[slug]
         confirm = action.confirm % {"number": ticket.number} if action.confirm else ""
-        return (slug, action.label, forms[slug], slug in (failed_slug, primary), confirm)
+        opener = _("打开“%(label)s”表单") % {"label": action.label}
+        return (slug, action.label, forms[slug], slug in (failed_slug, primary), confirm, opener)
 
+    context = {
+        "ticket": ticket,
+        "ticket_url": reverse("ticket_detail", kwargs={"pk": ticket.pk}),
+        "time_zone": timezone.get_current_timezone_name(),
+        "clocks": clocks(ticket),
+        "kept": _kept_parts(ticket, timeline),
+        "csrf_field": csrf_input(request),  # one token for every form of the page
+        "dispatch_rows": dispatch_rows,
+        "measure_rows": measure_rows,
+        "return_visits": list(ticket.return_visits.all()),
+        "attachments": files,
+        "offered": set(forms),
+        "primary": entry(primary) if primary in forms else None,
+        "primary_label": ACTIONS[primary].label if primary else "",
+        "primary_row": primary_row,
+        "steps": steps,
+        "waiting": the_lead.waiting,
+        "side": [entry(slug) for slug in SIDE_ORDER if slug in forms and slug != primary],
+        "blockers": [(s.missing, link, others) for s, link, others in steps if s.blocks_close]
+        if "close" in forms
+        else [],
+        "row_error": row_error,
+        "conflict": conflict,
+        "merged": list(ticket.merged.only("pk", "number", "title")),
+        "related": ticket.related_visible,
+        # Canned replies beside the reply boxes (tickets/canned.py), filled on request.
+        "canned_boxes": canned.BOXES if canned.may_use(user) else {},
+    }
+    # The content is a Jinja2 fragment (jinja2/tickets/detail.html, core/jinja2.py): in
+    # Django's template language it was two thirds of the page's time (bench/README.md).
+    body = engines["jinja2"].get_template("tickets/detail.html").render(context, request)
     return render(
         request,
         "tickets/detail.html",
         {
-            "ticket": ticket,
-            "clocks": clocks(ticket),
-            "timeline": timeline,
-            "dispatch_rows": dispatch_rows,
-            "measure_rows": measure_rows,
-            "return_visits": list(ticket.return_visits.all()),
-            "attachments": files,
-            "offered": set(forms),
-            "primary": entry(primary) if primary in forms else None,
-            "primary_label": ACTIONS[primary].label if primary else "",
-            "primary_row": primary_row,
-            "steps": steps,
-            "waiting": the_lead.waiting,
-            "side": [entry(slug) for slug in SIDE_ORDER if slug in forms and slug != primary],
-            "blockers": [(s.missing, link, others) for s, link, others in steps if s.blocks_close]
-            if "close" in forms
-            else [],
-            "row_error": row_error,
-            "conflict": conflict,
-            "merged": list(ticket.merged.only("pk", "number", "title")),
-            "related": ticket.related_visible,
+            **context,
             "title": ticket.number,
-            # Canned replies beside the reply boxes (tickets/canned.py), filled on request.
-            "canned_boxes": canned.BOXES if canned.may_use(user) else {},
+            "body": mark_safe(body),  # noqa: S308  (an autoescaping template's output)
         },
         status=status,
     )
+
+
+def _kept_parts(ticket, timeline) -> dict:
+    """The timeline's rows (jinja2/tickets/timeline.html) and the customer's confirmation
+    and rating (tickets/_rating.html), the same for every reader in a language: kept until
+    an event or an attachment is added (Timeline.stamp). A confirmation and a rating each
+    add their event (channels/services/ratings.py)."""
+    key = make_template_fragment_key("ticket-parts", [ticket.pk, timeline.stamp, get_language()])
+    parts = cache.get(key)
+    if parts is None:
+        parts = {
+            "timeline": engines["jinja2"]
+            .get_template("tickets/timeline.html")
+            .render({"ticket": ticket, "timeline": timeline}),
+            "rating": render_to_string("tickets/_rating.html", {"ticket": ticket}),
+        }
+        cache.set(key, parts, TIMELINE_SECONDS)
+    # Both are autoescaping templates' output.
+    return {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
 
 
 def _row_of(form):
@@ -321,7 +359,7 @@ def action_form(request, pk, action):
         )
     return render(
         request,
-        "tickets/_action_form.html",
+        "tickets/action_form.html",
         {
             "ticket": ticket,
             "slug": action,
@@ -329,7 +367,9 @@ def action_form(request, pk, action):
             "form": build_form(spec, user, ticket),
             "confirm": spec.confirm % {"number": ticket.number} if spec.confirm else "",
             "canned_boxes": canned.BOXES if canned.may_use(user) else {},
+            "csrf_field": csrf_input(request),
         },
+        using="jinja2",
     )
 
 
