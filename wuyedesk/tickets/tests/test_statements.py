@@ -175,6 +175,32 @@ def test_the_ticket_pages_read_is_the_orms(world, call):
     assert TICKET.first([10**9]) is None
 
 
+def test_the_page_read_counts_events_merged_and_linked_tickets_as_the_orm_does(world, call):
+    """selectors.TICKET_PAGE's counts decide whether the page reads the merged and linked
+    tickets at all and stamp the kept timeline: they must be the ORM's, none or several."""
+    from django.db.models import Max
+
+    from wuyedesk.tickets import services
+    from wuyedesk.tickets.selectors import TICKET_PAGE
+
+    target, other, merged = call(), call(), call()
+    bare = TICKET_PAGE.first([other.pk])
+    Ticket.objects.filter(pk=merged.pk).update(merged_into=target)
+    services.ticket_link(by=world.manager, ticket=target, other=other)
+    services.ticket_comment(by=world.manager, ticket=target, text="备注")
+    for ticket in (target, other, merged):
+        ours = TICKET_PAGE.first([ticket.pk])
+        events = ticket.events.aggregate(last=Max("id"))["last"]
+        assert (ours.events_count, ours.events_last) == (ticket.events.count(), events)
+        assert ours.merged_count == Ticket.objects.filter(merged_into=ticket).count()
+        assert ours.related_count == ticket.related.count()
+    assert TICKET_PAGE.first([target.pk]).merged_count == 1
+    assert TICKET_PAGE.first([target.pk]).related_count == 1
+    assert TICKET_PAGE.first([other.pk]).related_count == 1  # a link is both ways
+    assert bare.related_count == 0 and bare.merged_count == 0
+    assert TICKET_PAGE.first([other.pk]).events_count > bare.events_count
+
+
 def test_a_ticket_is_read_only_within_scope(world, call, django_assert_num_queries):
     from django.http import Http404
 

@@ -290,7 +290,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         else [],
         "row_error": row_error,
         "conflict": conflict,
-        "merged": list(ticket.merged.only("pk", "number", "title")),
+        "merged": ticket.merged_rows,
         "related": ticket.related_visible,
         # Canned replies beside the reply boxes (tickets/canned.py), filled on request.
         "canned_boxes": canned.BOXES if canned.may_use(user) else {},
