@@ -213,7 +213,7 @@ def destruction_list_notify(today: dt.date | None = None) -> int:
         is_active=True, staff__posts__post=Post.ASSISTANT, staff__archived_at__isnull=True
     ).distinct()
     for user in assistants:
-        count = len(selectors.due_for_destruction(user, month_end(today)))
+        count = selectors.due_count(user, month_end(today))
         if not count:
             continue
         text = Msg(

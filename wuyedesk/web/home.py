@@ -466,7 +466,7 @@ def assistant_home(user) -> dict:
         Figure(
             "archive_due",
             _("待销毁的客户档案"),
-            len(archive.due_for_destruction(user)),
+            archive.due_count(user),
             reverse("archive_due"),
             alert=True,
         )

@@ -169,7 +169,9 @@ def test_due_for_destruction_and_the_destruction_record(
     due = selectors.due_for_destruction(world.assistant)
     # The ID copy follows the resident's occupancy; the lease, the room's (nobody lives there).
     assert {row.document.pk for row in due} == {id_copy.pk}
+    assert selectors.due_count(world.assistant) == 1  # the home's figure: the same rows
     assert selectors.due_for_destruction(world.specialist) == []
+    assert selectors.due_count(world.specialist) == 0
     with pytest.raises(ValidationError):
         services.document_destroy(by=world.assistant, document=lease, method="shredded")
     with pytest.raises(ValidationError):
@@ -186,6 +188,7 @@ def test_due_for_destruction_and_the_destruction_record(
     assert done.destroyed_by == world.assistant and done.destruction_method == "shredded"
     assert not done.file
     assert selectors.due_for_destruction(world.assistant) == []
+    assert selectors.due_count(world.assistant) == 0
     with pytest.raises(ValidationError):
         services.document_destroy(by=world.assistant, document=done, method="shredded")
     assert AuditEntry.objects.filter(
