@@ -225,11 +225,12 @@ def problem_counts(user) -> dict[str, int]:
     return counts
 
 
-def kept_problem_counts(user) -> dict[str, int]:
-    """`problem_counts`, kept (see KEEP_SECONDS) per person and scope."""
+def kept_problem_counts(user, *, version: tuple | None = None) -> dict[str, int]:
+    """`problem_counts`, kept (see KEEP_SECONDS) per person and scope; `version`: the ticket
+    data version when the caller has just read it."""
     ids = community_ids(user)
     scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
-    tickets, events = data_version()
+    tickets, events = version or data_version()
     key = f"{user.pk}:{scope}:{tickets}:{events}"
     return versions.cached(DATA_QUALITY, key, lambda: problem_counts(user), KEEP_SECONDS)
 

@@ -101,6 +101,21 @@ def test_a_home_costs_the_same_queries_with_three_times_the_rows(world, busy, cl
     assert measure() == before
 
 
+@pytest.mark.parametrize("post", POSTS)
+def test_a_home_reads_the_ticket_data_version_once(world, busy, client_as, post):
+    """Each kept figure and count of a home is keyed by the ticket data version; the home
+    reads it once and every figure uses that reading (web/home.py `_ticket_version`)."""
+    client = client_as(world.users[post])
+    busy()
+    for kept in (False, True):  # the figures computed, then read from the cache
+        if not kept:
+            cache.clear()
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/").status_code == 200
+        reads = [q for q in ctx.captured_queries if 'MAX("id") FROM "tickets_ticket"' in q["sql"]]
+        assert len(reads) <= 1, post
+
+
 @pytest.mark.parametrize("post", ["manager", "supervisor"])
 def test_kept_period_figures_follow_a_new_ticket(world, busy, client_as, post):
     """The period figures are kept in the cache (web/home.py `_kept`) only until a ticket
