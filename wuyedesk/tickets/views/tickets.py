@@ -6,12 +6,13 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
-from django.template.backends.utils import csrf_input
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -273,7 +274,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         "time_zone": timezone.get_current_timezone_name(),
         "clocks": clocks(ticket),
         "kept": _kept_parts(ticket, timeline),
-        "csrf_field": csrf_input(request),  # one token for every form of the page
+        "csrf_field": _csrf_field(request),
         "dispatch_rows": dispatch_rows,
         "measure_rows": measure_rows,
         "return_visits": list(ticket.return_visits.all()),
@@ -307,6 +308,14 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "body": mark_safe(body),  # noqa: S308  (an autoescaping template's output)
         },
         status=status,
+    )
+
+
+def _csrf_field(request) -> str:
+    """The CSRF field of the Jinja2 fragments' forms, one token for all of a page's forms:
+    the Jinja2 backend's `csrf_input` masks a new token each time a form writes it."""
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
     )
 
 
@@ -367,7 +376,7 @@ def action_form(request, pk, action):
             "form": build_form(spec, user, ticket),
             "confirm": spec.confirm % {"number": ticket.number} if spec.confirm else "",
             "canned_boxes": canned.BOXES if canned.may_use(user) else {},
-            "csrf_field": csrf_input(request),
+            "csrf_field": _csrf_field(request),
         },
         using="jinja2",
     )
