@@ -412,15 +412,29 @@ def _sqlite_restore(using: str, dump: Path) -> None:
         source.close()
 
 
+# The schema's own functions (a migration's trigger functions: properties/0004), not those
+# of an extension: the dump creates them again.
+_OWN_FUNCTIONS = """
+    SELECT p.oid::regprocedure::text FROM pg_proc p
+    JOIN pg_namespace n ON n.oid = p.pronamespace
+    WHERE n.nspname = current_schema() AND NOT EXISTS (
+        SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e'
+    )
+"""
+
+
 def _pg_restore(using: str, dump: Path) -> None:
-    """Every table of the target goes (it is empty, or --force said so), then pg_restore
-    in one transaction."""
+    """Every table and function of the target goes (it is empty, or --force said so), then
+    pg_restore in one transaction."""
     connection = connections[using]
     tables = sorted(_present_tables(using))
-    if tables:
-        with connection.cursor() as cursor:
+    with connection.cursor() as cursor:
+        if tables:
             names = ", ".join(_quote(using, table) for table in tables)
             cursor.execute(f"DROP TABLE IF EXISTS {names} CASCADE")
+        cursor.execute(_OWN_FUNCTIONS)
+        for (function,) in cursor.fetchall():  # regprocedure text: quoted where it must be
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function} CASCADE")
     connection.close()
     _run(
         [
