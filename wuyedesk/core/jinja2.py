@@ -2,10 +2,12 @@
 
 Django's template language writes every page; Jinja2 writes only the hottest fragments,
 where it renders in a fraction of the time: the queue page's rows
-(wuyedesk/jinja2/tickets/queue_rows.html, read by tickets/views/tickets.py) and the form
+(wuyedesk/jinja2/tickets/queue_rows.html, read by tickets/views/tickets.py), the ticket
+page's content (jinja2/tickets/detail.html, placed in the Django base page) and the form
 widgets (Django's own Jinja2 widget templates through core.forms.FormRenderer, with the
 project's overrides in wuyedesk/jinja2/django/forms/widgets/). A fragment sees
-only what is given here and in its context: `url` (Django's reverse) and the i18n
+only what is given here and in its context: `url` (Django's reverse), `static`, the filters
+of environment() below, and the i18n
 extension's `_`/`gettext`/`ngettext` bound to Django's translation, so a fragment's strings
 are the project's msgids, found by makemessages (`{{ _("…") }}`) like any template's.
 Autoescaping is always on, by markupsafe's escape (C), and each rendered fragment then
