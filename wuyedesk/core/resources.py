@@ -29,6 +29,9 @@ class Resource:
     write_posts: tuple[str, ...]
     columns: tuple[Column, ...]
     search_fields: tuple[str, ...] = ()
+    # Optional function (queryset, text) -> queryset that searches instead of search_fields,
+    # where a lookup would read every row (residents' names through their pairs' index).
+    search_with: Callable | None = None
     # query parameter -> ORM lookup, e.g. {"community": "community_id"}, or a function
     # (queryset, value) -> queryset for a named list that no lookup expresses
     filters: dict[str, str | Callable] = field(default_factory=dict)
@@ -52,6 +55,8 @@ class Resource:
 
     def search(self, queryset: QuerySet, text: str) -> QuerySet:
         text = text.strip()
+        if text and self.search_with is not None:
+            return self.search_with(queryset, text)
         if not text or not self.search_fields:
             return queryset
         condition = Q()

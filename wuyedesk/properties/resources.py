@@ -96,8 +96,9 @@ residents = register(
             Column(_("电话"), "masked_phone"),
             Column(_("所属小区"), "community.name"),
         ),
-        # Phone search is exact on the normalised number, never a LIKE on personal data.
-        search_fields=("name__icontains", "phone"),
+        # A name through its pairs' index; a phone exact on the normalised number, never a
+        # LIKE on personal data.
+        search_with=selectors.resident_search,
         filters={"community": "community_id", "without_home": selectors.without_home},
         on_archive=services.resident_archived,
         log_access=True,

@@ -12,6 +12,7 @@ from wuyedesk.accounts.access import (
     scope_to_communities,
     staff_of,
 )
+from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.statements import Statement, is_key
 from wuyedesk.properties.models import (
     Building,
@@ -249,6 +250,15 @@ def name_search(residents, text: str):
             holding = ResidentNameGram.objects.filter(gram=Lower(Value(pair)))
             residents = residents.filter(id__in=holding.values("resident_id"))
     return residents.filter(name__icontains=text)
+
+
+def resident_search(residents, text: str):
+    """The residents of the list's search box: those with this phone number (exact, on the
+    normalised digits) when `text` is all digits, else those whose name contains it."""
+    digits = normalize_phone(text)
+    if digits.isdigit():
+        return residents.filter(phone=digits)
+    return name_search(residents, text)
 
 
 def room_search(user, text: str):

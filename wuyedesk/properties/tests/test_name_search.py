@@ -92,3 +92,27 @@ def test_the_search_stays_in_scope_and_reads_a_constant_number_of_queries(named)
     with CaptureQueriesContext(connection) as queries:
         found(user, "王小明明")  # three pairs read, one query
     assert len(queries) == 1
+
+
+def test_the_resident_list_and_api_search_names_through_the_grams(named, client_as, api_as):
+    """The records list's and the API's search box (properties/resources.py) find by name
+    what comparing every name finds, and by phone exactly, in scope."""
+    manager = named.users["manager"]
+    for text in ["伟", "张伟", "LI", "王小", "无此人"]:
+        page = client_as(manager).get("/residents/", {"q": text}).content.decode()
+        api = api_as(manager).get("/api/v1/residents", q=text, limit=50).json()
+        expected = compared(manager, text)
+        assert sorted(row["name"] for row in api["items"]) == expected, text
+        for name in ["王小明明", "哈哈哈", "Li Lei", "张伟伟", "小明"]:
+            if not any(name in other for other in expected):  # 小明 is in 王小明明
+                assert name not in page, (text, name)
+        assert all(name in page for name in expected), text
+    api = api_as(manager)
+    with CaptureQueriesContext(connection) as queries:
+        api.get("/api/v1/residents", q="王小")
+    assert any(ResidentNameGram._meta.db_table in q["sql"] for q in queries.captured_queries)
+    by_phone = api_as(manager).get("/api/v1/residents", q="+86 139 0000 0003").json()
+    assert [row["name"] for row in by_phone["items"]] == ["张伟伟"]
+    assert api_as(manager).get("/api/v1/residents", q="1390000").json()["items"] == []
+    outsider = named.users["specialist_b"]
+    assert api_as(outsider).get("/api/v1/residents", q="张伟").json()["items"] == []
