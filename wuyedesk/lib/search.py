@@ -33,6 +33,13 @@ def index_text(*parts: str) -> str:
     return " ".join(kept)
 
 
+def is_one_character(text: str) -> bool:
+    """One CJK character alone (a surname typed by itself): the index holds it only where it
+    stands alone in a text, so it finds names, not the tickets that mention it."""
+    text = (text or "").strip()
+    return len(text) == 1 and _RUN.fullmatch(text) is not None and not text.isascii()
+
+
 def query_tokens(text: str, limit: int = 12) -> list[str]:
     """Distinct tokens of a query, at most `limit` (long queries add little but cost)."""
     return list(dict.fromkeys(tokens(text)))[:limit]

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from wuyedesk.lib.privacy import normalize_phone
-from wuyedesk.lib.search import query_tokens
+from wuyedesk.lib.search import is_one_character, query_tokens
 from wuyedesk.properties.lookup import MIN_PHONE_DIGITS, Lookup, contact_lookup
 from wuyedesk.tickets.selectors import search, tickets_visible_to
 
@@ -24,7 +24,7 @@ class Found:
     """What one search found, grouped: tickets (their ids, newest first), residents, rooms."""
 
     text: str
-    mode: str  # "number", "phone" or "text"
+    mode: str  # "number", "phone", "name" (one character: names only) or "text"
     ticket_ids: list = field(default_factory=list)
     more_tickets: bool = False  # more tickets matched than listed
     people: Lookup = field(default_factory=Lookup)
@@ -50,9 +50,12 @@ def search_text_clean(text: str) -> str:
 
 
 def search_mode(text: str) -> str:
-    """ "number" (a ticket number), "phone" (a phone number, full or not) or "text"."""
+    """ "number" (a ticket number), "phone" (a phone number, full or not), "name" (one CJK
+    character: a surname, searched among names only) or "text"."""
     if TICKET_NUMBER_RE.match(text):
         return "number"
+    if is_one_character(text):
+        return "name"
     digits = normalize_phone(text)
     if digits.isdigit() and len(digits) >= MIN_PHONE_DIGITS:
         return "phone"
@@ -76,10 +79,11 @@ def search_everything(user, text: str, *, limit: int = SEARCH_TICKETS) -> Found:
         tickets = tickets.filter(number=text)
     elif mode == "phone":
         tickets = tickets.filter(resident__phone=normalize_phone(text))
-    else:
+    elif mode == "text":
         tickets = search(tickets, text)
-    ids = list(tickets.order_by("-id").values_list("id", flat=True)[: limit + 1])
-    found.ticket_ids, found.more_tickets = ids[:limit], len(ids) > limit
+    if mode != "name":  # the text index pairs characters: one finds only itself alone
+        ids = list(tickets.order_by("-id").values_list("id", flat=True)[: limit + 1])
+        found.ticket_ids, found.more_tickets = ids[:limit], len(ids) > limit
     if mode != "number":
         # Rooms only for text with a digit in it (a room number): matching words against
         # every building's and community's name costs more than it finds.

@@ -50,7 +50,10 @@ class RoomHit(Schema):
 
 class SearchOut(BaseModel):
     q: str
-    mode: Literal["number", "phone", "text"]
+    mode: Literal["number", "phone", "name", "text"] = Field(
+        description="name: one character (a surname), searched among residents' names only; "
+        "tickets are searched by text from two characters"
+    )
     tickets: list[TicketOut]
     more_tickets: bool = Field(description="more tickets matched than listed (newest first)")
     residents: list[ResidentHit]

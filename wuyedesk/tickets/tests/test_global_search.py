@@ -46,6 +46,25 @@ def test_ticket_number_and_name_and_room(world, call, client_as):
     assert room.pk in [r.pk for r in by_room.people.rooms]
 
 
+def test_one_character_searches_names_and_says_tickets_need_two(world, call, client_as, api_as):
+    """A surname typed alone (张) finds the residents whose name holds it; the text index pairs
+    characters, so tickets are not searched and the page says to type two."""
+    call()
+    with CaptureQueriesContext(connection) as queries:
+        found = global_search.search_everything(world.specialist, "张")
+    assert found.mode == "name" and found.ticket_ids == [] and not found.more_tickets
+    assert [r.pk for r in found.people.residents] == [world.resident_a.pk]
+    assert not any("tickets_ticket" in q["sql"] for q in queries.captured_queries)
+    page = client_as(world.specialist).get("/search/", {"q": "张"})
+    assert 'id="search-one-character"' in page.content.decode()
+    assert world.resident_a.name in page.content.decode()
+    body = api_as(world.specialist).get("/api/v1/search", q=" 张 ").json()
+    assert body["mode"] == "name" and body["tickets"] == []
+    assert [r["id"] for r in body["residents"]] == [world.resident_a.pk]
+    for text in ("张伟", "3", "a", "栋 3"):  # two characters, a digit, a letter: text as before
+        assert global_search.search_mode(text) != "name", text
+
+
 def test_phone_search_stays_out_of_urls_and_is_logged_without_the_number(world, call, client_as):
     ticket = call()
     client = client_as(world.specialist)
