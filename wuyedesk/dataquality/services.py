@@ -232,4 +232,5 @@ def snapshot_take(*, day: dt.date | None = None) -> int:
     with transaction.atomic():
         Snapshot.objects.filter(day=day).delete()
         Snapshot.objects.bulk_create(rows)
+    versions.bump(selectors.DATA_QUALITY)  # the home's kept trend
     return len(rows)

@@ -10,7 +10,7 @@ from wuyedesk.audit.models import AuditAction, AuditEntry
 from wuyedesk.dataquality import selectors, services
 from wuyedesk.dataquality.choices import Problem
 from wuyedesk.dataquality.models import Dismissal, Snapshot
-from wuyedesk.properties.models import Occupancy, Resident
+from wuyedesk.properties.models import Occupancy, Resident, Room
 from wuyedesk.testing import assert_api_error, make_resident
 from wuyedesk.tickets.models import Ticket
 
@@ -216,3 +216,24 @@ def test_the_api(world, twins, api_as):
         "not_found",
         "object_id",
     )
+
+
+def test_the_homes_kept_trend_and_overview_follow_a_new_snapshot_and_a_new_room(
+    world, twins, client_as
+):
+    """The assistant's home keeps the trend and the drawn community table (web/home.py,
+    issue #12); a snapshot and a record written show at once."""
+    client = client_as(world.assistant)
+    before = client.get("/").content.decode()
+    assert 'title="' not in before.split('id="dq-trend"', 1)[1].split("</table>", 1)[0]
+    services.snapshot_take()
+    after = client.get("/").content.decode()
+    trend = after.split('id="dq-trend"', 1)[1].split("</table>", 1)[0]
+    assert f'title="{timezone.localdate():%Y-%m-%d}">1<' in trend
+    overview = re.compile(rf'\?community={world.a.pk}">(\d+)</a>')
+    rooms = int(overview.search(after).group(1))
+    sample = world.rooms_a[0]
+    Room.objects.create(
+        community=world.a, building=sample.building, unit=sample.unit, number="9901", floor=99
+    )
+    assert int(overview.search(client.get("/").content.decode()).group(1)) == rooms + 1
