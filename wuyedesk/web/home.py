@@ -40,6 +40,7 @@ from wuyedesk.rewards.homes import home_figures as reward_figures
 from wuyedesk.rewards.selectors import VERSION as REWARDS_VERSION
 from wuyedesk.supervision import selectors as supervision
 from wuyedesk.surveys import selectors as surveys
+from wuyedesk.tickets import rows as ticket_rows
 from wuyedesk.tickets import selectors as tickets
 from wuyedesk.tickets.choices import Channel, Kind
 from wuyedesk.training import homes as training
@@ -60,6 +61,7 @@ HOME_ORDER = [
 ]
 # The rows of the department's open work the department worker's home lists.
 DEPARTMENT_ROWS = 10
+DEPARTMENT_COLUMNS = (*ticket_rows.PAGE_COLUMNS, "description")
 # The unread internal notices a home lists (the figure counts them all).
 NOTICE_ROWS = 5
 
@@ -576,7 +578,10 @@ def department_home(user) -> dict:
             f"{reverse('improvement_list')}?mine=on&active=on",
         )
     )
-    rows = list(tickets.queue(user, "department")[:DEPARTMENT_ROWS])
+    # The ids first, then their columns by the queue page's own statement (tickets/rows.py):
+    # the queue's nine joins compiled by the ORM took 2 ms of the home, even for none.
+    ids = tickets.queue(user, "department").values_list("id", flat=True)[:DEPARTMENT_ROWS]
+    rows = ticket_rows.page_rows(ticket_rows.by_ids(ids, DEPARTMENT_COLUMNS))
     return {
         "department": department,
         "figures": figures,

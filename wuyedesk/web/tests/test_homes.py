@@ -10,9 +10,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from wuyedesk.accounts.choices import Post
 from wuyedesk.testing import make_staff
+from wuyedesk.tickets import selectors as tickets
 from wuyedesk.web.tests.work import fill_work
 
 FIGURE = re.compile(r'href="([^"]+)" data-figure="([^"]+)" data-count="(\d+)"')
@@ -77,7 +79,11 @@ def test_the_department_workers_numbers(world, busy, client_as):
     page = client_as(world.worker).get("/").content.decode()
     found = figures(page)
     assert found["department_open"] == ("/tickets/?queue=department", 1)
-    assert 'id="department-rows"' in page
+    table = page.split('id="department-rows"', 1)[1].split("</table>", 1)[0]
+    (ticket,) = tickets.queue(world.worker, "department")
+    assert f'<a href="/tickets/{ticket.pk}/">{ticket.number}</a>' in table
+    assert ticket.community.name in table and ticket.title[:20] in table
+    assert timezone.localtime(ticket.next_due).strftime("%Y-%m-%d %H:%M") in table
 
 
 def test_a_specialist_of_another_community_counts_none_of_a(world, busy, client_as):
