@@ -156,6 +156,8 @@ def test_pages_publish_and_specialist_reads_only_published(world, plan, client_a
 
 def test_homes_and_dashboard_show_the_lights_linking_to_the_plan(world, plan, client_as, call):
     call(answer="已答复")
+    # The home keeps its drawn targets (web/home.py); publishing shows them at once.
+    assert 'id="home-targets"' not in client_as(world.manager).get("/").content.decode()
     services.plan_publish(by=world.manager, plan=plan)
     url = reverse("workplan_detail", args=[plan.pk])
     for user in (world.manager, world.executive):
