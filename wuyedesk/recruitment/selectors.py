@@ -22,6 +22,9 @@ from wuyedesk.recruitment.choices import WAITING, OpeningStatus
 from wuyedesk.recruitment.models import Candidate, Opening
 
 READERS = (Post.MANAGER, Post.EXECUTIVE)
+# Bumped by every write to an opening, a candidate or a stage (recruitment/receivers.py): the
+# manager's home keeps its recruitment figures under it.
+VERSION = "recruitment"
 
 
 def may_read(user) -> bool:

@@ -336,7 +336,14 @@ def manager_home(user) -> dict:
         "weeks": _kept(user, "weeks", lambda: _weeks(user)),
         # MGR-1: each links to its plan; actuals over the plan's period, kept as the weeks.
         "targets": _targets(user),
-        "recruitment": [Figure(*row) for row in recruitment.home_figures(user)],  # MGR-2
+        "recruitment": _kept(  # MGR-2
+            user,
+            "recruitment",
+            lambda: [Figure(*row) for row in recruitment.home_figures(user)],
+            recruitment.VERSION,
+            of_tickets=False,
+            seconds=FIGURE_SECONDS,
+        ),
     }
 
 

@@ -364,6 +364,9 @@ def test_the_home_counts_are_the_rows_of_their_lists(world, client_as, candidate
         assert f'data-figure="{key}" data-count="{n}"' in home
         listed = client.get(url).content.decode().count("data-row=")
         assert listed == n, key
+    # The home keeps these figures (web/home.py) until recruitment writes anything.
+    services.opening_set_status(by=world.manager, opening=closed, status="open")
+    assert 'data-figure="openings_open" data-count="3"' in client.get("/").content.decode()
 
 
 def test_the_api_home_has_the_same_figures(world, api_as, candidate):
