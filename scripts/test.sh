@@ -21,8 +21,9 @@ WUYEDESK_PRODUCTION=1 SECRET_KEY="check-deploy-$(head -c 32 /dev/urandom | base6
 
 run_suite() {  # $1: sqlite or postgresql; the suite fails if it ran on anything else
   echo "==> tests on $1, with the browser tests in /usr/bin/chromium"
+  # --durations: the slowest tests in the log, to keep the whole run under its time budget.
   WUYEDESK_EXPECT_DB="$1" .venv/bin/python -m pytest --cov=wuyedesk \
-    --cov-report=term:skip-covered -q "${@:2}"
+    --cov-report=term:skip-covered --durations=15 -q "${@:2}"
 }
 
 if [ -n "${DATABASE_URL:-}" ]; then
