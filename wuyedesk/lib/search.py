@@ -12,6 +12,7 @@ import re
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
+_ONE_CJK = re.compile(rf"[{_CJK}]")
 
 
 def tokens(text: str) -> list[str]:
@@ -36,8 +37,7 @@ def index_text(*parts: str) -> str:
 def is_one_character(text: str) -> bool:
     """One CJK character alone (a surname typed by itself): the index holds it only where it
     stands alone in a text, so it finds names, not the tickets that mention it."""
-    text = (text or "").strip()
-    return len(text) == 1 and _RUN.fullmatch(text) is not None and not text.isascii()
+    return _ONE_CJK.fullmatch((text or "").strip()) is not None
 
 
 def query_tokens(text: str, limit: int = 12) -> list[str]:
