@@ -1,6 +1,7 @@
 """The queues at /tickets/?queue=… : filters, search, overdue rows, paging, constant queries."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -277,6 +278,22 @@ def test_ticket_page_queries_do_not_grow_with_the_timeline(world, call, client_a
     again, response = _count(client, url)
     assert again == large - 3
     assert response.content.decode().count('data-kind="comment"') == 23
+
+
+def test_ticket_page_masks_its_csrf_token_once(world, call, client_as):
+    """Every form of the page, the base page's and the ticket's, carries one masked token
+    (masking one costs 32 random draws); and it is a token the page's actions accept."""
+    ticket = call()
+    client = client_as(world.specialist)
+    client.handler.enforce_csrf_checks = True
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    tokens = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert len(tokens) >= 3 and len(set(tokens)) == 1
+    response = client.post(
+        f"/tickets/{ticket.pk}/comment/", {"text": "备注", "csrfmiddlewaretoken": tokens[0]}
+    )
+    assert response.status_code == 302
+    assert ticket.events.filter(kind="comment").exists()
 
 
 def test_ticket_page_shows_clocks_in_shanghai_time(world, call, client_as):
