@@ -65,6 +65,25 @@ def test_one_character_searches_names_and_says_tickets_need_two(world, call, cli
         assert global_search.search_mode(text) != "name", text
 
 
+def test_the_queue_page_says_one_character_searches_names_and_links_it(world, call, client_as):
+    """The queue's own search still runs for one character, and says why it finds little,
+    with a link to the residents whose name holds it; two characters say nothing of it."""
+    call()
+    client = client_as(world.specialist)
+    page = client.get("/tickets/", {"queue": "all", "q": "张"}).content.decode()
+    assert 'id="queue-one-character"' in page
+    assert 'href="/search/?q=%E5%BC%A0"' in page
+    found = client.get("/search/?q=%E5%BC%A0").context["found"]
+    assert [r.pk for r in found.people.residents] == [world.resident_a.pk]
+    for text in ("张伟", "a", "3"):
+        page = client.get("/tickets/", {"queue": "all", "q": text}).content.decode()
+        assert 'id="queue-one-character"' not in page, text
+    world.specialist.language = "en"
+    world.specialist.save(update_fields=["language"])
+    page = client.get("/tickets/", {"queue": "all", "q": "张"}).content.decode()
+    assert "Residents whose name contains" in page
+
+
 def test_phone_search_stays_out_of_urls_and_is_logged_without_the_number(world, call, client_as):
     ticket = call()
     client = client_as(world.specialist)

@@ -24,6 +24,7 @@ from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
+from wuyedesk.lib.search import is_one_character
 from wuyedesk.properties.services import may_export
 from wuyedesk.tickets import canned, queue_filters, rows, selectors
 from wuyedesk.tickets.action_forms import QueueFilterForm
@@ -139,6 +140,9 @@ def ticket_queue(request):
             "private_search": bool(params.get("q")) and not QueryDict(query).get("q"),
             "elsewhere": elsewhere,
             "elsewhere_cap": ELSEWHERE_CAP,
+            # One character finds a ticket only where it stands alone: the page says so and
+            # links the name search (lib/search.is_one_character).
+            "one_character": is_one_character(searched),
             "tasks": list(task_selectors.open_tasks_of(user)[:50]) if name == "mine" else [],
             "may_give_tasks": assignments.may_give_tasks(user),
             "may_export": may_export(user),
