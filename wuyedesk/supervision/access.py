@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from wuyedesk.accounts.access import community_ids, has_post, is_staff_member, staff_of
 from wuyedesk.accounts.models import User
+from wuyedesk.core import versions
 from wuyedesk.supervision.choices import (
     APPOINTERS,
     CHECKLIST_KEEPERS,
@@ -27,11 +28,27 @@ from wuyedesk.supervision.choices import (
 )
 from wuyedesk.supervision.models import Calibration, GroupMember, Inspection
 
+# The version every write to a membership, an inspection or a calibration bumps
+# (receivers.py; the sampling's bulk insert bumps it itself). The group's current members are
+# kept under it, at most MEMBERS_SECONDS: every supervision page and the supervisor's home
+# ask who is a member up to three times a request, a query each (issue #12 Speed); the
+# supervisor's home keeps its counts under it.
+VERSION = "supervision"
+MEMBERS_SECONDS = 300
+
+
+def _members() -> frozenset[int]:
+    def build():
+        active = GroupMember.objects.filter(ended_at__isnull=True)
+        return frozenset(active.values_list("user_id", flat=True))
+
+    return versions.cached(VERSION, "user-ids", build, MEMBERS_SECONDS)
+
 
 def is_member(user) -> bool:
     if not is_staff_member(user):
         return False
-    return GroupMember.objects.filter(user=user, ended_at__isnull=True).exists()
+    return user.pk in _members()
 
 
 def is_inspector(user) -> bool:

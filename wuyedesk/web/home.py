@@ -25,7 +25,7 @@ from wuyedesk.accounts.access import community_ids, posts_of, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.appraisal.selectors import VERSION as APPRAISAL_VERSION
 from wuyedesk.archive import selectors as archive
-from wuyedesk.core import versions
+from wuyedesk.core import reference, versions
 from wuyedesk.core.jobs import stale_job_count
 from wuyedesk.dataquality import selectors as dataquality
 from wuyedesk.dataquality.choices import Problem
@@ -39,6 +39,7 @@ from wuyedesk.reports import survey_reports
 from wuyedesk.rewards.homes import home_figures as reward_figures
 from wuyedesk.rewards.selectors import VERSION as REWARDS_VERSION
 from wuyedesk.supervision import selectors as supervision
+from wuyedesk.supervision.access import VERSION as SUPERVISION_VERSION
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import rows as ticket_rows
 from wuyedesk.tickets import selectors as tickets
@@ -92,12 +93,26 @@ def _ticket_version(user) -> tuple:
     return found
 
 
-def _kept(user, name: str, build, *versions_of: str, of_tickets=True, seconds=KEEP_SECONDS):
+def _kept(
+    user,
+    name: str,
+    build,
+    *versions_of: str,
+    of_tickets=True,
+    of_reference=False,
+    seconds=KEEP_SECONDS,
+):
     """`build()`, kept per person, scope, language and day, under the current versions of
-    `versions_of` (core/versions.py) and, `of_tickets`, the ticket data version."""
+    `versions_of` (core/versions.py), and `of_tickets`, the ticket data version, and
+    `of_reference`, the reference data's (core/reference.py: whose department and
+    communities a scope reaches)."""
     ids = community_ids(user)
     scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
-    found = [*(_ticket_version(user) if of_tickets else ()), *map(versions.current, versions_of)]
+    found = [
+        *(_ticket_version(user) if of_tickets else ()),
+        *map(versions.current, versions_of),
+        *((reference.version(),) if of_reference else ()),
+    ]
     version = "-".join(map(str, found))
     parts = f"{user.pk}:{sorted(posts_of(user))}:{scope}:{get_language()}:{timezone.localdate()}"
     key = f"wuyedesk:home:{name}:{version}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
@@ -106,6 +121,17 @@ def _kept(user, name: str, build, *versions_of: str, of_tickets=True, seconds=KE
         found = build()
         cache.set(key, found, seconds)
     return found
+
+
+def _counted(user, name: str, build, *versions_of: str):
+    """A home's counts of the other apps' lists (improvement items, the supervision group's
+    work), kept as the everyday figures are: until their app's data or the reference data
+    (the scope) change, and at most FIGURE_SECONDS, for what moves with the clock alone
+    (an item becoming overdue). Each was a query of 0.5-1 ms, most of it the ORM's compile
+    of the list's scope (issue #12 Speed)."""
+    return _kept(
+        user, name, build, *versions_of, of_tickets=False, of_reference=True, seconds=FIGURE_SECONDS
+    )
 
 
 @dataclass
@@ -292,9 +318,14 @@ def manager_home(user) -> dict:
             ),
         ],
     )
-    measures = improvements.filter_items(
-        improvements.items_visible_to(user), status=ItemStatus.DONE, source=Source.COMPLAINT
-    ).count()
+    measures = _counted(
+        user,
+        "measures-to-verify",
+        lambda: improvements.filter_items(
+            improvements.items_visible_to(user), status=ItemStatus.DONE, source=Source.COMPLAINT
+        ).count(),
+        improvements.VERSION,
+    )
     query = urlencode({"status": ItemStatus.DONE.value, "source": Source.COMPLAINT.value})
     attention.append(
         Figure(
@@ -426,7 +457,7 @@ def _my_items(user) -> Figure:
     return Figure(
         "my_items",
         _("我负责的改进事项(未完成)"),
-        items.count(),
+        _counted(user, "my-items", items.count, improvements.VERSION),
         f"{reverse('improvement_list')}?mine=on&active=on",
     )
 
@@ -434,7 +465,13 @@ def _my_items(user) -> Figure:
 def supervisor_home(user) -> dict:
     """The quality figures, and the group's work: inspections due this period, open
     calibrations, rectifications overdue (supervision.selectors.home_counts)."""
-    counts = supervision.home_counts(user)
+    counts = _counted(
+        user,
+        "supervision",
+        lambda: supervision.home_counts(user),
+        SUPERVISION_VERSION,
+        improvements.VERSION,
+    )
     links = supervision.home_links()
     work = [
         Figure("inspections_due", _("本期待检查"), counts["due"], links["due"]),
@@ -565,8 +602,7 @@ def _data_problems(user) -> list[Figure]:
 
 
 def department_home(user) -> dict:
-    staff = staff_of(user)
-    department = staff.department if staff else None
+    department, served = _department_of(staff_of(user))
     figures = _ticket_figures(
         user,
         [
@@ -587,17 +623,7 @@ def department_home(user) -> dict:
             ),
         ],
     )
-    items = improvements.filter_items(
-        improvements.items_visible_to(user), owner=user.pk, active=True
-    )
-    figures.append(
-        Figure(
-            "my_items",
-            _("我负责的改进事项(未完成)"),
-            items.count(),
-            f"{reverse('improvement_list')}?mine=on&active=on",
-        )
-    )
+    figures.append(_my_items(user))
     # The ids first, then their columns by the queue page's own statement (tickets/rows.py):
     # the queue's nine joins compiled by the ORM took 2 ms of the home, even for none.
     ids = tickets.queue(user, "department").values_list("id", flat=True)[:DEPARTMENT_ROWS]
@@ -606,8 +632,22 @@ def department_home(user) -> dict:
         "department": department,
         "figures": figures,
         "rows": rows,
-        "served": department.communities.all() if department else [],
+        "served": served,
     }
+
+
+def _department_of(staff) -> tuple:
+    """(the worker's department, the communities it serves), held by each process until the
+    reference data changes (core/reference.py), as the worker's scope is: two queries a
+    home fewer."""
+    if staff is None or staff.department_id is None:
+        return None, ()
+
+    def build():
+        department = staff.department
+        return department, tuple(department.communities.all())
+
+    return reference.memo(("home-department", staff.department_id), build)
 
 
 def quality_home(user) -> dict:

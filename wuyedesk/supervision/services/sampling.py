@@ -24,6 +24,7 @@ from wuyedesk.accounts.access import has_post
 from wuyedesk.accounts.choices import Post
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.lib.dates import month_end
 from wuyedesk.supervision import access
 from wuyedesk.supervision.choices import Kind, PlanStatus, Status
@@ -176,6 +177,7 @@ def sample(plan: Plan) -> int:
             Plan.objects.filter(pk=plan.pk).update(progress_done=n)
     with transaction.atomic():
         Inspection.objects.bulk_create(made, batch_size=500)
+        versions.bump(access.VERSION)  # a bulk insert sends no signal
         Plan.objects.filter(pk=plan.pk).update(
             status=PlanStatus.SAMPLED,
             progress_done=len(people),

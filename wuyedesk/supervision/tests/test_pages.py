@@ -180,6 +180,25 @@ def test_the_supervisors_home_counts_equal_its_lists(group, tickets, client_as):
     assert re.search(r'data-key="count">1<', overview)
 
 
+def test_the_supervisors_kept_counts_follow_the_groups_writes(group, tickets, client_as):
+    """The supervisor's home keeps its counts (web/home.py `_counted`) under the supervision
+    version, which every write to an inspection or a membership bumps: each shows on the
+    next view, in this request's process and (through the shared cache) in any other."""
+    world = group
+    client = client_as(world.supervisor)
+
+    def due():
+        return figures(client.get("/").content.decode())["inspections_due"][1]
+
+    before = due()
+    _inspection(world, tickets[0])
+    assert due() == before + 1
+    from wuyedesk.supervision.services.group import member_end
+
+    member_end(by=world.manager, member=GroupMember.objects.get(user=world.supervisor))
+    assert due() == 0  # no longer an inspector: nothing is due from them
+
+
 @pytest.mark.parametrize("post", ["specialist", "worker", "executive"])
 def test_others_cannot_inspect_or_plan(group, client_as, post):
     world = group

@@ -224,6 +224,31 @@ def test_the_homes_api_is_for_staff(world, api_as):
     assert_api_error(api_as(world.users["resident"]).get("/api/v1/home"), 403, "permission_denied")
 
 
+def test_kept_item_counts_and_department_follow_their_writes(world, busy, client_as):
+    """The homes keep their improvement-item counts until an item or a measure is written
+    (improvements.selectors.VERSION), and the worker's department until the reference data
+    changes: a new item and a renamed department show on the next view."""
+    from wuyedesk.improvements.services import item_create
+
+    client = client_as(world.worker)
+    before = figures(client.get("/").content.decode())["my_items"][1]
+    item_create(
+        by=world.manager,
+        title="更换门禁读卡器",
+        source="meeting",
+        department=world.engineering,
+        measures="更换并测试",
+        due=timezone.localdate() + timezone.timedelta(days=7),
+        owner=world.worker,
+        community=world.a,
+    )
+    page = client.get("/").content.decode()
+    assert figures(page)["my_items"][1] == before + 1
+    world.engineering.name = "工程维修部"
+    world.engineering.save()
+    assert "工程维修部" in client.get("/").content.decode()
+
+
 def test_the_assistants_overview_counts_a_new_resident_at_once(world, client_as):
     """The community overview is kept until rooms, residents or households change
     (properties.selectors.RECORDS_VERSION): a resident moving in shows on the next view."""
