@@ -43,12 +43,18 @@ from wuyedesk.supervision.access import VERSION as SUPERVISION_VERSION
 from wuyedesk.surveys import selectors as surveys
 from wuyedesk.tickets import rows as ticket_rows
 from wuyedesk.tickets import selectors as tickets
+from wuyedesk.tickets.assignments.selectors import VERSION as TASKS_VERSION
 from wuyedesk.tickets.choices import Channel, Kind
 from wuyedesk.training import homes as training
 from wuyedesk.training.selectors import VERSION as TRAINING_VERSION
 from wuyedesk.web import attendance_home, home_appraisal, home_quality
 from wuyedesk.workplans import homes as workplans
-from wuyedesk.workplans.selectors import PLANS_VERSION, filter_reports, reports_visible_to
+from wuyedesk.workplans.selectors import (
+    PLANS_VERSION,
+    REPORTS_VERSION,
+    filter_reports,
+    reports_visible_to,
+)
 
 # A person with several posts lands on the home of the first one here.
 HOME_ORDER = [
@@ -339,7 +345,12 @@ def manager_home(user) -> dict:
         Figure(
             "reports_to_approve",
             _("待审批的季度报告"),
-            survey_reports.campaigns_with_report(user, "submitted").count(),
+            _counted(
+                user,
+                "reports-submitted",
+                survey_reports.campaigns_with_report(user, "submitted").count,
+                survey_reports.VERSION,
+            ),
             f"{reverse('survey_analysis_list')}?report=submitted",
         )
     )
@@ -347,7 +358,12 @@ def manager_home(user) -> dict:
         Figure(
             "work_reports_to_approve",
             _("待审批的工作报告"),
-            filter_reports(reports_visible_to(user), status="submitted").count(),
+            _counted(
+                user,
+                "work-reports-submitted",
+                filter_reports(reports_visible_to(user), status="submitted").count,
+                REPORTS_VERSION,
+            ),
             f"{reverse('workreport_list')}?status=submitted",
         )
     )
@@ -441,7 +457,7 @@ def specialist_home(user) -> dict:
         Figure(
             "my_tasks",
             _("交办给我的任务"),
-            tickets.open_tasks_of(user).count(),
+            _counted(user, "my-tasks", tickets.open_tasks_of(user).count, TASKS_VERSION),
             f"{reverse('ticket_queue')}?queue=mine#my-tasks",
         ),
     )
@@ -521,7 +537,12 @@ def assistant_home(user) -> dict:
         Figure(
             "report_drafts",
             _("编写中的季度报告"),
-            survey_reports.campaigns_with_report(user, "drafts").count(),
+            _counted(
+                user,
+                "report-drafts",
+                survey_reports.campaigns_with_report(user, "drafts").count,
+                survey_reports.VERSION,
+            ),
             f"{reverse('survey_analysis_list')}?report=drafts",
         ),
     ]

@@ -24,6 +24,10 @@ PLAN_READERS = (*EDITORS, *EXECUTIVES, Post.SPECIALIST)
 # The version the plan services bump: the homes keep the targets' actuals until it or the
 # tickets change (web/home.py `_kept`).
 PLANS_VERSION = "work-plans"
+# The version every write to a work report bumps (receivers.py), under which the manager's
+# home keeps its count of reports to approve. Its updates without a signal write only the
+# draft's and the PDF's state.
+REPORTS_VERSION = "work-reports"
 REPORT_READERS = (*EDITORS, *EXECUTIVES)
 
 

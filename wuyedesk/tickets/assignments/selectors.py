@@ -6,6 +6,10 @@ from django.shortcuts import get_object_or_404
 
 from wuyedesk.tickets.models import Task
 
+# The version every write to a task bumps (tickets/receivers.py; task_done's claim bumps it
+# itself), under which the specialist's home keeps its count of tasks (web/home.py).
+VERSION = "tasks"
+
 
 def open_tasks_of(user):
     """SPE-5: the tasks a person still has to do, soonest due first."""

@@ -15,7 +15,9 @@ from django.utils.translation import gettext_noop
 
 from wuyedesk.accounts.access import community_ids, has_post, staff_of
 from wuyedesk.accounts.choices import Post
+from wuyedesk.core import versions
 from wuyedesk.lib.messages import Msg
+from wuyedesk.tickets.assignments import selectors
 from wuyedesk.tickets.models import Task
 from wuyedesk.tickets.signals import notify_staff
 
@@ -89,6 +91,7 @@ def task_done(*, by, task: Task, result: str = "") -> Task:
     )
     if not claimed:
         raise ValidationError(_("该任务已完成。"), code="invalid_state")
+    versions.bump(selectors.VERSION)  # an update sends no signal
     task.done_at, task.result = now, result or ""
     text = Msg(gettext_noop("任务已完成:%(title)s"), title=task.title)
     giver = task.created_by

@@ -249,6 +249,28 @@ def test_kept_item_counts_and_department_follow_their_writes(world, busy, client
     assert "工程维修部" in client.get("/").content.decode()
 
 
+def test_the_specialists_kept_task_count_follows_a_task_given_and_done(world, client_as):
+    """My tasks are kept under the tasks' version: a task given shows on the next view, and
+    one reported done (an update, which sends no signal) leaves it at once."""
+    from wuyedesk.tickets.assignments.services import task_create, task_done
+
+    client = client_as(world.specialist)
+
+    def tasks():
+        return figures(client.get("/").content.decode())["my_tasks"][1]
+
+    assert tasks() == 0
+    task = task_create(
+        by=world.manager,
+        assignee=world.specialist,
+        title="回访 3 栋业主",
+        due=timezone.now() + timezone.timedelta(days=1),
+    )
+    assert tasks() == 1
+    task_done(by=world.specialist, task=task, result="已回访")
+    assert tasks() == 0
+
+
 def test_the_assistants_overview_counts_a_new_resident_at_once(world, client_as):
     """The community overview is kept until rooms, residents or households change
     (properties.selectors.RECORDS_VERSION): a resident moving in shows on the next view."""
