@@ -22,6 +22,9 @@ from wuyedesk.tickets.choices import Kind
 from wuyedesk.tickets.models import Ticket
 
 SIGNUP_POSTS = (Post.ASSISTANT, Post.MANAGER)
+# The version every write to a sign-up bumps (receivers.py; the verification's claim, an
+# update, bumps it itself), under which the homes keep their count of sign-ups to review.
+SIGNUPS_VERSION = "signups"
 ANNOUNCE_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST)
 ANNOUNCE_READERS = (*ANNOUNCE_POSTS, Post.ADMIN, Post.EXECUTIVE, Post.SUPERVISOR)
 

@@ -515,7 +515,7 @@ def _call_lists(user) -> list[Figure]:
 
 
 def assistant_home(user) -> dict:
-    from wuyedesk.channels.selectors import pending_signups
+    from wuyedesk.channels.selectors import SIGNUPS_VERSION, pending_signups
 
     # channels is a sibling of surveys and mailbox; the shell imports all of them, each
     # where it is used, so this module reads as the list of what each home needs.
@@ -523,7 +523,7 @@ def assistant_home(user) -> dict:
         Figure(
             "signups",
             _("待审核的注册"),
-            pending_signups(user).count(),
+            _counted(user, "signups", pending_signups(user).count, SIGNUPS_VERSION),
             reverse("portal:signup_queue"),
             alert=True,
         ),
@@ -550,7 +550,13 @@ def assistant_home(user) -> dict:
         Figure(
             "archive_due",
             _("待销毁的客户档案"),
-            archive.due_count(user),
+            _counted(
+                user,
+                "archive-due",
+                lambda: archive.due_count(user),
+                archive.VERSION,
+                selectors.RECORDS_VERSION,
+            ),
             reverse("archive_due"),
             alert=True,
         )

@@ -205,6 +205,10 @@ def test_the_monthly_list_page_and_the_home_figure(world, id_copy, client_as):
     later = (timezone.localdate() - dt.timedelta(days=200)).strftime("%Y-%m")
     assert client.get(f"/archive/due/?month={later}").content.decode().count("data-row=") == 0
     assert "is-invalid" in client.get("/archive/due/?month=2026-13").content.decode()
+    # The home keeps its figure under the archive's version: a destruction shows at once.
+    assert 'data-figure="archive_due" data-count="1"' in client.get("/").content.decode()
+    services.document_destroy(by=world.assistant, document=id_copy, method="shredded")
+    assert 'data-figure="archive_due" data-count="0"' in client.get("/").content.decode()
     assert client_as(world.specialist).get("/archive/due/").status_code == 403
 
 

@@ -28,12 +28,13 @@ from wuyedesk.accounts.models import User
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
 from wuyedesk.channels.models import Signup, SignupStatus
-from wuyedesk.channels.selectors import SIGNUP_POSTS
+from wuyedesk.channels.selectors import SIGNUP_POSTS, SIGNUPS_VERSION
 from wuyedesk.channels.services.common import (
     REASON_MAX,
     invalid,
     too_long,
 )
+from wuyedesk.core import versions
 from wuyedesk.lib.privacy import normalize_phone, validate_mobile
 from wuyedesk.notifications.residents import gateway_send_now, resident_notify, webhook_enabled
 from wuyedesk.notifications.services import notify
@@ -350,6 +351,7 @@ def _signup_proven(signup: Signup, digest: str) -> SignupResult:
     ).update(status=SignupStatus.PENDING, code_hash="", code_expires_at=None, phone_verified_at=now)
     if not claimed:  # the same code entered twice at once: the first one counts
         raise invalid("verification", _("该注册已完成验证,无需再输入验证码。"), "invalid_state")
+    versions.bump(SIGNUPS_VERSION)  # an update sends no signal
     signup.refresh_from_db()
     phone = signup.phone
     if User.objects.filter(kind=UserKind.RESIDENT, resident__phone=phone).exists():

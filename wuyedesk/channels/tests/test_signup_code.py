@@ -15,6 +15,7 @@ from wuyedesk.channels import services
 from wuyedesk.channels.models import Signup, SignupStatus
 from wuyedesk.notifications.models import Notification, WebhookDelivery
 from wuyedesk.properties.models import Company
+from wuyedesk.web.tests.test_homes import figures
 
 PASSWORD = "Sunny-day-2026"
 
@@ -167,10 +168,15 @@ def test_a_proven_number_not_on_record_for_the_room_waits_for_an_assistant(
     world, sms_gateway, committed, client_as
 ):
     result = submit(committed, world.rooms_a[2], phone="13900003333")
+    assistant = client_as(world.assistant)
+    assistant.get("/")  # the first page of a new database writes the policy's first version
+    assert figures(assistant.get("/").content.decode())["signups"][1] == 0  # still verifying
     with committed():
         done = services.signup_verify(token=result.token, code=sms_gateway.code_for("13900003333"))
 
     assert done.status == services.PENDING
+    # The home's kept count follows at once (the claim is an update, which bumps it itself).
+    assert figures(assistant.get("/").content.decode())["signups"][1] == 1
     signup = Signup.objects.get()
     assert signup.status == SignupStatus.PENDING and signup.phone_verified_at is not None
     assert Notification.objects.filter(user=world.assistant, kind="signup").exists()
