@@ -197,10 +197,18 @@ def main():
     pages = page_targets()
     from django.db import connections
 
+    import wuyedesk
+
     connections.close_all()
+    # The server runs the code this process imported (PYTHONPATH picks a checkout to measure):
+    # `python -m` puts its working directory first on the import path, so it starts in the
+    # directory holding that code, not wherever the bench was started (a checkout of other
+    # code there would be measured instead).
+    code = str(Path(wuyedesk.__file__).resolve().parents[1])
     subprocess.run(
         [sys.executable, "-m", "wuyedesk.cli", "collectstatic", "--noinput", "-v0"],
         env=env,
+        cwd=code,
         check=True,
     )
     server = subprocess.Popen(
@@ -221,6 +229,7 @@ def main():
             "warning",
         ],
         env=env,
+        cwd=code,
     )
     try:
         wait_up()
@@ -270,6 +279,8 @@ def main():
                 BASE + path, concurrency=args.concurrency, seconds=args.seconds, headers=headers
             )
             result["target"] = label
+            if label.startswith("floor"):
+                result["code"] = code
             results.append(result)
             print(json.dumps(result, ensure_ascii=False), flush=True)
         if not wanted("create ticket API"):
