@@ -130,11 +130,12 @@ def _kept(
 
 
 def _counted(user, name: str, build, *versions_of: str):
-    """A home's counts of the other apps' lists (improvement items, the supervision group's
-    work), kept as the everyday figures are: until their app's data or the reference data
-    (the scope) change, and at most FIGURE_SECONDS, for what moves with the clock alone
-    (an item becoming overdue). Each was a query of 0.5-1 ms, most of it the ORM's compile
-    of the list's scope (issue #12 Speed)."""
+    """A home's count of another app's list (improvement items, the supervision group's
+    work, tasks, reports, sign-ups, archive documents), kept as the everyday figures are:
+    until that app's data (`versions_of`) or the reference data (the scope) change, and at
+    most FIGURE_SECONDS, for what moves with the clock alone (an item becoming overdue).
+    Each was a query of 0.5-1 ms, most of it the ORM's compile of the list's scope (issue
+    #12 Speed)."""
     return _kept(
         user, name, build, *versions_of, of_tickets=False, of_reference=True, seconds=FIGURE_SECONDS
     )
