@@ -312,7 +312,6 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         "tickets/detail.html",
         {
             **context,
-            "csrf_token": context["csrf_token"],
             "title": ticket.number,
             "body": mark_safe(body),  # noqa: S308  (an autoescaping template's output)
         },
