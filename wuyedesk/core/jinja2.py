@@ -3,7 +3,8 @@
 Django's template language writes every page; Jinja2 writes only the hottest fragments,
 where it renders in a fraction of the time: the queue page's rows
 (wuyedesk/jinja2/tickets/queue_rows.html, read by tickets/views/tickets.py), the ticket
-page's content (jinja2/tickets/detail.html, placed in the Django base page) and the form
+page's content (jinja2/tickets/detail.html, placed in the Django base page), each post's
+home (jinja2/web/home_<post>.html, placed by web/home.py) and the form
 widgets (Django's own Jinja2 widget templates through core.forms.FormRenderer, with the
 project's overrides in wuyedesk/jinja2/django/forms/widgets/). A fragment sees
 only what is given here and in its context: `url` (Django's reverse), `static`, the filters
@@ -24,10 +25,12 @@ from importlib import import_module
 
 import jinja2
 from django.core.exceptions import ImproperlyConfigured
+from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html
 
 from wuyedesk.core.templatetags.wuyedesk import widget
 
@@ -37,6 +40,7 @@ DJANGO_FILTERS = {
     "date": defaultfilters.date,
     "filesizeformat": defaultfilters.filesizeformat,
     "linebreaksbr": partial(defaultfilters.linebreaksbr, autoescape=True),
+    "truncatechars": defaultfilters.truncatechars,
 }
 
 
@@ -48,6 +52,17 @@ class Template(jinja2.Template):
     def render(self, *args, **kwargs) -> str:
         html = super().render(*args, **kwargs)
         return html.replace("&#34;", "&quot;").replace("&#39;", "&#x27;")
+
+
+def form_tokens(request) -> dict:
+    """The CSRF token and field of a page's forms (a fragment's `csrf_field`), masked once
+    for all of them and for the Django page that places the fragment (pass both to it): the
+    Jinja2 backend's `csrf_input` masks a new token each time a form writes it, and a
+    fragment rendered with the request puts a lazy token in the page's context whose
+    `{% csrf_token %}` tags mask it again."""
+    token = get_token(request)
+    field = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+    return {"csrf_token": token, "csrf_field": field}
 
 
 def environment(**options) -> jinja2.Environment:

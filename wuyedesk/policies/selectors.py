@@ -13,7 +13,7 @@ from wuyedesk.policies.models import PolicyDocument, PolicySettings, PolicyVersi
 from wuyedesk.policies.services import regulation_fields
 from wuyedesk.policies.services.versions import may_read
 
-# What the homes keep from the policies (templatetags/policy_tags.py) is kept under this
+# What the homes keep from the policies (policies/homes.py) is kept under this
 # version, bumped by every write to them (policies/receivers.py).
 VERSION = "policies"
 

@@ -6,13 +6,11 @@ from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, QueryDict
-from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -22,6 +20,7 @@ from wuyedesk.accounts.access import posts_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.decorators import staff_required
 from wuyedesk.core.downloads import uploaded_file
+from wuyedesk.core.jinja2 import form_tokens
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.privacy import search_params
 from wuyedesk.lib.search import is_one_character
@@ -278,7 +277,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         "time_zone": timezone.get_current_timezone_name(),
         "clocks": clocks(ticket),
         "kept": _kept_parts(ticket, timeline),
-        **_csrf(request),
+        **form_tokens(request),
         "dispatch_rows": dispatch_rows,
         "measure_rows": measure_rows,
         "return_visits": list(ticket.return_visits.all()),
@@ -317,15 +316,6 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         },
         status=status,
     )
-
-
-def _csrf(request) -> dict:
-    """The CSRF token and field of a page's forms (a Jinja2 fragment's `csrf_field`), masked
-    once for all of them: the Jinja2 backend's `csrf_input` masks a new token each time a
-    form writes it."""
-    token = get_token(request)
-    field = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-    return {"csrf_token": token, "csrf_field": field}
 
 
 def _kept_parts(ticket, timeline) -> dict:
@@ -385,7 +375,7 @@ def action_form(request, pk, action):
             "form": build_form(spec, user, ticket),
             "confirm": spec.confirm % {"number": ticket.number} if spec.confirm else "",
             "canned_boxes": canned.BOXES if canned.may_use(user) else {},
-            **_csrf(request),
+            **form_tokens(request),
         },
         using="jinja2",
     )
