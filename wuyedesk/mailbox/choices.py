@@ -27,3 +27,9 @@ class OutboundStatus(models.TextChoices):
     PENDING = "pending", _("待发送")
     SENT = "sent", _("已发送")
     FAILED = "failed", _("发送失败")
+
+
+# The assistant's home keeps its count of mail needing a resident under this version: every
+# ORM write to an inbound mail bumps it (mailbox/receivers.py); the update()s that change a
+# mail's status, attention or resident bump it themselves (services.py, inbound.py).
+VERSION = "mailbox"

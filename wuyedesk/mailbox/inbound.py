@@ -28,8 +28,9 @@ from django.utils.translation import override
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import User
 from wuyedesk.accounts.services import system_user
+from wuyedesk.core import versions
 from wuyedesk.lib.text import without_controls
-from wuyedesk.mailbox.choices import InboundStatus, OutboundKind
+from wuyedesk.mailbox.choices import VERSION, InboundStatus, OutboundKind
 from wuyedesk.mailbox.models import InboundMail, OutboundMail, SenderLink
 from wuyedesk.mailbox.outbound import NUMBER_RE, from_address, message_ids, send_mail_record
 from wuyedesk.mailbox.parsing import (
@@ -129,6 +130,7 @@ def process(mail: InboundMail) -> InboundMail:
     )
     if not claimed:
         return mail
+    versions.bump(VERSION)  # the assistant's home (an update sends no signal)
     mail.refresh_from_db()
     try:
         with transaction.atomic():
@@ -138,6 +140,7 @@ def process(mail: InboundMail) -> InboundMail:
         InboundMail.objects.filter(pk=mail.pk).update(
             status=InboundStatus.ERROR, attention=True, error=str(error)[:2000]
         )
+        versions.bump(VERSION)  # the assistant's home (an update sends no signal)
         mail.refresh_from_db()
     if mail.attention:
         _notify_safely(mail)

@@ -2,10 +2,15 @@
 
 from django.dispatch import receiver
 
-from wuyedesk.mailbox.choices import OutboundKind
+from wuyedesk.core import versions
+from wuyedesk.mailbox.choices import VERSION, OutboundKind
+from wuyedesk.mailbox.models import InboundMail
 from wuyedesk.mailbox.outbound import send_ticket_email
 from wuyedesk.notifications.signals import ticket_email
 from wuyedesk.tickets.choices import EventKind
+
+# The assistant's home keeps its count of mail needing a resident (mailbox.selectors.VERSION).
+versions.bump_on_change(VERSION, InboundMail)
 
 # The kind of mail a ticket's timeline row becomes; any other notice is a NOTICE.
 MAIL_KIND_OF_EVENT = {

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import require_community
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.mailbox import inbound
-from wuyedesk.mailbox.choices import InboundStatus
+from wuyedesk.mailbox.choices import VERSION, InboundStatus
 from wuyedesk.mailbox.models import InboundMail, SenderLink
 from wuyedesk.mailbox.parsing import Parsed, ParseError, parse, readable
 from wuyedesk.mailbox.selectors import mails_visible_to, may_handle_mail
@@ -107,6 +108,7 @@ def mail_retry(*, by, mail: InboundMail) -> InboundMail:
         )
         if not reset:
             raise ValidationError(_("该邮件不能重新处理。"), code="invalid_state")
+        versions.bump(VERSION)  # the assistant's home (an update sends no signal)
         audit_record(actor=by, action=AuditAction.UPDATE, obj=mail, changes={"retry": True})
     mail.refresh_from_db()
     return inbound.process(mail)
@@ -121,6 +123,7 @@ def mail_dismiss(*, by, mail: InboundMail) -> InboundMail:
     )
     if not updated:
         raise ValidationError(_("该邮件无需处理。"), code="invalid_state")
+    versions.bump(VERSION)  # the assistant's home (an update sends no signal)
     audit_record(actor=by, action=AuditAction.UPDATE, obj=mail, changes={"attention": False})
     mail.refresh_from_db()
     return mail

@@ -1,7 +1,8 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from wuyedesk.core import appconfig
 
-class SurveysConfig(AppConfig):
+
+class SurveysConfig(appconfig.WuyeDeskAppConfig):
     name = "wuyedesk.surveys"
     verbose_name = _("满意度调查")

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from wuyedesk.accounts.models import Staff
 from wuyedesk.accounts.services import system_user
+from wuyedesk.core import versions
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.models import Community
 from wuyedesk.surveys import defaults, sampling
@@ -36,6 +37,7 @@ from wuyedesk.surveys.models import (
     Invitation,
     Response,
 )
+from wuyedesk.surveys.selectors import VERSION
 from wuyedesk.surveys.services import households, period_of
 
 DEMO_COMMUNITIES = 5
@@ -283,6 +285,7 @@ def seed_demo(*, seed: int) -> dict[str, int]:
                 invitations.append(invitation)
                 plans.append((invitation, responds, c_index, cleaning, answered))
         Invitation.objects.bulk_create(invitations, batch_size=500)
+        versions.bump(VERSION)  # the homes' survey figures (a bulk insert sends no signal)
         Campaign.objects.filter(pk=campaign.pk).update(
             population=population, sample_size=len(invitations)
         )

@@ -23,6 +23,13 @@ from wuyedesk.surveys.models import (
 )
 
 # Posts that run surveys (SUR-1, SPE-4, AST-4) and see campaigns.
+# The homes keep the running surveys' figures (the specialist's calls to make per campaign,
+# the assistant's campaign progress) under this version: every ORM write to an invitation or
+# a campaign bumps it (surveys/receivers.py); the services' update()s and bulk inserts that
+# change an invitation's status, its assignee or a campaign's status bump it themselves.
+# Sending and reminding by mail change neither figure.
+VERSION = "surveys"
+
 SURVEY_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.SPECIALIST, Post.ADMIN, Post.EXECUTIVE)
 # Posts that edit questionnaires and create/close campaigns.
 SURVEY_ADMIN_POSTS = (Post.MANAGER, Post.ASSISTANT, Post.ADMIN)

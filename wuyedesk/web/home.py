@@ -33,6 +33,7 @@ from wuyedesk.dataquality import selectors as dataquality
 from wuyedesk.dataquality.choices import Problem
 from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import ItemStatus, Source
+from wuyedesk.mailbox.choices import VERSION as MAIL_VERSION
 from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.meetings import selectors as meetings
 from wuyedesk.policies.homes import home_block as policy_home
@@ -134,9 +135,10 @@ def _kept(
 
 def _counted(user, name: str, build, *versions_of: str):
     """A home's count of another app's list (improvement items, the supervision group's
-    work, tasks, reports, sign-ups, archive documents), kept as the everyday figures are:
-    until that app's data (`versions_of`) or the reference data (the scope) change, and at
-    most FIGURE_SECONDS, for what moves with the clock alone (an item becoming overdue).
+    work, tasks, reports, sign-ups, archive documents, mail, survey calls and progress),
+    kept as the everyday figures are: until that app's data (`versions_of`) or the
+    reference data (the scope) change, and at most FIGURE_SECONDS, for what moves with the
+    clock alone (an item becoming overdue).
     Each was a query of 0.5-1 ms, most of it the ORM's compile of the list's scope (issue
     #12 Speed). `build` is the whole count (a lambda), called only when it is not kept: a
     queryset's bound `.count` had its filters built at every view (0.1-0.3 ms each)."""
@@ -524,7 +526,9 @@ def _call_lists(user) -> list[Figure]:
             row["n"],
             reverse("surveys:call_list", args=[row["campaign_id"]]),
         )
-        for row in surveys.open_calls_by_campaign(user)
+        for row in _counted(
+            user, "calls", lambda: surveys.open_calls_by_campaign(user), surveys.VERSION
+        )
     ]
 
 
@@ -544,7 +548,9 @@ def assistant_home(user) -> dict:
         Figure(
             "mail_unknown",
             _("待匹配住户的邮件"),
-            mail_queue(user, "unknown").count(),
+            _counted(
+                user, "mail-unknown", lambda: mail_queue(user, "unknown").count(), MAIL_VERSION
+            ),
             f"{reverse('mail_queue')}?queue=unknown",
             alert=True,
         ),
@@ -586,7 +592,9 @@ def assistant_home(user) -> dict:
             of_tickets=False,
             seconds=dataquality.KEEP_SECONDS,
         ),
-        "campaigns": surveys.open_campaign_progress(user),
+        "campaigns": _counted(
+            user, "campaigns", lambda: surveys.open_campaign_progress(user), surveys.VERSION
+        ),
         "overview": _overview(user),
     }
 

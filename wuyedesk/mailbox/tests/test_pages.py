@@ -1,5 +1,7 @@
 """The assistants' mail queue: who sees what, viewing safely, linking, retrying."""
 
+import re
+
 import pytest
 
 from wuyedesk.mailbox.choices import InboundStatus
@@ -150,6 +152,23 @@ def test_dismiss_takes_it_out_of_the_queue(client_as, mail_world, in_a):
     client_as(mail_world.assistant).post(f"/mail/{in_a.pk}/dismiss/")
     in_a.refresh_from_db()
     assert not in_a.attention and in_a.handled_by == mail_world.assistant
+
+
+def test_the_assistants_home_keeps_the_mail_count_and_follows_a_dismissal_at_once(
+    client_as, mail_world, in_a
+):
+    """The home keeps its count of mail needing a resident under the mailbox's version; a
+    dismissal is an update, which sends no signal, and bumps it itself."""
+    client = client_as(mail_world.assistant)
+
+    def waiting() -> int:
+        page = client.get("/").content.decode()
+        return int(re.search(r'data-figure="mail_unknown" data-count="(\d+)"', page)[1])
+
+    assert waiting() == 1
+    assert waiting() == 1  # kept
+    client.post(f"/mail/{in_a.pk}/dismiss/")
+    assert waiting() == 0
 
 
 def test_the_source_of_a_gbk_mail_and_the_text_of_a_broken_one_read_as_chinese(

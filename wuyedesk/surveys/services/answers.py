@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from wuyedesk.accounts.access import has_post, require_community
 from wuyedesk.accounts.choices import Post
 from wuyedesk.accounts.models import Staff
+from wuyedesk.core import versions
 from wuyedesk.lib import text as text_rule
 from wuyedesk.policies.services import policy
 from wuyedesk.surveys.choices import (
@@ -29,7 +30,7 @@ from wuyedesk.surveys.models import (
     QuestionnaireVersion,
     Response,
 )
-from wuyedesk.surveys.selectors import resident_may_answer
+from wuyedesk.surveys.selectors import VERSION, resident_may_answer
 from wuyedesk.surveys.services.common import (
     SurveyRefused,
     checked_text,
@@ -119,6 +120,7 @@ def _store(invitation: Invitation, cleaned: dict, *, channel, respondent_id, ent
     claimed = Invitation.objects.filter(pk=invitation.pk, status__in=ANSWERABLE).update(
         status=InvitationStatus.COMPLETED, completed_at=now
     )
+    versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
     if not claimed:
         raise SurveyRefused(
             "already_completed", _("这份问卷已经提交过了,感谢您的参与。每户只能提交一次。")
@@ -273,6 +275,7 @@ def call_attempt_record(
         Invitation.objects.filter(pk=locked.pk).update(
             attempts=attempts, status=status, call_back_at=call_back_at
         )
+        versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
     invitation.attempts, invitation.status, invitation.call_back_at = attempts, status, call_back_at
     return attempt
 
@@ -288,5 +291,6 @@ def invitation_assign(*, by, invitation: Invitation, staff: Staff | None) -> Inv
         if invitation.community_id not in ids:
             raise invalid("assigned_to", _("该专员不负责这个小区。"), "out_of_scope")
     Invitation.objects.filter(pk=invitation.pk).update(assigned_to=staff)
+    versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
     invitation.assigned_to = staff
     return invitation

@@ -17,6 +17,7 @@ from wuyedesk.accounts.models import Staff
 from wuyedesk.accounts.services import system_user
 from wuyedesk.audit.models import AuditAction
 from wuyedesk.audit.services import audit_record
+from wuyedesk.core import versions
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.choices import OccupancyRole
 from wuyedesk.properties.models import Community, Occupancy
@@ -32,7 +33,7 @@ from wuyedesk.surveys.models import (
     OptOut,
     QuestionnaireVersion,
 )
-from wuyedesk.surveys.selectors import specialists_in_scope
+from wuyedesk.surveys.selectors import VERSION, specialists_in_scope
 from wuyedesk.surveys.services.common import SurveyRefused, invalid, require_survey_admin
 from wuyedesk.surveys.services.invitations import send_invitations_task
 
@@ -274,6 +275,7 @@ def _make_invitations(campaign, homes: list[tuple[int, dict]], community_ids_) -
             )
         )
     Invitation.objects.bulk_create(rows, batch_size=500)
+    versions.bump(VERSION)  # the homes' survey figures (a bulk insert sends no signal)
 
 
 def campaign_open(*, by, campaign: Campaign, now=None) -> Campaign:
@@ -289,6 +291,7 @@ def campaign_open(*, by, campaign: Campaign, now=None) -> Campaign:
         )
         if not claimed:
             raise SurveyRefused("not_draft", _("只有草稿状态的调查活动可以开始。"))
+        versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
         campaign.refresh_from_db()
         audit_record(
             actor=by, action=AuditAction.UPDATE, obj=campaign, changes={"status": ["draft", "open"]}
@@ -307,6 +310,7 @@ def campaign_close(*, by, campaign: Campaign, now=None) -> Campaign:
         ).update(status=CampaignStatus.CLOSED, closed_at=now)
         if not claimed:
             raise SurveyRefused("closed", _("调查活动已经结束。"))
+        versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
         campaign.refresh_from_db()
         audit_record(
             actor=by,
@@ -353,6 +357,9 @@ def campaign_auto_create(*, today: dt.date | None = None) -> Campaign | None:
 
 def close_expired(*, now=None) -> int:
     now = now or timezone.now()
-    return Campaign.objects.filter(status=CampaignStatus.OPEN, closes_at__lte=now).update(
+    closed = Campaign.objects.filter(status=CampaignStatus.OPEN, closes_at__lte=now).update(
         status=CampaignStatus.CLOSED, closed_at=now
     )
+    if closed:
+        versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
+    return closed

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from huey.contrib.djhuey import db_task
 
+from wuyedesk.core import versions
 from wuyedesk.lib.throttle import throttle
 from wuyedesk.policies.services import policy
 from wuyedesk.properties.services import company_get
@@ -27,6 +28,7 @@ from wuyedesk.surveys.models import (
     Invitation,
     OptOut,
 )
+from wuyedesk.surveys.selectors import VERSION
 from wuyedesk.surveys.services.common import SurveyRefused, checked_text
 
 log = logging.getLogger(__name__)
@@ -202,4 +204,5 @@ def opt_out(*, invitation: Invitation, reason: str = "", by=None) -> OptOut:
         Invitation.objects.filter(room_id=invitation.room_id, status__in=ANSWERABLE).update(
             status=InvitationStatus.OPTED_OUT
         )
+        versions.bump(VERSION)  # the homes' survey figures (an update sends no signal)
     return record
