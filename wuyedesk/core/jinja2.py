@@ -4,7 +4,9 @@ Django's template language writes every page; Jinja2 writes only the hottest fra
 where it renders in a fraction of the time: the queue page's rows
 (wuyedesk/jinja2/tickets/queue_rows.html, read by tickets/views/tickets.py), the ticket
 page's content (jinja2/tickets/detail.html, placed in the Django base page), each post's
-home (jinja2/web/home_<post>.html, placed by web/home.py) and the form
+home (jinja2/web/home_<post>.html, placed by web/home.py), the staff pages' frame
+(jinja2/core/bar.html and notices.html, drawn by the tags of core/templatetags/wuyedesk.py)
+and the form
 widgets (Django's own Jinja2 widget templates through core.forms.FormRenderer, with the
 project's overrides in wuyedesk/jinja2/django/forms/widgets/). A fragment sees
 only what is given here and in its context: `url` (Django's reverse), `static`, the filters
@@ -30,9 +32,8 @@ from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import format_html
 
-from wuyedesk.core.templatetags.wuyedesk import widget
+from wuyedesk.core.templatetags.wuyedesk import csrf_field, widget
 
 # Django's own filters a fragment uses, as the Django template language writes them
 # (Django's filesizeformat replaces Jinja2's, which writes "1.2 kB" where pages say "1.2 KB").
@@ -61,8 +62,7 @@ def form_tokens(request) -> dict:
     fragment rendered with the request puts a lazy token in the page's context whose
     `{% csrf_token %}` tags mask it again."""
     token = get_token(request)
-    field = format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
-    return {"csrf_token": token, "csrf_field": field}
+    return {"csrf_token": token, "csrf_field": csrf_field(token)}
 
 
 def environment(**options) -> jinja2.Environment:

@@ -86,6 +86,39 @@ def test_the_department_workers_numbers(world, busy, client_as):
     assert timezone.localtime(ticket.next_due).strftime("%Y-%m-%d %H:%M") in table
 
 
+def test_the_department_workers_kept_rows_follow_a_transfer_and_a_reply(world, busy, client_as):
+    """The rows' ids are kept under the ticket data's version: a ticket transferred to the
+    department shows on the next view, and one the department has answered leaves it."""
+    from wuyedesk.tickets import services
+    from wuyedesk.tickets.defaults import load_categories
+
+    client = client_as(world.worker)
+
+    def listed() -> list[str]:
+        page = client.get("/").content.decode()
+        table = page.split('id="department-rows"', 1)[1].split("</table>", 1)[0]
+        return re.findall(r'<a href="/tickets/\d+/">([^<]+)</a>', table)
+
+    (before,) = listed()
+    ticket = services.ticket_create(
+        by=world.specialist,
+        kind="repair",
+        channel="phone",
+        category=load_categories()["UTILITY"],
+        title="",
+        description="楼道灯不亮",
+        resident=world.resident_a,
+        room=world.rooms_a[0],
+    )
+    services.ticket_transfer(
+        by=world.specialist, ticket=ticket, department=world.engineering, note="请维修"
+    )
+    assert sorted(listed()) == sorted([before, ticket.number])
+    dispatch = ticket.dispatches.get()
+    services.dispatch_reply(by=world.worker, dispatch=dispatch, text="已更换灯泡")
+    assert listed() == [before]
+
+
 def test_a_specialist_of_another_community_counts_none_of_a(world, busy, client_as):
     found = figures(client_as(world.specialist_b).get("/").content.decode())
     assert found["unassigned_portal"][1] == 0 and found["my_overdue"][1] == 0
