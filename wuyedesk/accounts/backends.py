@@ -8,6 +8,10 @@ from wuyedesk.lib.statements import Statement, is_key
 
 # The session's user with their staff record: on every staff request (lib/statements.py).
 SESSION_USER = Statement(User, "staff", where='t0."id" = %s')
+# A resident's session user with their resident record: on every portal request.
+RESIDENT_USER = Statement(
+    User, "resident", where=f't0."id" = %s AND t0."kind" = \'{UserKind.RESIDENT.value}\''
+)
 
 
 class StaffBackend(ModelBackend):
@@ -66,11 +70,14 @@ class ResidentPhoneBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        """The user of a resident's session: none once their record is archived."""
-        found = User._default_manager.select_related("resident").filter(
-            pk=user_id, kind=UserKind.RESIDENT
-        )
-        user = next(iter(found[:1]), None)
+        """The user of a resident's session: none once their record is archived. Read as
+        the staff's session user is (StaffBackend.get_user): by the ORM, 0.25 ms of CPU on
+        every portal request was its compile."""
+        try:
+            user_id = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        user = RESIDENT_USER.first([user_id]) if is_key(user_id) else None
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def user_can_authenticate(self, user):

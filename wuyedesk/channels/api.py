@@ -234,9 +234,9 @@ def _ticket_out(ticket) -> dict:
 
 def _detail(user, pk) -> dict:
     ticket = selectors.my_ticket(user, pk)
-    files = list(selectors.public_attachments(ticket))
+    files = selectors.public_files(ticket)
     by_event = {a.event_id: a.pk for a in files if a.event_id}
-    rating = getattr(ticket, "rating", None) if hasattr(ticket, "rating") else None
+    rating = selectors.rating_of(ticket)
     answered = selectors.has_answer(ticket)
     return {
         **_ticket_out(ticket),

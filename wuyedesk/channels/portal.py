@@ -280,10 +280,10 @@ def ticket_list(request):
 
 
 def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status=200):
-    files = list(selectors.public_attachments(ticket))
+    files = selectors.public_files(ticket)
     by_event = {a.event_id: a for a in files if a.event_id}
     timeline = [(e, by_event.get(e.id)) for e in selectors.public_timeline(ticket)]
-    rating = getattr(ticket, "rating", None) if hasattr(ticket, "rating") else None
+    rating = selectors.rating_of(ticket)
     answered = selectors.has_answer(ticket)
     closed_refuses = ticket.is_closed and services.closed_reply_refused()
     photos = [a for a in files if a.content_type.startswith("image/")]

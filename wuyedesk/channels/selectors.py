@@ -3,6 +3,7 @@ pages of the portal (the sign-up queue, announcements), each scoped to who asks.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,8 +49,17 @@ def my_tickets(user):
 
 
 def my_ticket(user, pk):
-    """One of the resident's own tickets; anybody else's is a 404, as if it did not exist."""
-    return get_object_or_404(my_tickets(user).select_related("rating"), pk=pk)
+    """One of the resident's own tickets (with its stage and rating, rating_of); anybody
+    else's is a 404, as if it did not exist."""
+    ticket = ticket_selectors.customer_ticket(user.resident_id, pk) if _is_resident(user) else None
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def rating_of(ticket):
+    """The resident's rating of a ticket read by my_ticket, or None."""
+    return ticket.rating if ticket.rated else None
 
 
 def public_timeline(ticket):
@@ -71,6 +81,11 @@ def promised(ticket) -> list[tuple[str, object, bool]]:
 
 def public_attachments(ticket):
     return ticket_selectors.public_attachments(ticket)
+
+
+def public_files(ticket) -> list:
+    """The files of the customer's ticket page and API (public_attachments, as a list)."""
+    return ticket_selectors.customer_files(ticket)
 
 
 def my_attachment(user, ticket_pk, pk):

@@ -103,7 +103,8 @@ class Statement:
     """`model.objects.select_related(*related).filter(<where>)` as one hand-written SELECT.
 
     `where` is SQL over the aliases `t0` (the model) and `t1`, `t2` … (the related rows, in
-    the order `related` names them, a path's steps in order), with `%s` parameters;
+    the order `related` names them, a path's steps in order), with `%s` parameters, and
+    `order` an ORDER BY over them;
     `extra` are more selected expressions, name → (SQL, Python type), given to each
     instance as attributes (an annotation; SQLite answers a boolean as 0 or 1). Forward
     foreign keys and one-to-ones join INNER when the column is NOT NULL and LEFT otherwise;
@@ -111,10 +112,13 @@ class Statement:
     (`user.resident` is None without a query); a missing reverse one is not (Django has no
     public way to record it), so reading it queries once, as without `select_related`."""
 
-    def __init__(self, model, *related: str, where: str, extra: dict | None = None):
+    def __init__(
+        self, model, *related: str, where: str, order: str = "", extra: dict | None = None
+    ):
         self.model = model
         self.related = related
         self.where = where
+        self.order = order
         self.extra = extra or {}
         self._sql = None
         self._parts: list[_Part] = []
@@ -163,7 +167,8 @@ class Statement:
         sql = f"SELECT {', '.join(columns)} FROM {table} t0"  # noqa: S608  (names from _meta)
         for kind, join in joins:
             sql += f" {kind} JOIN {join}"
-        return f"{sql} WHERE {self.where}"
+        sql = f"{sql} WHERE {self.where}"
+        return f"{sql} ORDER BY {self.order}" if self.order else sql
 
     def sql(self) -> str:
         if self._sql is None:

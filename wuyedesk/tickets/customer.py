@@ -5,9 +5,17 @@ ticket. Other apps read these through tickets.selectors, which names them."""
 from django.db.models import Exists, OuterRef, Q
 
 from wuyedesk.accounts.choices import UserKind
+from wuyedesk.lib.statements import Statement, is_key
 from wuyedesk.tickets.choices import CustomerStage, EventKind, Status
-from wuyedesk.tickets.models import Ticket, TicketEvent
-from wuyedesk.tickets.visibility import customer_text, customer_visible
+from wuyedesk.tickets.models import Attachment, Ticket, TicketEvent
+from wuyedesk.tickets.visibility import (
+    customer_row,
+    customer_text,
+    customer_visible,
+    customer_visible_sql,
+)
+
+CUSTOMER_RELATED = ("category", "category__parent", "room__unit__building__community")
 
 
 def tickets_of_customer(resident_id: int):
@@ -16,8 +24,7 @@ def tickets_of_customer(resident_id: int):
     passes the resident's own id."""
     return with_customer_stage(
         Ticket.objects.filter(resident_id=resident_id)
-        .select_related("category", "category__parent", "room__unit__building__community")
-        .select_related("building", "community")
+        .select_related(*CUSTOMER_RELATED, "building", "community")
         .order_by("-id")
     )
 
@@ -46,6 +53,98 @@ def with_customer_stage(tickets):
         staff_answered=Exists(events.filter(_staff_answers())),
         customer_has_confirmed=Exists(events.filter(kind=EventKind.CONFIRMED)),
     )
+
+
+# The portal's page and API read one ticket of the customer, its files and its timeline at
+# each view. By the ORM that was 2.6 ms of CPU of the portal's 5.7 ms ticket page, most of
+# it the compile of the ticket's eight joins and two subqueries; these hand-written
+# statements (lib/statements.py) read the same rows, held equal to the querysets above by
+# channels/tests/test_portal_statements.py (issue #12 Speed, bench/README.md).
+
+
+def _column(model, name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+def _literals(values) -> str:
+    """This module's own constant strings as SQL literals."""
+    return ", ".join(f"'{value}'" for value in sorted(str(v) for v in values))
+
+
+def _events_exist(condition: str) -> str:
+    """EXISTS over the ticket's events (alias x) and their actor (alias u) meeting `condition`."""
+    actor = TicketEvent._meta.get_field("actor")
+    users = actor.related_model._meta
+    return (
+        f'EXISTS (SELECT 1 FROM "{TicketEvent._meta.db_table}" x '  # noqa: S608 (names from _meta)
+        f'LEFT JOIN "{users.db_table}" u ON u."{users.pk.column}" = x."{actor.column}" '
+        f'WHERE x."{_column(TicketEvent, "ticket")}" = t0."id" AND {condition})'
+    )
+
+
+def _staff_answers_sql() -> str:
+    """`_staff_answers` as SQL: public answers and messages whose actor, if any, is no
+    resident."""
+    kind, public = _column(TicketEvent, "kind"), _column(TicketEvent, "public")
+    user_kind = TicketEvent._meta.get_field("actor").related_model._meta.get_field("kind").column
+    return (
+        f'x."{public}" AND x."{kind}" IN ({_literals(CUSTOMER_ANSWER_KINDS)}) '
+        f"AND COALESCE(u.\"{user_kind}\", '') <> '{UserKind.RESIDENT.value}'"
+    )
+
+
+def _rated_sql() -> str:
+    rating = Ticket._meta.get_field("rating")  # the resident's rating (channels), one-to-one
+    table, key = rating.related_model._meta.db_table, rating.field.column
+    return f'EXISTS (SELECT 1 FROM "{table}" r WHERE r."{key}" = t0."id")'  # noqa: S608
+
+
+CUSTOMER_TICKET = Statement(
+    Ticket,
+    *CUSTOMER_RELATED,
+    "building",
+    "community",
+    "rating",
+    where=f't0."id" = %s AND t0."{_column(Ticket, "resident")}" = %s',
+    extra={
+        "staff_answered": (_events_exist(_staff_answers_sql()), bool),
+        "customer_has_confirmed": (
+            _events_exist(f"x.\"{_column(TicketEvent, 'kind')}\" = '{EventKind.CONFIRMED.value}'"),
+            bool,
+        ),
+        "rated": (_rated_sql(), bool),
+    },
+)
+CUSTOMER_FILES = Statement(
+    Attachment,
+    where=f't0."{_column(Attachment, "ticket")}" = %s AND t0."{_column(Attachment, "public")}"',
+    order='t0."id"',
+)
+CUSTOMER_EVENTS = Statement(
+    TicketEvent,
+    where=f't0."{_column(TicketEvent, "ticket")}" = %s AND {customer_visible_sql("t0")}',
+    order='t0."at", t0."id"',
+)
+
+
+def customer_ticket(resident_id, pk):
+    """The resident's own ticket `pk` as `tickets_of_customer(resident_id)` reads it, with its
+    rating when `rated`; None for anybody else's ticket or no ticket."""
+    if resident_id is None or not is_key(pk):
+        return None
+    return CUSTOMER_TICKET.first([pk, resident_id])
+
+
+def customer_files(ticket) -> list:
+    """`public_attachments(ticket)` as a list, without the uploader (the customer's pages
+    never name staff)."""
+    return CUSTOMER_FILES.all([ticket.pk])
+
+
+def customer_timeline(ticket) -> list:
+    """The ticket's timeline as its customer sees it (portal page, portal API): the rows
+    tickets/visibility.py lets them read, each with only the text written to them."""
+    return [row for row in map(customer_row, CUSTOMER_EVENTS.all([ticket.pk])) if row is not None]
 
 
 def customer_answered(ticket) -> bool:

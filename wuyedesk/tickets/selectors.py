@@ -31,8 +31,11 @@ from wuyedesk.tickets.choices import EventKind, Satisfaction, Status
 from wuyedesk.tickets.customer import customer_answered as customer_answered
 from wuyedesk.tickets.customer import customer_confirmation as customer_confirmation
 from wuyedesk.tickets.customer import customer_confirmed as customer_confirmed
+from wuyedesk.tickets.customer import customer_files as customer_files
 from wuyedesk.tickets.customer import customer_stage as customer_stage
 from wuyedesk.tickets.customer import customer_stages as customer_stages
+from wuyedesk.tickets.customer import customer_ticket as customer_ticket
+from wuyedesk.tickets.customer import customer_timeline as customer_timeline
 from wuyedesk.tickets.customer import event_reaches_resident as event_reaches_resident
 from wuyedesk.tickets.customer import event_text_for_resident as event_text_for_resident
 from wuyedesk.tickets.customer import notice_event as notice_event
@@ -50,10 +53,6 @@ from wuyedesk.tickets.models import (
     Ticket,
     TicketEvent,
     overdue_q,
-)
-from wuyedesk.tickets.visibility import (
-    customer_row,
-    customer_visible_q,
 )
 
 # The version (core/versions.py) of what the manager's banner shows; see severe_banner.
@@ -559,13 +558,6 @@ def timeline_stamp(ticket, attachments_by_event) -> str:
     seen = f"{ticket.events_count}.{ticket.events_last}"
     files = max(attachments_by_event.values(), key=lambda a: a.pk, default=None)
     return f"{seen}.{len(attachments_by_event)}.{files.pk if files else 0}"
-
-
-def customer_timeline(ticket) -> list:
-    """The ticket's timeline as its customer sees it (portal page, portal API): the rows
-    tickets/visibility.py lets them read, each with only the text written to them."""
-    events = ticket.events.filter(customer_visible_q()).order_by("at", "id")
-    return [row for row in map(customer_row, events) if row is not None]
 
 
 def task_assignees_for(user):

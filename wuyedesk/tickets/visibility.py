@@ -46,6 +46,14 @@ def customer_visible_q() -> Q:
     return Q(public=True) | Q(kind__in=PROGRESS_KINDS)
 
 
+def customer_visible_sql(alias: str) -> str:
+    """`customer_visible_q` as SQL over TicketEvent's columns under `alias`, for hand-written
+    statements (lib/statements.py), held equal to the filter by
+    channels/tests/test_portal_statements.py. The kinds are this module's constants."""
+    kinds = ", ".join(f"'{kind.value}'" for kind in sorted(PROGRESS_KINDS))
+    return f'({alias}."public" OR {alias}."kind" IN ({kinds}))'
+
+
 @dataclass(frozen=True)
 class CustomerRow:
     """One timeline row as the customer sees it: no staff names, no internal text."""
