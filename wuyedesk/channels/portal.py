@@ -9,7 +9,9 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.urls import NoReverseMatch, reverse, reverse_lazy
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -21,6 +23,7 @@ from wuyedesk.accounts.throttling import login_check, login_failed, password_res
 from wuyedesk.channels import forms, limits, selectors, services
 from wuyedesk.core.downloads import uploaded_file
 from wuyedesk.core.form_errors import add_service_error
+from wuyedesk.core.jinja2 import form_tokens
 from wuyedesk.lib.paging import page_of
 from wuyedesk.lib.throttle import Throttled
 from wuyedesk.notifications.residents import webhook_enabled
@@ -287,31 +290,38 @@ def _ticket_page(request, ticket, *, reply=None, confirm=None, rate=None, status
     answered = selectors.has_answer(ticket)
     closed_refuses = ticket.is_closed and services.closed_reply_refused()
     photos = [a for a in files if a.content_type.startswith("image/")]
+    context = {
+        "ticket": ticket,
+        "user_id": request.user.pk,
+        "stage": ticket_selectors.customer_stage(ticket),
+        "stages": ticket_selectors.customer_stages(ticket),
+        "timeline": timeline,
+        "photos": photos,
+        # The viewer's rows: each photo with the one before and after it.
+        "viewer": [
+            (a, photos[i - 1] if i else None, photos[i + 1] if i + 1 < len(photos) else None)
+            for i, a in enumerate(photos)
+        ],
+        "view_photo": _("查看照片 %(name)s"),
+        "promised": selectors.promised(ticket),
+        "rating": rating,
+        "reply_form": reply or (None if closed_refuses else forms.ReplyForm()),
+        "closed_refuses": closed_refuses,
+        "confirm_form": (confirm or forms.ConfirmForm()) if services.may_confirm(ticket) else None,
+        "rate_form": (rate or forms.RatingForm()) if answered and rating is None else None,
+        "category_label": ticket_selectors.category_path(ticket.category),
+        **form_tokens(request),
+    }
+    # The content is a Jinja2 fragment (jinja2/channels/ticket.html), as the staff ticket
+    # page's is (tickets/views/tickets.py _page, which says why no request is given to it).
+    body = engines["jinja2"].get_template("channels/ticket.html").render(context)
     return render(
         request,
         "channels/ticket.html",
         {
-            "ticket": ticket,
-            "stage": ticket_selectors.customer_stage(ticket),
-            "stages": ticket_selectors.customer_stages(ticket),
-            "timeline": timeline,
-            "attachments": files,
-            "photos": photos,
-            # The viewer's rows: each photo with the one before and after it.
-            "viewer": [
-                (a, photos[i - 1] if i else None, photos[i + 1] if i + 1 < len(photos) else None)
-                for i, a in enumerate(photos)
-            ],
-            "promised": selectors.promised(ticket),
-            "rating": rating,
-            "reply_form": reply or (None if closed_refuses else forms.ReplyForm()),
-            "closed_refuses": closed_refuses,
-            "confirm_form": (confirm or forms.ConfirmForm())
-            if services.may_confirm(ticket)
-            else None,
-            "rate_form": (rate or forms.RatingForm()) if answered and rating is None else None,
-            "category_label": ticket_selectors.category_path(ticket.category),
             "title": ticket.number,
+            "csrf_token": context["csrf_token"],
+            "body": mark_safe(body),  # noqa: S308  (an autoescaping template's output)
         },
         status=status,
     )
