@@ -32,7 +32,7 @@ def anyone(user, ticket) -> bool:
 def workable_dispatches(user, ticket, purpose) -> list:
     return [
         d
-        for d in ticket.dispatches.all()
+        for d in ticket.rows("dispatches")
         if d.purpose == purpose and d.is_open and services.may_work_dispatch(user, d)
     ]
 
@@ -202,7 +202,7 @@ def _department_of_dispatch(purpose):
 
 
 def _has_workable(purpose):
-    return lambda t: any(d.purpose == purpose and d.is_open for d in t.dispatches.all())
+    return lambda t: any(d.purpose == purpose and d.is_open for d in t.rows("dispatches"))
 
 
 def _escalation_offered(t):
@@ -242,7 +242,7 @@ def _measures_offered(t):
 def _measure_worker(user, ticket) -> bool:
     """Customer service, or the department responsible for one of its measures (CMP-3)."""
     return desk(user, ticket) or any(
-        services.may_mark_measure_done(user, m) for m in ticket.measures.all()
+        services.may_mark_measure_done(user, m) for m in ticket.rows("measures")
     )
 
 

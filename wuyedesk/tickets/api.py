@@ -265,7 +265,7 @@ def ticket_transfer(request, pk: int, payload: s.TransferIn):
 
 
 def _dispatch(ticket, pk: int, purpose: str):
-    found = [d for d in ticket.dispatches.all() if d.pk == pk and d.purpose == purpose]
+    found = [d for d in ticket.rows("dispatches") if d.pk == pk and d.purpose == purpose]
     if not found:
         raise _unusable("dispatch", _("该工单没有这项部门任务。"))
     return found[0]
@@ -364,7 +364,7 @@ def ticket_measure_mark(request, pk: int, measure_pk: int, payload: s.MeasureMar
     """Mark a corrective measure done, or verified (manager)."""
 
     def run(user, ticket, version):
-        measure = next((m for m in ticket.measures.all() if m.pk == measure_pk), None)
+        measure = next((m for m in ticket.rows("measures") if m.pk == measure_pk), None)
         if measure is None:
             raise Http404  # a path that names no measure of this ticket
         if not (payload.done or payload.verified):

@@ -289,6 +289,15 @@ class Ticket(models.Model):
     def is_overdue(self) -> bool:
         return overdue_at(self.next_due, self.is_closed, timezone.now())
 
+    def rows(self, relation: str) -> list:
+        """Its `dispatches`, `measures` or `return_visits`: those read with it for its page
+        and the API (selectors.ticket_get_for_page keeps them in `page_rows`), else read
+        through the ORM now."""
+        kept = getattr(self, "page_rows", None)
+        if kept is not None and relation in kept:
+            return kept[relation]
+        return list(getattr(self, relation).all())
+
 
 class TicketEvent(models.Model):
     """The timeline: every event with who and when. Internal unless `public`."""

@@ -345,15 +345,15 @@ class TicketDetailOut(TicketOut, Schema):
 
     @staticmethod
     def resolve_dispatches(obj):
-        return list(obj.dispatches.all())
+        return obj.rows("dispatches")
 
     @staticmethod
     def resolve_measures(obj):
-        return list(obj.measures.all())
+        return obj.rows("measures")
 
     @staticmethod
     def resolve_return_visits(obj):
-        return list(obj.return_visits.all())
+        return obj.rows("return_visits")
 
     @staticmethod
     def resolve_clocks(obj):

@@ -5,7 +5,7 @@ import hashlib
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, F, Q, prefetch_related_objects
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -527,20 +527,35 @@ def department_people(departments):
     )
 
 
+def _rows_of_ticket(model, *related: str) -> Statement:
+    """`model.objects.select_related(*related).filter(ticket=…)` in its model's order."""
+    meta = model._meta
+    order = ", ".join(f't0."{meta.get_field(name).column}"' for name in meta.ordering)
+    return Statement(
+        model, *related, where=f't0."{meta.get_field("ticket").column}" = %s', order=order
+    )
+
+
+# The rows of a ticket its page and the API list (Ticket.rows). The people of these rows
+# are named from the names each process holds (tickets.rows.person_of, the `staff_name`
+# filter), not joined: the ORM's compile of the nine joins of staff accounts was a quarter
+# of the page; then the compile of the three prefetches was 1.0 ms of the page's 5.8 ms of
+# CPU in process (bench/README.md, sessions 13 and 16). Held equal to the ORM's reads by
+# tickets/tests/test_statements.py.
+PAGE_ROWS = {
+    "dispatches": _rows_of_ticket(Dispatch, "department"),
+    "measures": _rows_of_ticket(CorrectiveMeasure, "department"),
+    "return_visits": _rows_of_ticket(ReturnVisit),
+}
+
+
 def ticket_get_for_page(user, pk):
     """One ticket with what its page shows beside the timeline, in a fixed number of queries."""
-    from django.db.models import Prefetch
-
     ticket = ticket_get_for_user(user, pk, statement=TICKET_PAGE)
-    # The people of these rows are named from the names each process holds
-    # (tickets.rows.person_of, the `staff_name` filter), not joined: the ORM's compile of
-    # the nine joins of staff accounts was a quarter of the page (bench/README.md).
-    prefetch_related_objects(
-        [ticket],
-        Prefetch("dispatches", queryset=Dispatch.objects.select_related("department")),
-        Prefetch("measures", queryset=CorrectiveMeasure.objects.select_related("department")),
-        "return_visits",
-    )
+    ticket.page_rows = {name: rows.all([ticket.pk]) for name, rows in PAGE_ROWS.items()}
+    for found in ticket.page_rows.values():
+        for row in found:
+            row.ticket = ticket  # as the ORM's prefetch links them
     ticket.related_visible = list(related_tickets(user, ticket)) if ticket.related_count else []
     ticket.merged_rows = (
         list(ticket.merged.only("pk", "number", "title")) if ticket.merged_count else []

@@ -121,7 +121,7 @@ def is_dispatch_department(user, ticket, purpose) -> bool:
         return False
     return any(
         d.purpose == purpose and d.department_id == staff.department_id
-        for d in ticket.dispatches.all()
+        for d in ticket.rows("dispatches")
     )
 
 

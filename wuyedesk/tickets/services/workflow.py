@@ -127,7 +127,7 @@ def pending_steps(ticket) -> list[Step]:
     `lead`), and `close_blockers` is the part of them closing checks: one rule, read by
     both, so nobody learns it only when closing is refused.
 
-    Reads `ticket.dispatches.all()`, which the ticket page has prefetched."""
+    Reads `ticket.rows("dispatches")`, which the ticket page has read with the ticket."""
     if ticket.status == Status.CLOSED:
         return []
     steps = []
@@ -138,7 +138,7 @@ def pending_steps(ticket) -> list[Step]:
                 steps.append(Step(("investigate", "escalate"), _("尚未上报经理。")))
             inquiries = [
                 d
-                for d in ticket.dispatches.all()
+                for d in ticket.rows("dispatches")
                 if d.purpose == INVESTIGATION and d.cancelled_at is None
             ]
             if any(d.is_open for d in inquiries):
@@ -152,7 +152,7 @@ def pending_steps(ticket) -> list[Step]:
         if ticket.return_visit_at is None:
             steps.append(Step(("return_visit",), _("尚未记录回访。"), blocks_close=True))
         return steps
-    if any(d.purpose == DispatchPurpose.TRANSFER and d.is_open for d in ticket.dispatches.all()):
+    if any(d.purpose == DispatchPurpose.TRANSFER and d.is_open for d in ticket.rows("dispatches")):
         steps.append(Step(("reply",), _("部门尚未回复。"), department=DispatchPurpose.TRANSFER))
     if ticket.followed_up_at is None:
         steps.append(Step(("follow_up",), _("尚未记录跟进客户。"), blocks_close=True))

@@ -55,3 +55,41 @@ def test_out_of_scope_not_permitted_unknown_and_gone(world, call, client_as):
     assert gone.status_code == 200
     text = gone.content.decode()
     assert "<form" not in text and f'href="/tickets/{closed.pk}/"' in text
+
+
+def test_the_investigation_form_lists_the_departments_as_they_are_now(
+    world, call, categories, client_as
+):
+    """Its department choices are held per scope until the reference data changes
+    (action_forms._department_choices): a new department, a rename and an archived one show
+    on the next page, and the form still accepts only departments in scope."""
+    from django.utils import timezone
+
+    from wuyedesk.properties.models import Department
+
+    ticket = call(kind="complaint", category=categories["ATTITUDE"])
+    manager = client_as(world.manager)
+
+    def departments():
+        page = manager.get(f"/tickets/{ticket.pk}/?open=investigate").content.decode()
+        form = page.split(f'action="/tickets/{ticket.pk}/investigate/"', 1)[1].split("</form>")[0]
+        return re.findall(r'value="(\d+)"[^>]*>\s*<label[^>]*>([^<]+)</label>', form)
+
+    before = departments()
+    assert (str(world.engineering.pk), "工程部") in before
+    security = Department.objects.create(code="BA", name="保安部")
+    security.communities.add(world.a)
+    world.engineering.name = "工程维修部"
+    world.engineering.save()
+    now = departments()
+    assert (str(security.pk), "保安部") in now
+    assert (str(world.engineering.pk), "工程维修部") in now
+    security.archived_at = timezone.now()
+    security.save()
+    assert str(security.pk) not in dict(departments())
+    refused = manager.post(
+        f"/tickets/{ticket.pk}/investigate/",
+        {"departments": [security.pk], "note": "查", "version": ticket.version},
+    )
+    assert "未保存:请更正标出的错误。" in refused.content.decode()
+    assert not ticket.dispatches.exists()

@@ -215,3 +215,44 @@ def test_a_ticket_is_read_only_within_scope(world, call, django_assert_num_queri
     for who, pk in strangers:
         with pytest.raises(Http404):
             ticket_get_for_user(who, pk)
+
+
+def test_the_page_rows_of_a_ticket_are_the_orms(world, call, categories):
+    """selectors.PAGE_ROWS (Ticket.rows on the ticket page and in the API) read what the ORM's
+    prefetch read: each dispatch and measure with its department, each return visit, in the
+    models' order, linked to their ticket; a ticket read otherwise reads them by the ORM."""
+    from wuyedesk.tickets import services
+    from wuyedesk.tickets.selectors import ticket_get_for_page
+
+    c = call(kind="complaint", category=categories["ATTITUDE"], description="保安态度恶劣")
+    bare = ticket_get_for_page(world.manager, c.pk)
+    assert (bare.rows("dispatches"), bare.rows("measures"), bare.rows("return_visits")) == (
+        [],
+        [],
+        [],
+    )
+    services.ticket_investigate(
+        by=world.manager, ticket=c, departments=[world.engineering, world.partner_b], note="查"
+    )
+    for d in c.dispatches.all():
+        services.dispatch_reply(by=world.manager, dispatch=d, text="已查明")
+    measure = {"what": "培训", "department": world.engineering, "due": dt.date(2026, 12, 31)}
+    services.ticket_decide(by=world.manager, ticket=c, decision="批评", measures=[measure] * 2)
+    services.ticket_feedback(by=world.specialist, ticket=c, channel="phone", text="已处理")
+    for reached in (False, True):
+        services.ticket_return_visit(
+            by=world.specialist, ticket=c, channel="phone", reached=reached,
+            satisfaction="satisfied" if reached else "", words="满意" if reached else "",
+        )  # fmt: skip
+    page = ticket_get_for_page(world.manager, c.pk)
+    orms = Ticket.objects.prefetch_related(
+        "dispatches__department", "measures__department", "return_visits"
+    ).get(pk=c.pk)
+    for relation in ("dispatches", "measures", "return_visits"):
+        ours, theirs = page.rows(relation), list(getattr(orms, relation).all())
+        assert len(ours) == len(theirs) == 2, relation
+        for mine, its in zip(ours, theirs, strict=True):
+            same(mine, its, *(("department",) if relation != "return_visits" else ()))
+            assert mine.ticket is page
+    plain = Ticket.objects.get(pk=c.pk)
+    assert [d.pk for d in plain.rows("dispatches")] == [d.pk for d in page.rows("dispatches")]

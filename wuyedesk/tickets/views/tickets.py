@@ -221,7 +221,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         for purpose in (DispatchPurpose.TRANSFER, DispatchPurpose.INVESTIGATION)
         for d in workable_dispatches(user, ticket, purpose)
     }
-    for dispatch in ticket.dispatches.all():
+    for dispatch in ticket.rows("dispatches"):
         form = None
         if dispatch.pk in workable and not ticket.is_closed:
             slug = "reply" if dispatch.purpose == DispatchPurpose.TRANSFER else "findings"
@@ -244,7 +244,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             is_desk and not ticket.is_closed and m.done_at is None,
             is_manager and not ticket.is_closed and m.done_at is not None and m.verified_at is None,
         )
-        for m in ticket.measures.all()
+        for m in ticket.rows("measures")
     ]
     files = list(attachments_of(ticket))
     by_event = {a.event_id: a for a in files if a.event_id}
@@ -280,7 +280,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         **form_tokens(request),
         "dispatch_rows": dispatch_rows,
         "measure_rows": measure_rows,
-        "return_visits": list(ticket.return_visits.all()),
+        "return_visits": ticket.rows("return_visits"),
         "attachments": files,
         "offered": set(forms),
         "primary": entry(primary) if primary in forms else None,
