@@ -47,9 +47,11 @@ def test_each_page_has_its_own_token_and_path_in_a_kept_frame(client, world):
 def test_the_last_actions_message_and_a_new_notice_show_at_once(client, world):
     client.force_login(world.specialist)
     _page(client, "/notifications/")  # the frame without a message, kept
+    kept = _drawn.cache_info().currsize
     token, _raw = token_create(user=world.specialist, name="pbx")
     client.post(f"/account/tokens/{token.pk}/revoke/")
     assert "令牌已撤销。" in _page(client, "/notifications/")
+    assert _drawn.cache_info().currsize == kept  # a message is shown once, never kept
     assert "令牌已撤销。" not in _page(client, "/notifications/")
     assert ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=False).exists()
 
