@@ -71,13 +71,18 @@ def _literals(values) -> str:
     return ", ".join(f"'{value}'" for value in sorted(str(v) for v in values))
 
 
-def _events_exist(condition: str) -> str:
-    """EXISTS over the ticket's events (alias x) and their actor (alias u) meeting `condition`."""
+def _events_exist(condition: str, *, with_actor: bool = False) -> str:
+    """EXISTS over the ticket's events (alias x), and their actor (alias u) when `with_actor`,
+    meeting `condition`."""
     actor = TicketEvent._meta.get_field("actor")
     users = actor.related_model._meta
-    return (
-        f'EXISTS (SELECT 1 FROM "{TicketEvent._meta.db_table}" x '  # noqa: S608 (names from _meta)
+    join = (
         f'LEFT JOIN "{users.db_table}" u ON u."{users.pk.column}" = x."{actor.column}" '
+        if with_actor
+        else ""
+    )
+    return (
+        f'EXISTS (SELECT 1 FROM "{TicketEvent._meta.db_table}" x {join}'  # noqa: S608 (names from _meta)
         f'WHERE x."{_column(TicketEvent, "ticket")}" = t0."id" AND {condition})'
     )
 
@@ -107,7 +112,7 @@ CUSTOMER_TICKET = Statement(
     "rating",
     where=f't0."id" = %s AND t0."{_column(Ticket, "resident")}" = %s',
     extra={
-        "staff_answered": (_events_exist(_staff_answers_sql()), bool),
+        "staff_answered": (_events_exist(_staff_answers_sql(), with_actor=True), bool),
         "customer_has_confirmed": (
             _events_exist(f"x.\"{_column(TicketEvent, 'kind')}\" = '{EventKind.CONFIRMED.value}'"),
             bool,

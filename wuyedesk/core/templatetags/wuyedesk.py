@@ -86,18 +86,14 @@ def _drawn(template: str, language: str, values: tuple) -> str:
 def _chrome(context, template: str, *, keep: bool = True, **values) -> str:
     """A part of the page around the content, drawn by Jinja2 from the Django page's context
     (core/jinja2.py) and kept (_drawn), unless `keep` is false (the messages of the last
-    action, shown once) or a value cannot be a key. Its forms carry the page's own CSRF
-    token, so a page masks one."""
+    action, shown once). Its forms carry the page's own CSRF token, so a page masks one."""
     token = str(context.get("csrf_token") or "")
     if token == "NOTPROVIDED":  # noqa: S105 (Django's marker of no token, as {% csrf_token %})
         token = ""
     request = context.get("request")
     path = request.get_full_path() if request is not None else ""
-    values = tuple(values.items())
-    try:
-        html = (_drawn if keep else _drawn.__wrapped__)(template, get_language(), values)
-    except TypeError:  # a value that cannot be a key: drawn for this page alone
-        html = _drawn.__wrapped__(template, get_language(), values)
+    draw = _drawn if keep else _drawn.__wrapped__
+    html = draw(template, get_language(), tuple(values.items()))
     html = html.replace(_CSRF_HOLE, csrf_field(token) if token else "")
     return mark_safe(html.replace(_NEXT_HOLE, escape(path)))  # noqa: S308 (escaped above)
 
