@@ -43,6 +43,11 @@ class User(AbstractUser):
     def is_resident(self) -> bool:
         return self.kind == UserKind.RESIDENT
 
+    def itself(self) -> "User":
+        """This user. Called through request.user's lazy wrappers, it returns the object they
+        wrap (accounts.middleware.UnwrappedUserMiddleware)."""
+        return self
+
 
 class Staff(models.Model):
     user = models.OneToOneField(User, on_delete=models.PROTECT, related_name="staff")
