@@ -256,3 +256,75 @@ def test_the_page_rows_of_a_ticket_are_the_orms(world, call, categories):
             assert mine.ticket is page
     plain = Ticket.objects.get(pk=c.pk)
     assert [d.pk for d in plain.rows("dispatches")] == [d.pk for d in page.rows("dispatches")]
+
+
+def test_the_page_decides_who_sees_a_ticket_as_tickets_visible_to(world, call, categories):
+    """selectors._sees_read (the ticket page's and the API's read) answers for every post what
+    tickets_visible_to answers: a department sees a ticket sent to it or owing it a measure,
+    within its communities; a scoped post its communities'; no one else anything."""
+    from django.http import Http404
+
+    from wuyedesk.accounts.choices import Post
+    from wuyedesk.properties.models import Department
+    from wuyedesk.testing import make_staff
+    from wuyedesk.tickets import services
+    from wuyedesk.tickets.selectors import ticket_get_for_page, tickets_visible_to
+
+    kf = Department.objects.get(code="KF")
+    plain = call()
+    sent = call(kind="complaint", category=categories["ATTITUDE"], description="态度差")
+    services.ticket_investigate(
+        by=world.manager, ticket=sent, departments=[world.engineering], note="查"
+    )
+    owed = call(kind="complaint", category=categories["ATTITUDE"], description="又态度差")
+    services.ticket_investigate(by=world.manager, ticket=owed, departments=[kf], note="查")
+    for d in owed.dispatches.all():
+        services.dispatch_reply(by=world.manager, dispatch=d, text="已查明")
+    measure = {"what": "培训", "department": world.engineering, "due": dt.date(2026, 12, 31)}
+    services.ticket_decide(by=world.manager, ticket=owed, decision="批评", measures=[measure])
+    in_b = call(
+        by=world.specialist_b, resident=world.resident_b, room=world.rooms_b[0], community=world.b
+    )
+    readers = [
+        *world.users.values(),
+        make_staff("no-department", [Post.DEPARTMENT], [world.a], None, "无部门"),
+        make_staff("partner", [Post.DEPARTMENT], [world.b], world.partner_b, "维保"),
+        make_staff("two-posts", [Post.DEPARTMENT, Post.SPECIALIST], [world.a], kf, "兼"),
+    ]
+    seen = set()
+    for user in readers:
+        for ticket in (plain, sent, owed, in_b):
+            allowed = tickets_visible_to(user).filter(pk=ticket.pk).exists()
+            try:
+                ticket_get_for_page(user, ticket.pk)
+                found = True
+            except Http404:
+                found = False
+            assert found == allowed, (user.username, ticket.number)
+            seen.add((user.username, ticket.pk, found))
+    # The cases that matter are all there: a department seeing and not seeing.
+    assert ("worker", sent.pk, True) in seen and ("worker", owed.pk, True) in seen
+    assert ("worker", plain.pk, False) in seen and ("specialist", in_b.pk, False) in seen
+
+
+def test_the_pages_files_are_the_orms(world, call):
+    """attachments.TICKET_FILES (the ticket page's files) reads what attachments_of does."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from wuyedesk.tickets.attachments import attachment_add, attachments_of, files_of
+
+    ticket = call()
+    assert files_of(ticket) == []
+    png = (
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+        b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+        b"\x00\x00\x00\x00IEND\xaeB`\x82"
+    )
+    for name in ("a.png", "b.png"):
+        attachment_add(
+            by=world.specialist, ticket=ticket, upload=SimpleUploadedFile(name, png, "image/png")
+        )
+    ours, orms = files_of(ticket), list(attachments_of(ticket))
+    assert len(ours) == len(orms) == 2
+    for mine, its in zip(ours, orms, strict=True):
+        same(mine, its, "uploaded_by__staff")

@@ -38,7 +38,7 @@ from wuyedesk.tickets.actions import (
 )
 from wuyedesk.tickets.assignments import selectors as task_selectors
 from wuyedesk.tickets.assignments import services as assignments
-from wuyedesk.tickets.attachments import attachments_of
+from wuyedesk.tickets.attachments import attachments_of, files_of
 from wuyedesk.tickets.choices import DispatchPurpose
 from wuyedesk.tickets.display import clocks, labelled
 from wuyedesk.tickets.export import QUEUES, filtered, ticket_export, too_many_message
@@ -246,7 +246,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         )
         for m in ticket.rows("measures")
     ]
-    files = list(attachments_of(ticket))
+    files = files_of(ticket)
     by_event = {a.event_id: a for a in files if a.event_id}
     timeline = Timeline(ticket, by_event)
     row_error = None
