@@ -12,6 +12,7 @@ from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.properties.models import Occupancy, Room
 from wuyedesk.properties.selectors import (
     active_residents,
+    active_rooms,
     name_search,
     occupancies_visible_to,
     room_search,
@@ -60,6 +61,10 @@ def _current_occupants():
     )
 
 
+def _typed(text: str) -> str:
+    return (text or "").strip()[:60]
+
+
 def contact_lookup(
     user, text: str, limit: int = LOOKUP_LIMIT, *, with_rooms: bool = True
 ) -> Lookup:
@@ -67,7 +72,7 @@ def contact_lookup(
     was typed: a full phone number, part of a name, or a room ("3栋 1502"). Bounded: a
     constant number of queries, however many match. `with_rooms=False` leaves rooms out (the
     global search, for text without a digit: no room number in it)."""
-    text = (text or "").strip()[:60]
+    text = _typed(text)
     found = Lookup(text=text)
     if not text:
         return found
@@ -85,4 +90,24 @@ def contact_lookup(
     found.rooms = list(rooms.prefetch_related(_current_occupants())[: limit + 1])
     found.more = len(found.residents) > limit or len(found.rooms) > limit
     found.residents, found.rooms = found.residents[:limit], found.rooms[:limit]
+    return found
+
+
+def contact_by_ids(user, text: str, resident_ids, room_ids, *, more: bool = False) -> Lookup:
+    """The Lookup that contact_lookup(user, text) found as `resident_ids` and `room_ids`, read
+    again by id within the user's scope, in the same order (the global search keeps what it
+    found as ids, never as rows: tickets.global_search.search_everything). No query for
+    none."""
+    found = Lookup(text=_typed(text), more=more)
+    if resident_ids:
+        found.residents = list(
+            active_residents(user)
+            .filter(pk__in=resident_ids)
+            .prefetch_related(_current_households(user))
+            .order_by("name", "id")
+        )
+    if room_ids:
+        place = {pk: n for n, pk in enumerate(room_ids)}
+        rooms = active_rooms(user).filter(pk__in=room_ids).prefetch_related(_current_occupants())
+        found.rooms = sorted(rooms, key=lambda room: place[room.pk])
     return found

@@ -14,6 +14,11 @@ from wuyedesk.tickets import global_search
 PHONE = "13812345678"  # resident A's
 
 
+def _reads_tickets(sql: str) -> bool:
+    """A query of the tickets' rows, not of the ticket data's version (MAX of the ids)."""
+    return '"tickets_ticket"."id"' in sql
+
+
 @pytest.fixture
 def elsewhere(world, call):
     """A leak that the specialist took and the manager answered and closed: in no open queue
@@ -54,7 +59,7 @@ def test_one_character_searches_names_and_says_tickets_need_two(world, call, cli
         found = global_search.search_everything(world.specialist, "张")
     assert found.mode == "name" and found.ticket_ids == [] and not found.more_tickets
     assert [r.pk for r in found.people.residents] == [world.resident_a.pk]
-    assert not any("tickets_ticket" in q["sql"] for q in queries.captured_queries)
+    assert not any(_reads_tickets(q["sql"]) for q in queries.captured_queries)
     page = client_as(world.specialist).get("/search/", {"q": "张"})
     assert 'id="search-one-character"' in page.content.decode()
     assert world.resident_a.name in page.content.decode()
@@ -136,13 +141,14 @@ def test_queries_stay_constant(world, call, client_as):
     client = client_as(world.specialist)
     call(description="电梯漏水")
     client.get("/search/", {"q": "漏水"})  # warm the reference caches
+    call(description="电梯漏水")  # a new ticket: the search is made again, not the kept one
     with CaptureQueriesContext(connection) as one:
         client.get("/search/", {"q": "漏水"})
     for _ in range(6):
         call(description="电梯漏水", room=world.rooms_a[1])
     with CaptureQueriesContext(connection) as seven:
         page = client.get("/search/", {"q": "漏水"})
-    assert len(page.context["found"].ticket_ids) == 7
+    assert len(page.context["found"].ticket_ids) == 8
     assert len(seven.captured_queries) == len(one.captured_queries)
 
 
@@ -193,3 +199,63 @@ def test_queue_search_says_what_other_queues_hold_and_tabs_keep_it(world, elsewh
     again = client.post("/tickets/?queue=all", {"q": PHONE, "queue": "mine"})
     assert again.context["queue"] == "all"
     assert elsewhere.number in again.content.decode()
+
+
+def _scans_names(sql: str) -> bool:
+    """A query of residents by what they are called, not by their ids."""
+    return (
+        sql.startswith('SELECT "properties_resident"')
+        and '"properties_resident"."id" IN (' not in sql
+    )
+
+
+def _searched(user, text):
+    """The search's findings as ids, and whether it asked the text index or the names."""
+    with CaptureQueriesContext(connection) as queries:
+        found = global_search.search_everything(user, text)
+    people = found.people
+    asked = any(
+        _reads_tickets(q["sql"]) or _scans_names(q["sql"]) for q in queries.captured_queries
+    )
+    ids = (found.ticket_ids, [r.pk for r in people.residents], [r.pk for r in people.rooms])
+    return ids, asked, found
+
+
+def test_a_search_is_kept_as_ids_until_a_ticket_or_a_record_changes(world, call):
+    """The same search by the same person is answered from what the first one found, read
+    again by id, until a ticket, a resident or a room changes (search_everything)."""
+    first = call()
+    found, asked, whole = _searched(world.specialist, "张伟")
+    assert asked and found == ([first.pk], [world.resident_a.pk], [])
+    again, asked, kept = _searched(world.specialist, "张伟")
+    assert again == found and not asked
+    # The kept answer is the search's own, households and all.
+    assert kept.people.residents[0].households == whole.people.residents[0].households
+    assert (kept.mode, kept.more_tickets, kept.people.text) == (
+        whole.mode,
+        whole.more_tickets,
+        whole.people.text,
+    )
+    # A new ticket is found at once...
+    second = call()
+    found, asked, _ = _searched(world.specialist, "张伟")
+    assert asked and found[0] == [second.pk, first.pk]
+    # ... and a resident renamed (their save bumps the records' version).
+    assert _searched(world.specialist, "张伟明")[0][1] == []
+    world.resident_a.name = "张伟明"
+    world.resident_a.save()
+    assert _searched(world.specialist, "张伟明")[0][1] == [world.resident_a.pk]
+
+
+def test_a_kept_search_is_no_one_elses_and_a_phone_search_is_never_kept(world, call):
+    from django.core.cache import cache
+
+    ticket = call()
+    assert _searched(world.specialist, "漏水")[0][0] == [ticket.pk]
+    # Another community's specialist asks the same: their own search, finding nothing.
+    found, asked, _ = _searched(world.specialist_b, "漏水")
+    assert asked and found == ([], [], [])
+    cache.clear()
+    _searched(world.specialist, PHONE)
+    found, asked, _ = _searched(world.specialist, PHONE)
+    assert asked and found[1] == [world.resident_a.pk]
