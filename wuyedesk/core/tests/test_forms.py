@@ -173,3 +173,25 @@ def test_a_field_row_has_its_label_widget_help_and_errors():
     assert (
         hidden.startswith('<input type="hidden" name="token" value="t"') and "<label" not in hidden
     )
+
+
+@pytest.mark.parametrize("data", [None, {"kinds": ["b", "<&\"'>"]}])
+def test_a_field_rows_checkboxes_are_djangos_own(data):
+    """jinja2/core/field.html writes a list's checkboxes in place: each is byte for byte the
+    box Django's template-language checkbox_option.html writes, checked or not, with values
+    to escape and a required attribute."""
+
+    class Boxes(StyledFormMixin, forms.Form):
+        kinds = forms.MultipleChoiceField(
+            label="类别",
+            choices=[("a", "甲"), ("b", "乙"), ("<&\"'>", "丙")],
+            widget=forms.CheckboxSelectMultiple(attrs={"data-x": "1"}),
+            initial=["a"],
+        )
+
+    ours = _row(Boxes(data)["kinds"])
+    djangos = Boxes(data, renderer=DjangoTemplates())["kinds"]
+    boxes = [str(choice.tag()) for choice in djangos]
+    assert len(boxes) == 3 and sum("checked" in box for box in boxes) == (2 if data else 1)
+    for box in boxes:
+        assert f'<div class="form-check">{box}\n      <label' in ours, box
