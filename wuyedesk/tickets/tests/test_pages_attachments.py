@@ -58,6 +58,10 @@ def test_upload_a_photo_and_download_it(world, call, client_as, tmp_path):
     assert ticket.events.filter(kind="message", public=True, body__contains="漏水照片").exists()
     page = client.get(f"/tickets/{ticket.pk}/").content.decode()
     assert "漏水照片.png" in page
+    # Listed among the ticket's files, not only named in the timeline.
+    listed = page.split('id="attachments"', 1)[1].split("</ul>", 1)[0]
+    assert f'href="/tickets/{ticket.pk}/attachments/{attachment.pk}/">漏水照片.png</a>' in listed
+    assert "暂无附件" not in page
     download = client.get(f"/tickets/{ticket.pk}/attachments/{attachment.pk}/")
     assert download.status_code == 200
     assert download["Content-Type"] == "image/png"

@@ -246,7 +246,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         )
         for m in ticket.rows("measures")
     ]
-    files = files_of(ticket)
+    files = files_of(ticket) if ticket.attachments_count else []
     by_event = {a.event_id: a for a in files if a.event_id}
     timeline = Timeline(ticket, by_event)
     row_error = None
