@@ -190,6 +190,23 @@ def test_closing_rule_is_shown_before_closing_and_links_to_the_step(world, call,
     assert ticket.status != Status.CLOSED
 
 
+def test_a_blocked_close_has_no_field_to_fill_in_vain(world, call, client_as):
+    """While something is missing, the close panel shows what and a disabled button, and no
+    field; once nothing is, the close note is there to fill in."""
+    ticket = call()
+    close = re.search(
+        r'action="[^"]*/close/".*?</form>', _page(client_as, world.specialist, ticket), re.S
+    )
+    assert 'id="close-blockers"' in close.group(0) and "disabled>" in close.group(0)
+    assert 'name="note"' not in close.group(0) and 'name="version"' not in close.group(0)
+    services.ticket_follow_up(by=world.specialist, ticket=ticket, channel="phone", text="已告知")
+    close = re.search(
+        r'action="[^"]*/close/".*?</form>', _page(client_as, world.specialist, ticket), re.S
+    )
+    assert 'id="close-blockers"' not in close.group(0) and "disabled>" not in close.group(0)
+    assert 'name="note"' in close.group(0) and 'name="version"' in close.group(0)
+
+
 def test_follow_up_message_and_feedback_say_what_each_counts_for(world, call, client_as):
     repair = call(kind="repair")
     page = _page(client_as, world.specialist, repair)
