@@ -174,13 +174,8 @@ def navigation(request):
         url for _label, url, _g in menu if path == url or (url != "/" and path.startswith(url))
     )
     active = max(matching, key=len, default=None)
-    nav = _entries(menu, active)
-    return {
-        "nav": nav,
-        "nav_bar": _bar(nav),
-        "menu_html": _menu_html(posts_of(user), get_language(), active),
-        **_notices(user),
-    }
+    nav, bar, html = _drawn_menu(posts_of(user), get_language(), active)
+    return {"nav": nav, "nav_bar": bar, "menu_html": html, **_notices(user)}
 
 
 def _entries(menu, active: str | None) -> list[dict]:
@@ -191,12 +186,15 @@ def _entries(menu, active: str | None) -> list[dict]:
 
 
 @functools.lru_cache(maxsize=1024)
-def _menu_html(posts: frozenset, language: str, active: str | None) -> str:
-    """The menu bar as drawn by web/_menu.html, once per posts, language and current entry
-    (like `_menu`, it changes only with a deploy): drawing its thirty entries was a tenth of
-    a plain staff page (bench/README.md, issue #12 Speed)."""
-    bar = _bar(_entries(_menu(posts, language), active))
-    return render_to_string("web/_menu.html", {"nav_bar": bar})
+def _drawn_menu(posts: frozenset, language: str, active: str | None) -> tuple:
+    """The entries, the bar and the bar as drawn by web/_menu.html, once per posts, language
+    and current entry (like `_menu`, they change only with a deploy): drawing the thirty
+    entries was a tenth of a plain staff page, and listing and grouping them again for each
+    page 0.07 ms more (bench/README.md, issue #12 Speed). Shared by every page that asks:
+    nothing changes them."""
+    nav = _entries(_menu(posts, language), active)
+    bar = _bar(nav)
+    return nav, bar, render_to_string("web/_menu.html", {"nav_bar": bar})
 
 
 def _bar(nav: list[dict]) -> list[dict]:
