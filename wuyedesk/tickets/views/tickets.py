@@ -266,10 +266,14 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
     ]
 
     def entry(slug):
-        action = ACTIONS[slug]
-        confirm = action.confirm % {"number": ticket.number} if action.confirm else ""
-        opener = _("打开“%(label)s”表单") % {"label": action.label}
-        return (slug, action.label, forms[slug], slug in (failed_slug, primary), confirm, opener)
+        # A drawn form says what its button will do; a closed panel, what opens it.
+        action, form = ACTIONS[slug], forms[slug]
+        confirm = opener = ""
+        if form is not None and action.confirm:
+            confirm = action.confirm % {"number": ticket.number}
+        elif form is None:
+            opener = _("打开“%(label)s”表单") % {"label": action.label}
+        return (slug, action.label, form, slug in (failed_slug, primary), confirm, opener)
 
     context = {
         "ticket": ticket,
