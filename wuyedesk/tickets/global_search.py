@@ -88,8 +88,8 @@ def search_everything(user, text: str, *, limit: int = SEARCH_TICKETS) -> Found:
         f"{user.pk}:{sorted(posts_of(user))}:{'all' if ids is None else sorted(ids)}:"
         f"{staff.department_id if staff else ''}:{limit}:{text}"
     )
-    found = (*data_version(), versions.current(RECORDS_VERSION), reference.version())
-    version = "-".join(map(str, found))
+    stamp = (*data_version(), versions.current(RECORDS_VERSION), reference.version())
+    version = "-".join(map(str, stamp))
     key = f"wuyedesk:search:{version}:{hashlib.sha256(parts.encode()).hexdigest()}"
     kept = cache.get(key)
     if kept is None:

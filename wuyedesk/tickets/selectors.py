@@ -147,12 +147,12 @@ TICKET_PAGE = Statement(
 )
 
 
-def ticket_get_for_user(user, pk, *, statement=TICKET):
+def ticket_get_for_user(user, pk):
     """The ticket `pk` with its related rows, or 404 when the user may not see it. Whether
     they may is asked of `tickets_visible_to`, the one definition of who sees what."""
     if not is_key(pk) or not tickets_visible_to(user).filter(pk=pk).exists():
         raise Http404
-    ticket = statement.first([pk])
+    ticket = TICKET.first([pk])
     if ticket is None:  # deleted in between
         raise Http404
     return ticket
