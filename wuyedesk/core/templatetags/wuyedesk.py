@@ -48,6 +48,22 @@ def blank(value):
     return "—" if value is None or value == "" or isinstance(value, Undefined) else value
 
 
+@functools.cache
+def _choices(model, name: str) -> dict:
+    return dict(model._meta.get_field(name).flatchoices)
+
+
+@register.filter
+def display(instance, name: str):
+    """What `instance.get_<name>_display()` shows: the label of the field's value in the
+    active language, else the value. Django's method builds a dict of every choice for each
+    call, translating each label to hash it: the ticket page's six labels were forty
+    translations (bench/README.md, session 18). Here each model's choices are read once."""
+    value = getattr(instance, name)
+    label = _choices(type(instance), name).get(value)
+    return value if label is None else str(label)
+
+
 def csrf_field(token: str) -> str:
     """The hidden field of a form's CSRF token, as Django's `{% csrf_token %}` writes it."""
     return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)

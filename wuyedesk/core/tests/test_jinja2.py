@@ -59,3 +59,23 @@ def test_the_fragments_strings_are_extracted_and_translated():
                 assert translation.gettext(msgid) != msgid, msgid
         found += len(written)
     assert found
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_display_is_the_models_own_label_of_a_value(language):
+    from wuyedesk.tickets.models import Dispatch, Ticket
+
+    draw = engines["jinja2"].from_string('{{ t|display("kind") }}|{{ t|display("status") }}')
+    with translation.override(language):
+        for kind, _label in Ticket._meta.get_field("kind").choices:
+            for status, _label in Ticket._meta.get_field("status").choices:
+                ticket = Ticket(kind=kind, status=status)
+                expected = f"{ticket.get_kind_display()}|{ticket.get_status_display()}"
+                assert draw.render({"t": ticket}) == expected
+        # A value without a label is shown as it is (Django's method does the same), and
+        # None stays None for a filter after it (|blank).
+        for value in ("", "gone", None):
+            dispatch = Dispatch(purpose=value)
+            assert engines["jinja2"].env.filters["display"](dispatch, "purpose") == (
+                dispatch.get_purpose_display()
+            )

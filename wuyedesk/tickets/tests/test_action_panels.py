@@ -34,6 +34,28 @@ def test_closed_panels_fetch_their_form_when_opened(world, call, client_as):
     assert "comment" not in _lazy(page)
 
 
+def test_each_closed_panel_fetches_from_its_own_ticket_in_the_readers_language(
+    world, call, client_as
+):
+    """A closed panel is drawn once per process and language (views.tickets._closed_panel),
+    the ticket's URL filled in on each page: one ticket's page never points at another's."""
+    from django.urls import reverse
+
+    me = client_as(world.specialist)
+    first, second = call(), call()
+    openers = {"zh-hans": "打开“内部备注”表单", "en": "Open the “Internal note” form"}
+    for language, opener in openers.items():
+        world.specialist.language = language
+        world.specialist.save(update_fields=["language"])
+        for ticket in (first, second, first):
+            page = me.get(f"/tickets/{ticket.pk}/").content.decode()
+            lazy = _lazy(page)
+            assert len(lazy) > 5
+            for slug, url in lazy.items():
+                assert url == reverse("ticket_action_form", args=[ticket.pk, slug])
+            assert opener in page
+
+
 def test_out_of_scope_not_permitted_unknown_and_gone(world, call, client_as):
     ticket = call()
     url = f"/tickets/{ticket.pk}/comment/form/"

@@ -1,6 +1,8 @@
 """The queues and the ticket page. Each action form posts to its own URL and calls one
 service (see actions.py); a refused action re-renders the page with the input kept."""
 
+import functools
+
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
@@ -265,19 +267,21 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         for step, mine in the_lead.steps
     ]
 
-    def entry(slug):
-        # A drawn form says what its button will do; a closed panel, what opens it.
+    def entry(slug, is_primary=False):
+        # A drawn form says what its button will do; a closed panel is the same on every page.
         action, form = ACTIONS[slug], forms[slug]
-        confirm = opener = ""
-        if form is not None and action.confirm:
-            confirm = action.confirm % {"number": ticket.number}
-        elif form is None:
-            opener = _("打开“%(label)s”表单") % {"label": action.label}
-        return (slug, action.label, form, slug in (failed_slug, primary), confirm, opener)
+        if form is None:
+            return mark_safe(  # noqa: S308 (drawn by an autoescaping template; a path of digits)
+                _closed_panel(slug, get_language(), is_primary).replace(_TICKET_URL, ticket_url)
+            )
+        confirm = action.confirm % {"number": ticket.number} if action.confirm else ""
+        return (slug, action.label, form, slug in (failed_slug, primary), confirm, "", is_primary)
+
+    ticket_url = reverse("ticket_detail", kwargs={"pk": ticket.pk})
 
     context = {
         "ticket": ticket,
-        "ticket_url": reverse("ticket_detail", kwargs={"pk": ticket.pk}),
+        "ticket_url": ticket_url,
         "time_zone": timezone.get_current_timezone_name(),
         "clocks": clocks(ticket),
         "kept": _kept_parts(ticket, timeline),
@@ -287,7 +291,7 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
         "return_visits": ticket.rows("return_visits"),
         "attachments": files,
         "offered": set(forms),
-        "primary": entry(primary) if primary in forms else None,
+        "primary": entry(primary, True) if primary in forms else None,
         "primary_label": ACTIONS[primary].label if primary else "",
         "primary_row": primary_row,
         "steps": steps,
@@ -319,6 +323,32 @@ def _page(request, ticket, *, failed=None, failed_form=None, conflict=False, sta
             "body": mark_safe(body),  # noqa: S308  (an autoescaping template's output)
         },
         status=status,
+    )
+
+
+# What stands for the ticket's URL in a panel drawn once for every ticket (_closed_panel).
+_TICKET_URL = "<wuyedesk-ticket>"
+
+
+@functools.lru_cache(maxsize=256)
+def _closed_panel(slug: str, language: str, is_primary: bool) -> str:
+    """The panel of an action whose form is fetched when it is opened (action_form), in the
+    active language (`language`, its key): the same on every ticket page but for the ticket's
+    URL, written as _TICKET_URL. So it is drawn once per process, as the staff pages' frame
+    is (core/templatetags/wuyedesk.py _drawn): a dozen of them, each translated and with its
+    form's URL reversed, were a quarter of the ticket page's content (bench/README.md,
+    session 18). Labels and URLs change only with a deploy."""
+    action = ACTIONS[slug]
+    opener = _("打开“%(label)s”表单") % {"label": action.label}
+    return (
+        engines["jinja2"]
+        .get_template("tickets/action.html")
+        .render(
+            {
+                "panels": [(slug, action.label, None, False, "", opener, is_primary)],
+                "ticket_url": mark_safe(_TICKET_URL),  # noqa: S308 (our own constant)
+            }
+        )
     )
 
 
@@ -374,6 +404,7 @@ def action_form(request, pk, action):
         "tickets/action_form.html",
         {
             "ticket": ticket,
+            "ticket_url": reverse("ticket_detail", kwargs={"pk": ticket.pk}),
             "slug": action,
             "label": spec.label,
             "form": build_form(spec, user, ticket),
