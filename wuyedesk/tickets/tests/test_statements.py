@@ -333,3 +333,30 @@ def test_the_pages_files_are_the_orms(world, call):
     assert len(ours) == len(orms) == 2
     for mine, its in zip(ours, orms, strict=True):
         same(mine, its, "uploaded_by__staff")
+
+
+def test_the_page_reads_a_tickets_incident_and_merge_target_only_when_it_has_them(
+    world, call, client_as
+):
+    """TICKET_PAGE joins neither (few tickets have them): a ticket in an incident and merged
+    into another shows both, each read by its key, one query more each than a plain page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from wuyedesk.tickets.models import Incident
+
+    plain, target, both = call(), call(), call()
+    incident = Incident.objects.create(community=world.a, title="3栋停水", created_by=world.manager)
+    Ticket.objects.filter(pk=both.pk).update(incident=incident, merged_into=target)
+    me = client_as(world.manager)
+
+    def page(ticket):
+        me.get(f"/tickets/{ticket.pk}/")  # the kept parts drawn once
+        with CaptureQueriesContext(connection) as read:
+            html = me.get(f"/tickets/{ticket.pk}/").content.decode()
+        return html, len(read)
+
+    (_html, plain_queries), (html, queries) = page(plain), page(both)
+    assert f'href="/tickets/incidents/{incident.pk}/">3栋停水</a>' in html
+    assert f'href="/tickets/{target.pk}/">{target.number}</a>' in html
+    assert queries == plain_queries + 2
