@@ -340,6 +340,12 @@ class TicketDetailOut(TicketOut, Schema):
         return next_of(context["request"].auth, obj)
 
     @staticmethod
+    def resolve_owner(obj):
+        # Named from the names each process holds, as the rows below name people: the read
+        # of a ticket's page and detail joins no account (selectors.TICKET_PAGE).
+        return person_of(obj.owner_id)
+
+    @staticmethod
     def resolve_timeline(obj):
         return list(timeline_of(obj))
 

@@ -129,13 +129,15 @@ PAGE_ROW_MODELS = (
 # the timeline's events (its stamp, timeline_stamp), the tickets merged into it and those
 # linked to it. Three queries fewer for most tickets; on PostgreSQL each query costs the
 # page about 0.3 ms of the client's work, whatever it reads (bench/README.md, issue #12).
-# The incident and the ticket it was merged into, which few tickets have, are read when
-# shown (the ORM's descriptor, by their key): joining them was a sixth of this read's work
-# on the PostgreSQL server, 0.034 of 0.197 ms (bench/README.md, session 18).
+# It joins no account: the page and the API name the owner and the creator from the names
+# each process holds (rows.person_of). The incident and the ticket it was merged into, which
+# few tickets have, are read when shown (the ORM's descriptor, by their key). Those six
+# joins were 0.081 of the 0.197 ms this read cost the PostgreSQL server (bench/README.md,
+# session 18).
+PAGE_RELATED = tuple(path for path in LIST_RELATED if not path.startswith("owner"))
 TICKET_PAGE = Statement(
     Ticket,
-    *LIST_RELATED,
-    "created_by__staff",
+    *PAGE_RELATED,
     where='t0."id" = %s',
     extra={
         "events_count": _per_ticket(TicketEvent, "ticket"),

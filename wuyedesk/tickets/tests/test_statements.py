@@ -360,3 +360,30 @@ def test_the_page_reads_a_tickets_incident_and_merge_target_only_when_it_has_the
     assert f'href="/tickets/incidents/{incident.pk}/">3栋停水</a>' in html
     assert f'href="/tickets/{target.pk}/">{target.number}</a>' in html
     assert queries == plain_queries + 2
+
+
+def test_the_page_names_the_owner_and_the_creator_without_reading_their_accounts(
+    world, call, client_as
+):
+    """TICKET_PAGE joins no account: the names come from those each process holds
+    (rows.person_of), the staff record's name else the username, as before; an owned
+    ticket's page reads no more than an unowned one's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    owned, unowned = call(), call()
+    Ticket.objects.filter(pk=owned.pk).update(owner=world.specialist, created_by=world.manager)
+    Ticket.objects.filter(pk=unowned.pk).update(owner=None, created_by=world.manager)
+    me = client_as(world.manager)
+
+    def page(ticket):
+        me.get(f"/tickets/{ticket.pk}/")  # the names and the kept parts drawn once
+        with CaptureQueriesContext(connection) as read:
+            html = me.get(f"/tickets/{ticket.pk}/").content.decode()
+        return html, len(read)
+
+    (html, queries), (bare, bare_queries) = page(owned), page(unowned)
+    assert f'id="ticket-owner">{world.specialist.staff.name}</dd>' in html
+    assert 'id="ticket-owner">—</dd>' in bare
+    assert f"· {world.manager.staff.name}</dd>" in html
+    assert queries == bare_queries
