@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from wuyedesk.lib.messages import shown
 from wuyedesk.tickets.choices import Audience, EventKind
+from wuyedesk.tickets.display import EVENT_KINDS
 
 # Rows the customer is told of without their text.
 PROGRESS_KINDS = frozenset({EventKind.TRANSFER, EventKind.FOLLOW_UP, EventKind.RETURN_VISIT})
@@ -93,7 +94,7 @@ def customer_row(event) -> CustomerRow | None:
     return CustomerRow(
         id=event.pk,
         kind=event.kind,
-        label=str(event.get_kind_display()),
+        label=str(EVENT_KINDS.get(event.kind, event.kind)),
         at=event.at,
         actor_id=event.actor_id,
         body=body,

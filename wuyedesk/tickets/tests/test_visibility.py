@@ -230,3 +230,22 @@ def test_migration_makes_old_transfer_notes_internal(world, call):
     message.refresh_from_db()
     assert message.public
     assert NOTE not in " ".join(r.body for r in customer_timeline(ticket))
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_customer_rows_label_is_its_kinds_in_the_readers_language(language):
+    """customer_row labels a row from the kinds' map (display.EVENT_KINDS), as the event's
+    own get_kind_display() does, for every kind the customer may see."""
+    from django.utils import translation
+
+    from wuyedesk.tickets.visibility import customer_row
+
+    shown = 0
+    with translation.override(language):
+        for kind in EventKind.values:
+            event = TicketEvent(pk=1, kind=kind, body="x", public=True, data={"reached": True})
+            row = customer_row(event)
+            if row is not None:
+                assert row.label == event.get_kind_display(), kind
+                shown += 1
+    assert shown >= 3
