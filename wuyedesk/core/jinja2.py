@@ -6,12 +6,11 @@ where it renders in a fraction of the time: the queue page's rows
 page's content (jinja2/tickets/detail.html, placed in the Django base page), each post's
 home (jinja2/web/home_<post>.html, placed by web/home.py), the staff pages' frame
 (jinja2/core/bar.html and notices.html, drawn by the tags of core/templatetags/wuyedesk.py)
-and the form
-widgets (Django's own Jinja2 widget templates through core.forms.FormRenderer, with the
-project's overrides in wuyedesk/jinja2/django/forms/widgets/). A fragment sees
-only what is given here and in its context: `url` (Django's reverse), `static`, the filters
-of environment() below, and the i18n
-extension's `_`/`gettext`/`ngettext` bound to Django's translation, so a fragment's strings
+and the form widgets (Django's own Jinja2 widget templates through core.forms.FormRenderer,
+with the project's overrides in wuyedesk/jinja2/django/forms/widgets/). A fragment sees only
+what is given here and in its context: `url` (Django's reverse, kept per process:
+lib/links.py), `static`, the filters of environment() below, and the i18n extension's
+`_`/`gettext`/`ngettext` bound to Django's translation, so a fragment's strings
 are the project's msgids, found by makemessages (`{{ _("…") }}`) like any template's.
 Autoescaping is always on, by markupsafe's escape (C), and each rendered fragment then
 spells the two quote entities as Django does (`Template.render` below), so a fragment
@@ -30,10 +29,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import translation
 
 from wuyedesk.core.templatetags.wuyedesk import csrf_field, widget
+from wuyedesk.lib.links import url
 
 # Django's own filters a fragment uses, as the Django template language writes them
 # (Django's filesizeformat replaces Jinja2's, which writes "1.2 kB" where pages say "1.2 KB").
@@ -77,7 +76,7 @@ def environment(**options) -> jinja2.Environment:
     # language (`ticket.owner.staff.name` of a ticket without an owner).
     env = jinja2.Environment(autoescape=True, undefined=jinja2.ChainableUndefined, **options)
     env.template_class = Template
-    env.globals["url"] = reverse
+    env.globals["url"] = url
     env.globals["static"] = static
     env.globals["widget"] = widget
     env.filters.update(DJANGO_FILTERS)  # Django's filesizeformat over Jinja2's, as pages read

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 from django.core.cache import cache
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
@@ -33,6 +32,7 @@ from wuyedesk.dataquality import selectors as dataquality
 from wuyedesk.dataquality.choices import Problem
 from wuyedesk.improvements import selectors as improvements
 from wuyedesk.improvements.choices import ItemStatus, Source
+from wuyedesk.lib.links import url
 from wuyedesk.mailbox.choices import VERSION as MAIL_VERSION
 from wuyedesk.mailbox.selectors import mail_queue
 from wuyedesk.meetings import selectors as meetings
@@ -195,11 +195,11 @@ def queue_url(queue: str, **filters) -> str:
     params = {"queue": queue}
     for name, value in filters.items():
         params[name] = value.isoformat() if isinstance(value, dt.date) else value
-    return f"{reverse('ticket_queue')}?{urlencode(params)}"
+    return f"{url('ticket_queue')}?{urlencode(params)}"
 
 
 def dq_url(kind: str) -> str:
-    return reverse("dataquality_kind", args=[kind])
+    return url("dataquality_kind", args=[kind])
 
 
 def _ticket_figures(user, specs: list[tuple]) -> list[Figure]:
@@ -263,8 +263,8 @@ def daily_affairs(user) -> dict:
     """On every home (#15, AST-5, SUP-3): my open meeting action items, the notices I have not
     read (listed until read), minutes waiting for the assistant or the manager, the next
     meeting."""
-    actions = reverse("meetings:action_list")
-    meeting_list = reverse("meetings:meeting_list")
+    actions = url("meetings:action_list")
+    meeting_list = url("meetings:meeting_list")
     daily = [
         Figure(
             "my_actions",
@@ -299,7 +299,7 @@ def daily_affairs(user) -> dict:
             "unread_notices",
             _("未读内部通知"),
             unread.count(),
-            f"{reverse('meetings:notice_list')}?unread=1",
+            f"{url('meetings:notice_list')}?unread=1",
             alert=True,
         )
     )
@@ -352,7 +352,7 @@ def manager_home(user) -> dict:
             "measures_to_verify",
             _("待验证的整改措施"),
             measures,
-            f"{reverse('improvement_list')}?{query}",
+            f"{url('improvement_list')}?{query}",
         )
     )
     attention.append(
@@ -365,7 +365,7 @@ def manager_home(user) -> dict:
                 lambda: survey_reports.campaigns_with_report(user, "submitted").count(),
                 survey_reports.VERSION,
             ),
-            f"{reverse('survey_analysis_list')}?report=submitted",
+            f"{url('survey_analysis_list')}?report=submitted",
         )
     )
     attention.append(
@@ -378,7 +378,7 @@ def manager_home(user) -> dict:
                 lambda: filter_reports(reports_visible_to(user), status="submitted").count(),
                 REPORTS_VERSION,
             ),
-            f"{reverse('workreport_list')}?status=submitted",
+            f"{url('workreport_list')}?status=submitted",
         )
     )
     deadlines = _ticket_figures(
@@ -477,7 +477,7 @@ def specialist_home(user) -> dict:
             "my_tasks",
             _("交办给我的任务"),
             _counted(user, "my-tasks", lambda: tickets.open_tasks_of(user).count(), TASKS_VERSION),
-            f"{reverse('ticket_queue')}?queue=mine#my-tasks",
+            f"{url('ticket_queue')}?queue=mine#my-tasks",
         ),
     )
     mine.append(_my_items(user))
@@ -495,7 +495,7 @@ def _my_items(user) -> Figure:
         "my_items",
         _("我负责的改进事项(未完成)"),
         _counted(user, "my-items", count, improvements.VERSION),
-        f"{reverse('improvement_list')}?mine=on&active=on",
+        f"{url('improvement_list')}?mine=on&active=on",
     )
 
 
@@ -529,7 +529,7 @@ def _call_lists(user) -> list[Figure]:
             f"calls_{row['campaign_id']}",
             row["campaign__name"],
             row["n"],
-            reverse("surveys:call_list", args=[row["campaign_id"]]),
+            url("surveys:call_list", args=[row["campaign_id"]]),
         )
         for row in _counted(
             user, "calls", lambda: surveys.open_calls_by_campaign(user), surveys.VERSION
@@ -547,7 +547,7 @@ def assistant_home(user) -> dict:
             "signups",
             _("待审核的注册"),
             _counted(user, "signups", lambda: pending_signups(user).count(), SIGNUPS_VERSION),
-            reverse("portal:signup_queue"),
+            url("portal:signup_queue"),
             alert=True,
         ),
         Figure(
@@ -556,7 +556,7 @@ def assistant_home(user) -> dict:
             _counted(
                 user, "mail-unknown", lambda: mail_queue(user, "unknown").count(), MAIL_VERSION
             ),
-            f"{reverse('mail_queue')}?queue=unknown",
+            f"{url('mail_queue')}?queue=unknown",
             alert=True,
         ),
         Figure(
@@ -568,7 +568,7 @@ def assistant_home(user) -> dict:
                 lambda: survey_reports.campaigns_with_report(user, "drafts").count(),
                 survey_reports.VERSION,
             ),
-            f"{reverse('survey_analysis_list')}?report=drafts",
+            f"{url('survey_analysis_list')}?report=drafts",
         ),
     ]
     figures.append(
@@ -582,7 +582,7 @@ def assistant_home(user) -> dict:
                 archive.VERSION,
                 selectors.RECORDS_VERSION,
             ),
-            reverse("archive_due"),
+            url("archive_due"),
             alert=True,
         )
     )
