@@ -84,6 +84,23 @@ def community_ids(user) -> frozenset[int] | None:
     return ids
 
 
+def scope_key(user) -> str:
+    """Who `user` is to what is kept for them (counts, a search, a home's figures): the
+    person, their posts, the communities they see ("all": the whole company) and their
+    department. Kept under a key holding this, a value is read again when any of them
+    changes."""
+    ids = community_ids(user)
+    staff = staff_of(user)
+    return ":".join(
+        (
+            str(user.pk),
+            ",".join(sorted(posts_of(user))),
+            "all" if ids is None else ",".join(map(str, sorted(ids))),
+            str(staff.department_id or "") if staff else "",
+        )
+    )
+
+
 def scope_to_communities(queryset, user, field: str = "community"):
     """Filter a queryset to the user's communities: the one place scoping is written."""
     if not is_staff_member(user):

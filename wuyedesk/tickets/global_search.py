@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from wuyedesk.accounts.access import community_ids, posts_of, staff_of
+from wuyedesk.accounts.access import scope_key
 from wuyedesk.core import reference, versions
 from wuyedesk.lib.privacy import normalize_phone
 from wuyedesk.lib.search import is_one_character, query_tokens
@@ -82,12 +82,7 @@ def search_everything(user, text: str, *, limit: int = SEARCH_TICKETS) -> Found:
     mode = search_mode(text)
     if mode == "phone":
         return _search(user, text, mode, limit)
-    ids = community_ids(user)
-    staff = staff_of(user)
-    parts = (
-        f"{user.pk}:{sorted(posts_of(user))}:{'all' if ids is None else sorted(ids)}:"
-        f"{staff.department_id if staff else ''}:{limit}:{text}"
-    )
+    parts = f"{scope_key(user)}:{limit}:{text}"
     stamp = (*data_version(), versions.current(RECORDS_VERSION), reference.version())
     version = "-".join(map(str, stamp))
     key = f"wuyedesk:search:{version}:{hashlib.sha256(parts.encode()).hexdigest()}"

@@ -14,6 +14,7 @@ from wuyedesk.accounts.access import (
     community_ids,
     is_staff_member,
     posts_of,
+    scope_key,
     scope_to_communities,
     staff_of,
 )
@@ -289,12 +290,8 @@ def ticket_counts(user, slices: dict, *, version: tuple | None = None) -> dict[s
     13 ms on PostgreSQL, and a queue page shows six such counts. `version`: the ticket data
     version when the caller has just read it (a home reads it once)."""
     now = timezone.now()
-    ids = community_ids(user)
     parts = [
-        user.pk,
-        sorted(posts_of(user)),
-        "all" if ids is None else sorted(ids),
-        getattr(staff_of(user), "department_id", None),
+        scope_key(user),
         now.strftime("%Y%m%d%H%M"),
         version or data_version(),
         sorted((k, sorted(v.items())) for k, v in slices.items()),

@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from wuyedesk.accounts.access import community_ids, posts_of, staff_of
+from wuyedesk.accounts.access import posts_of, scope_key, staff_of
 from wuyedesk.accounts.choices import Post
 from wuyedesk.appraisal.selectors import VERSION as APPRAISAL_VERSION
 from wuyedesk.archive import selectors as archive
@@ -116,15 +116,13 @@ def _kept(
     `versions_of` (core/versions.py), and `of_tickets`, the ticket data version, and
     `of_reference`, the reference data's (core/reference.py: whose department and
     communities a scope reaches)."""
-    ids = community_ids(user)
-    scope = "all" if ids is None else ",".join(map(str, sorted(ids)))
     found = [
         *(_ticket_version(user) if of_tickets else ()),
         *map(versions.current, versions_of),
         *((reference.version(),) if of_reference else ()),
     ]
     version = "-".join(map(str, found))
-    parts = f"{user.pk}:{sorted(posts_of(user))}:{scope}:{get_language()}:{timezone.localdate()}"
+    parts = f"{scope_key(user)}:{get_language()}:{timezone.localdate()}"
     key = f"wuyedesk:home:{name}:{version}:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
     found = cache.get(key)
     if found is None:

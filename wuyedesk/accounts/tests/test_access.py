@@ -53,3 +53,29 @@ def test_a_new_version_is_taken_again_when_the_change_commits(
         during = reference.version()
     assert during != before
     assert callbacks and reference.version() != during
+
+
+def test_a_scope_key_changes_with_the_person_posts_communities_and_department(world):
+    """accounts.access.scope_key: what kept counts, searches and homes are keyed by."""
+    from wuyedesk.accounts.access import scope_key
+    from wuyedesk.accounts.models import StaffPost
+
+    def key(user):
+        forget_cached_access(user)
+        return scope_key(user)
+
+    first = key(world.specialist)
+    assert first == key(world.specialist)
+    assert first != key(world.specialist_b)  # same post, another community
+    assert key(world.executive).split(":")[2] == "all"
+    world.specialist.staff.communities.add(world.b)
+    assert key(world.specialist) not in (first, "")
+    world.specialist.staff.communities.remove(world.b)
+    assert key(world.specialist) == first
+    world.specialist.staff.department = world.engineering
+    world.specialist.staff.save()
+    assert key(world.specialist) != first
+    world.specialist.staff.department = None
+    world.specialist.staff.save()
+    StaffPost.objects.create(staff=world.specialist.staff, post="assistant")
+    assert key(world.specialist) != first
