@@ -79,3 +79,28 @@ def test_display_is_the_models_own_label_of_a_value(language):
             assert engines["jinja2"].env.filters["display"](dispatch, "purpose") == (
                 dispatch.get_purpose_display()
             )
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_fragments_underscore_is_the_i18n_extensions(language):
+    """core.jinja2.translate, the fragments' `_()`, writes what the i18n extension's newstyle
+    `_` writes: translated, kept as it is (not escaped), `%%` as `%`, variables escaped."""
+    import jinja2
+
+    extension = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    extension.install_gettext_translations(translation, newstyle=True)
+    cases = [
+        ('{{ _("工单") }}', {}),
+        ('{{ _("A & <b>B</b>") }}', {}),
+        ('{{ _("完成 50%%") }}', {}),
+        ('{{ _("共 %(n)s 条", n=v) }}', {"v": "<script>"}),
+        ('<i title="{{ _("超时") }}">{{ _("超时") }}</i>', {}),
+    ]
+    with translation.override(language):
+        for source, values in cases:
+            ours = engines["jinja2"].from_string(source).render(values)
+            theirs = extension.from_string(source).render(values)
+            assert ours == theirs.replace("&#34;", "&quot;").replace("&#39;", "&#x27;"), source
+        assert engines["jinja2"].from_string('{{ _("工单") }}').render() == str(
+            translation.gettext("工单")
+        )
