@@ -132,9 +132,9 @@ PAGE_ROW_MODELS = (
 # page about 0.3 ms of the client's work, whatever it reads (bench/README.md, issue #12).
 # It joins no account: the page and the API name the owner and the creator from the names
 # each process holds (rows.person_of). The incident and the ticket it was merged into, which
-# few tickets have, are read when shown (the ORM's descriptor, by their key). Those six
-# joins were 0.081 of the 0.197 ms this read cost the PostgreSQL server (bench/README.md,
-# session 18).
+# few tickets have, are read when shown (the ORM's descriptor, by their key). Without those
+# six joins this read costs the PostgreSQL server 0.130 ms of CPU instead of 0.197
+# (bench/README.md, session 18).
 PAGE_RELATED = tuple(path for path in LIST_RELATED if not path.startswith("owner"))
 TICKET_PAGE = Statement(
     Ticket,
